@@ -1,0 +1,121 @@
+"""Agreement: the symbolic engine, the numeric core and finite differences, side by side.
+
+Three witnesses compute ∂C/∂p for every parameter p:
+
+* the symbolic engine's chain rule (SymPy, exact inputs, 60 digits),
+* the numeric core's backpropagation (NumPy, float64),
+* central finite differences of the numeric core's *forward pass only*
+  (no derivative code at all): the sixth-order stencil
+
+      ∂C/∂p ≈ [45(C₊₁ − C₋₁) − 9(C₊₂ − C₋₂) + (C₊₃ − C₋₃)] / (60 h),  C₊ₖ = C(p + k h)
+
+  whose truncation error is O(h⁶) and whose rounding error is about
+  1.83 · ε · |C| / h with ε the float64 machine epsilon.
+
+Two values agree when |a − b| ≤ RELATIVE_TOLERANCE · max(|a|, |b|) + allowance,
+where the allowance is what float64 cannot resolve: 16 ε · |C| · (size of the
+network) for the numeric core, and ten times the rounding bound above for finite
+differences. Anything beyond is a disagreement, and the command fails.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from explainer import numeric
+from explainer.spec import Spec
+from explainer.symbolic import SymbolicStep
+
+RELATIVE_TOLERANCE = 1e-10
+FD_STEP = 1e-3
+EPS = float(np.finfo(float).eps)
+_STENCIL = ((1, 45.0), (2, -9.0), (3, 1.0))  # (k, coefficient) of the sixth-order central difference
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One parameter's gradient from each witness and how far apart they are."""
+
+    label: str
+    symbolic: float  # rounded from the 60-digit value
+    numeric: float
+    finite_difference: float
+    numeric_discrepancy: float  # relative, symbolic vs numeric
+    fd_discrepancy: float  # relative, symbolic vs finite differences
+    agrees: bool
+
+
+@dataclass(frozen=True)
+class Agreement:
+    comparisons: tuple[Comparison, ...]
+    cost_discrepancy: float  # relative, symbolic vs numeric cost before the step
+    after_cost_discrepancy: float  # relative, symbolic vs numeric cost after the step
+    fd_step: float
+
+    @property
+    def agrees(self) -> bool:
+        return all(c.agrees for c in self.comparisons) and max(
+            self.cost_discrepancy, self.after_cost_discrepancy
+        ) <= RELATIVE_TOLERANCE
+
+    @property
+    def worst_numeric(self) -> Comparison:
+        return max(self.comparisons, key=lambda c: c.numeric_discrepancy)
+
+    @property
+    def worst_fd(self) -> Comparison:
+        return max(self.comparisons, key=lambda c: c.fd_discrepancy)
+
+
+def relative(a: float, b: float) -> float:
+    """|a − b| relative to the larger magnitude (0 when both are 0)."""
+    scale = max(abs(a), abs(b))
+    return 0.0 if scale == 0 else abs(a - b) / scale
+
+
+def finite_difference(spec: Spec, step: numeric.Step, label: str, h: float = FD_STEP) -> float:
+    """∂C/∂p by the sixth-order central difference of the numeric forward pass."""
+    net, sample = spec.network, spec.sample
+    p = next(q for q in net.parameters if q.label == label)
+    base = numeric.Parameters.of(net)
+    x = np.array(sample.input, dtype=float)
+    expected = np.array(sample.expected, dtype=float)
+
+    def cost_at(shift: float) -> float:
+        W = [w.copy() for w in base.W]
+        b = [v.copy() for v in base.b]
+        if p.source is None:
+            b[p.layer - 1][p.target] += shift
+        else:
+            W[p.layer - 1][p.target, p.source] += shift
+        return numeric.forward(net, numeric.Parameters(tuple(W), tuple(b)), x, expected).cost
+
+    total = sum(c * (cost_at(k * h) - cost_at(-k * h)) for k, c in _STENCIL)
+    return total / (60.0 * h)
+
+
+def compare(spec: Spec, symbolic: SymbolicStep, num: numeric.Step) -> Agreement:
+    """Compare every gradient, and the cost before and after the step."""
+    net = spec.network
+    cost = abs(float(symbolic.values.cost))
+    n_params = len(net.parameters)
+    numeric_allowance = 16 * EPS * max(cost, 1.0) * n_params
+    fd_allowance = 10 * 1.83 * EPS * max(cost, 1.0) / FD_STEP
+    comparisons = []
+    for p in net.parameters:
+        s = float(symbolic.values.gradient[p.label])
+        n = numeric.value_of(num.backward.gradient, p)
+        f = finite_difference(spec, num, p.label)
+        agrees = (
+            abs(s - n) <= RELATIVE_TOLERANCE * max(abs(s), abs(n)) + numeric_allowance
+            and abs(s - f) <= RELATIVE_TOLERANCE * max(abs(s), abs(f)) + fd_allowance
+        )
+        comparisons.append(Comparison(p.label, s, n, f, relative(s, n), relative(s, f), agrees))
+    return Agreement(
+        tuple(comparisons),
+        relative(float(symbolic.values.cost), num.before.cost),
+        relative(float(symbolic.after_cost), num.after.cost),
+        FD_STEP,
+    )

@@ -1,0 +1,184 @@
+"""The `explainer` command.
+
+    explainer                          explain the built-in seed example into ./output/
+    explainer explain SPEC.toml [-o DIR] [--format tex,html,md,json] [--pdf] [--digits N]
+
+Exit codes: 0 success; 1 the independent computations disagree (the walkthrough
+is still written, and says so); 2 bad input (one line naming the file, the key
+and the problem; nothing is written); 3 the PDF could not be made.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+
+from explainer.explain import explain
+from explainer.formatting import scientific, show
+from explainer.pdf import PdfError, compile_pdf, pdflatex_available
+from explainer.render import FORMATS, render, write_atomically
+from explainer.report import to_json
+from explainer.spec import SpecError, load_spec
+from explainer.walkthrough import DEFAULT_DIGITS, Explanation, build
+
+ALL_FORMATS = (*FORMATS, "json")
+MAX_DIGITS = 30  # the symbolic values are good to at least this many significant digits
+EXIT_OK, EXIT_DISAGREE, EXIT_BAD_INPUT, EXIT_PDF = 0, 1, 2, 3
+
+DESCRIPTION = """\
+Derive, check and explain one gradient-descent step with backpropagation through a
+small neural network, the way a careful teacher does on paper, with every number
+computed twice: by the chain rule in SymPy (exact inputs, 60 digits, each chain-rule
+product proven equal to direct differentiation) and by a hand-written NumPy training
+step, both checked against finite differences.
+
+Run without arguments to explain the built-in example (the seed article's 2-2-2
+sigmoid network) into ./output/.
+"""
+
+EPILOG = """\
+examples:
+  explainer                                    the built-in example, all formats, into ./output/
+  explainer explain my-net.toml -o notes/      your network, all formats, into notes/
+  explainer explain my-net.toml --format html --digits 4
+  explainer explain my-net.toml --format tex --pdf
+
+exit codes: 0 ok, 1 the computations disagree, 2 bad input, 3 the PDF could not be made
+"""
+
+
+def builtin_example() -> Path:
+    """The seed article's network, shipped with the package (examples/article.toml)."""
+    return Path(str(resources.files("explainer") / "examples" / "article.toml"))
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="explainer", description=DESCRIPTION, epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = top.add_subparsers(dest="command", metavar="COMMAND")
+    ex = commands.add_parser(
+        "explain", help="write a step-by-step walkthrough of one gradient-descent step",
+        description="Write a walkthrough of one gradient-descent step through the network in "
+                    "SPEC (a TOML file; see the README for its format).",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ex.add_argument("spec", nargs="?", type=Path, default=None,
+                    help="the network spec (default: the built-in seed example)")
+    ex.add_argument("-o", "--output", type=Path, default=Path("output"),
+                    help="directory to write into (default: ./output)")
+    ex.add_argument("--format", default=",".join(ALL_FORMATS),
+                    help=f"comma-separated formats out of {','.join(ALL_FORMATS)} (default: all)")
+    ex.add_argument("--pdf", action="store_true",
+                    help="also compile the .tex to PDF with pdflatex, if it is installed")
+    ex.add_argument("--digits", type=int, default=DEFAULT_DIGITS,
+                    help=f"significant digits shown in the walkthrough (default {DEFAULT_DIGITS}, "
+                         f"at most {MAX_DIGITS}); every digit shown is correct")
+    ex.add_argument("--json-digits", type=int, default=None, metavar="N",
+                    help="write JSON values as decimal strings with N significant digits "
+                         "instead of float64 numbers")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.command is None:  # the no-argument run: the built-in example, everything
+        args = parser().parse_args(["explain"])
+    return run_explain(args)
+
+
+def _fail(message: str) -> int:
+    print(f"explainer: error: {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in ALL_FORMATS]
+    if unknown or not formats:
+        return _fail(f"--format: unknown format {unknown[0]!r} (choose from "
+                     f"{', '.join(ALL_FORMATS)})" if unknown else "--format: no format given")
+    for option, value in (("--digits", args.digits), ("--json-digits", args.json_digits)):
+        if value is not None and not 1 <= value <= MAX_DIGITS:
+            return _fail(f"{option}: must be between 1 and {MAX_DIGITS}, found {value}")
+    if args.pdf and "tex" not in formats:
+        formats.append("tex")
+    spec_path = args.spec or builtin_example()
+    try:
+        spec = load_spec(spec_path)
+    except SpecError as err:
+        return _fail(str(err))
+
+    explanation = explain(spec)
+    document = build(explanation, digits=args.digits)
+    # Render everything in memory first, so a failure leaves no partial set of files.
+    contents: dict[str, str] = {}
+    for fmt in formats:
+        if fmt == "json":
+            data = to_json(explanation, args.json_digits)
+            contents[fmt] = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        else:
+            contents[fmt] = render(document, fmt)
+
+    stem = Path(spec_path).stem or "walkthrough"
+    written = []
+    for fmt, text in contents.items():
+        path = args.output / f"{stem}.{fmt}"
+        write_atomically(path, text)
+        written.append(path)
+
+    status = EXIT_OK if explanation.agreement.agrees else EXIT_DISAGREE
+    pdf_note = ""
+    if args.pdf:
+        if not pdflatex_available():
+            pdf_note = ("no PDF: pdflatex is not on PATH (install TeX Live, e.g. apt-get install "
+                        "texlive-latex-base texlive-latex-recommended texlive-pictures)")
+        else:
+            try:
+                compile_pdf(contents["tex"], args.output / f"{stem}.pdf")
+                written.append(args.output / f"{stem}.pdf")
+            except PdfError as err:
+                print(f"explainer: error: PDF: {err}", file=sys.stderr)
+                status = max(status, EXIT_PDF)
+    print(summary(explanation, written))
+    if pdf_note:
+        print(pdf_note)
+    return status
+
+
+def summary(explanation: Explanation, written: list[Path]) -> str:
+    """The few lines a person reads in the terminal after a run."""
+    spec, step, agreement = explanation.spec, explanation.symbolic, explanation.agreement
+    net = spec.network
+    before, after = step.values.cost, step.after.cost
+    change = after - before
+    proofs = step.derivation.proofs.values()
+    exact = sum(1 for p in proofs if p.method == "exact" and p.holds)
+    held = sum(1 for p in proofs if p.holds)
+    worst_n, worst_f = agreement.worst_numeric, agreement.worst_fd
+    verdict = (f"all {len(agreement.comparisons)} gradients agree: chain rule (SymPy) = "
+               "backpropagation (NumPy) = finite differences" if agreement.agrees else
+               "DISAGREEMENT: the computations differ beyond 1e-10 relative")
+    lines = [
+        spec.title,
+        f"  network    {'-'.join(map(str, net.layers))}, {', '.join(sorted(set(net.activations)))}, "
+        f"{net.cost}, {len(net.parameters)} parameters, learning rate {show(spec.learning_rate, 6).text}",
+        f"  cost       {show(before, 6).text} -> {show(after, 6).text} "
+        f"(change {show(change, 3).text}, {show(change / before * 100, 3).text} %)",
+        f"  agreement  {verdict}",
+        f"             worst relative difference: NumPy {scientific(worst_n.numeric_discrepancy, latex=False)}"
+        f" ({worst_n.label}), finite differences {scientific(worst_f.fd_discrepancy, latex=False)}"
+        f" ({worst_f.label})",
+        f"  proofs     {held} of {len(step.derivation.proofs)} chain-rule products equal diff(C) "
+        f"({exact} exactly, {held - exact} by evaluation)",
+        f"  wrote      {', '.join(str(p) for p in written)}",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

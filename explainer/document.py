@@ -1,0 +1,126 @@
+"""The walkthrough as a document model: sections of prose, equations, tables and a figure.
+
+This is what every renderer reads. It holds words and LaTeX math strings with the
+numbers already written to the chosen digits, and the geometry of the network
+figure; it knows nothing of file formats. A template turns it into LaTeX, HTML
+(math converted to MathML) or Markdown, the way SymPy's printers turn one
+expression tree into several notations.
+
+Math strings are LaTeX math-mode content without delimiters, e.g.
+``\\frac{\\partial C}{\\partial w_{5}}``. Prose strings are plain text; renderers
+escape them for their format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Text:
+    """Plain prose; `strong` sets it in bold (used sparingly, for key ideas)."""
+
+    text: str
+    strong: bool = False
+
+
+@dataclass(frozen=True)
+class Math:
+    """Inline math: LaTeX without the $ delimiters."""
+
+    latex: str
+
+
+Inline = Text | Math
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A run of prose and inline math. A `note` is set apart as a highlighted remark."""
+
+    parts: tuple[Inline, ...]
+    note: bool = False
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a displayed derivation: `lhs relation rhs`.
+
+    An empty `lhs` continues the line above, aligned at the relation, as in
+    LaTeX's align environment. `relation` is LaTeX: "=" or "\\approx".
+    """
+
+    lhs: str
+    relation: str
+    rhs: str
+
+
+@dataclass(frozen=True)
+class Equation:
+    """A displayed derivation of one or more aligned rows, with an optional tag label."""
+
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of cells, each prose or inline math. `align` has one of l, c, r per column."""
+
+    header: tuple[Inline, ...]
+    rows: tuple[tuple[Inline, ...], ...]
+    align: str
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class FigureNeuron:
+    """A neuron drawn at (x, y) in figure units (one unit ≈ 1 cm; y grows upwards)."""
+
+    name: str  # x1, h1, L1
+    label: str  # LaTeX shown inside the circle, e.g. "h_{1}"
+    layer: int
+    x: float
+    y: float
+    bias: str = ""  # LaTeX label of the bias feeding it, e.g. "b_{1} = 0.25"; empty for inputs
+    value: str = ""  # LaTeX shown beside the neuron (x's value for inputs, e.g. "x_{1} = 2")
+
+
+@dataclass(frozen=True)
+class FigureEdge:
+    """A connection, labelled with its weight. `position` (0..1) says where along
+    the edge the label sits, chosen so labels of crossing edges do not collide."""
+
+    source: str
+    target: str
+    label: str  # LaTeX, e.g. "w_{5} = 0.7"
+    position: float
+
+
+@dataclass(frozen=True)
+class NetworkFigure:
+    neurons: tuple[FigureNeuron, ...]
+    edges: tuple[FigureEdge, ...]
+    width: float
+    height: float
+    caption: str
+
+
+Block = Paragraph | Equation | Table | NetworkFigure
+
+
+@dataclass(frozen=True)
+class Section:
+    """A titled part of the walkthrough; `level` 1 is a section, 2 a subsection."""
+
+    title: str
+    anchor: str  # a stable id, e.g. "forward-pass", for links and tests
+    blocks: tuple[Block, ...]
+    level: int = 1
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str
+    subtitle: str
+    sections: tuple[Section, ...]
+    summary: tuple[tuple[str, str], ...] = field(default=())  # (label, value) pairs at the top

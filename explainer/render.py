@@ -1,0 +1,164 @@
+"""Turning a walkthrough `Document` into files: the Jinja2 environments and their filters.
+
+Templates hold presentation only. Each format has its own environment:
+
+* LaTeX uses ``<< >>``, ``<% %>`` and ``<# #>`` as delimiters, because ``{{``,
+  ``{%`` and ``{#`` occur in ordinary LaTeX; prose goes through `tex_escape`.
+* HTML autoescapes everything; math goes through `mathml` (latex2mathml).
+* Markdown escapes prose with `md_escape` and keeps math as ``$…$`` / ``$$…$$``.
+
+Files are written atomically (a temporary name, then a rename), so a failed
+run never leaves a half-written walkthrough behind.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from functools import cache
+from pathlib import Path
+
+import jinja2
+from latex2mathml.converter import convert as _latex_to_mathml
+from markupsafe import Markup
+
+from explainer.document import Document, Equation, Math, NetworkFigure, Paragraph, Table, Text
+
+FORMATS = ("tex", "html", "md")
+
+
+def templates_dir() -> Path:
+    """Where the templates are: inside the installed package, or at the repository top."""
+    packaged = Path(__file__).parent / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+# ---------------------------------------------------------------- escaping
+
+_TEX_SPECIAL = {
+    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
+    "%": r"\%", "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}",
+}
+_TEX_RE = re.compile("|".join(re.escape(c) for c in _TEX_SPECIAL))
+
+
+def tex_escape(text: str) -> str:
+    """Make user or prose text safe inside a LaTeX document: nothing in it can be a command."""
+    return _TEX_RE.sub(lambda m: _TEX_SPECIAL[m.group()], str(text))
+
+
+_MD_RE = re.compile(r"([\\`*_\[\]<>|$~])")
+_MD_LINE_START = re.compile(r"^(\s*)([#+\-=>]|\d+\.)(?=\s|$)", re.MULTILINE)
+
+
+def md_escape(text: str) -> str:
+    """Escape Markdown so user text shows as written: no emphasis, links, HTML, math or headings."""
+    escaped = _MD_RE.sub(r"\\\1", str(text))
+    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+
+
+_LATEX_TEXT = [
+    (re.compile(r"\\mathrm\{([^{}]*)\}"), r"\1"),
+    (re.compile(r"\^\{([^{}]*)\}"), r"^\1"),
+    (re.compile(r"_\{([^{}]*)\}"), r"\1"),
+    (re.compile(r"[{}]"), ""),
+]
+
+
+def latex_to_text(latex: str) -> str:
+    """A simple label such as ``w_{5} = 0.7`` as plain text (w5 = 0.7), for diagrams
+    that cannot show math (Mermaid in Markdown)."""
+    text = latex
+    for pattern, replacement in _LATEX_TEXT:
+        text = pattern.sub(replacement, text)
+    return text.replace("-", "−")
+
+
+def mathml(latex: str, display: bool = False) -> Markup:
+    """LaTeX math to a MathML element, for HTML that needs no script and no network."""
+    return Markup(_latex_to_mathml(latex, display="block" if display else "inline"))
+
+
+# An <mo> that is not a closing bracket (or postfix !), directly followed by a bare - or +.
+_CLOSERS = r"\)|\]|\}|\||!|&#x00029;|&#x0005D;|&#x0007D;|&#x0007C;|&#x02016;|&#x00021;|&#x027E9;"
+_SIGN_AFTER_OPERATOR = re.compile(
+    rf"(<mo\b[^>]*>(?!(?:{_CLOSERS})</mo>)[^<]*</mo>)<mo>(&#x02212;|&#x0002B;)</mo>"
+)
+
+
+def unary_signs(markup: str) -> Markup:
+    """Mark a sign that follows an operator or an opening bracket as a prefix (unary) sign.
+
+    latex2mathml writes ``x = -0.4`` and ``(-0.4)`` as flat rows in which the minus
+    is a middle child, so browsers give it a binary operator's spacing (``= − 0.4``).
+    TeX would read it as unary; ``form="prefix"`` says so in MathML. Use after
+    `mathml`: ``{{ latex | mathml | unary_signs }}``.
+    """
+    return Markup(_SIGN_AFTER_OPERATOR.sub(r'\1<mo form="prefix">\2</mo>', str(markup)))
+
+
+# ---------------------------------------------------------------- environments
+
+
+def _kind(block: object) -> str:
+    return {
+        Paragraph: "paragraph", Equation: "equation", Table: "table",
+        NetworkFigure: "figure", Text: "text", Math: "math",
+    }[type(block)]
+
+
+@cache
+def environment(fmt: str) -> jinja2.Environment:
+    """The Jinja2 environment for one output format."""
+    loader = jinja2.FileSystemLoader(str(templates_dir()))
+    common = dict(loader=loader, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                  trim_blocks=True, lstrip_blocks=True)
+    if fmt == "tex":
+        env = jinja2.Environment(
+            block_start_string="<%", block_end_string="%>",
+            variable_start_string="<<", variable_end_string=">>",
+            comment_start_string="<#", comment_end_string="#>",
+            autoescape=False, **common,
+        )
+        env.filters["escape_text"] = tex_escape
+    elif fmt == "html":
+        env = jinja2.Environment(autoescape=True, **common)
+        env.filters["mathml"] = mathml
+        env.filters["unary_signs"] = unary_signs
+    elif fmt == "md":
+        env = jinja2.Environment(autoescape=False, **common)
+        env.filters["escape_text"] = md_escape
+        env.filters["plain"] = latex_to_text
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+    env.filters["kind"] = _kind
+    return env
+
+
+def render(document: Document, fmt: str) -> str:
+    """The document as the text of one file in `fmt` (tex, html or md)."""
+    return environment(fmt).get_template(f"walkthrough.{fmt}.j2").render(doc=document)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomically(path: Path, content: str | bytes) -> None:
+    """Write to a temporary file beside `path`, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes files private; outputs are ordinary files
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,134 @@
+"""The forward pass, neuron by neuron, and the cost, term by term."""
+
+from __future__ import annotations
+
+from explainer import notation
+from explainer.document import Equation, Math, Paragraph, Row, Section
+from explainer.walkthrough import Context, inline
+
+
+def sections(ctx: Context) -> list[Section]:
+    return [_forward(ctx), _cost(ctx)]
+
+
+def neuron_equation(ctx: Context, name: str, layer: int, values, params: dict) -> Equation:
+    """i_n = Σ w·o + b and o_n = σ(i_n) for one neuron, numbers substituted.
+
+    `values` holds the pass's neuron inputs and outputs and `params` the parameter
+    values, so the same equation serves the forward pass before and after the step.
+    """
+    net = ctx.net
+    j = net.neurons(layer).index(name)
+    weights = sorted(
+        (p for p in net.parameters if p.kind == "weight" and p.layer == layer and p.target == j),
+        key=lambda p: p.source,
+    )
+    bias = next(p for p in net.parameters if p.kind == "bias" and p.layer == layer and p.target == j)
+    sources = [net.neuron(layer - 1, p.source) for p in weights]
+    symbolic = " + ".join(
+        [f"{notation.param(p.label)}\\, {notation.o(s)}" for p, s in zip(weights, sources, strict=True)]
+        + [notation.param(bias.label)]
+    )
+    numbers = " + ".join(
+        [f"{ctx.factor(params[p.label])} \\cdot {ctx.factor(values.output[s])}"
+         for p, s in zip(weights, sources, strict=True)]
+        + [ctx.factor(params[bias.label])]
+    )
+    i_shown, o_shown = ctx.num(values.input[name]), ctx.num(values.output[name])
+    minus_i = ctx.num(-values.input[name])
+    act = net.activations[layer - 1]
+    rows = [
+        Row(notation.i(name), "=", symbolic),
+        Row("", "=", numbers),
+        Row("", i_shown.relation, i_shown.latex),
+    ]
+    if act == "sigmoid":
+        exponent = minus_i.latex
+        rows += [
+            Row(notation.o(name), "=", rf"\sigma({notation.i(name)}) = "
+                                        rf"\frac{{1}}{{1 + e^{{-{notation.i(name)}}}}}"),
+            Row("", minus_i.relation,
+                rf"\frac{{1}}{{1 + e^{{{exponent}}}}}"),
+            Row("", o_shown.relation, o_shown.latex),
+        ]
+    return Equation(tuple(rows))
+
+
+def _forward(ctx: Context) -> Section:
+    net, values = ctx.net, ctx.step.values
+    blocks: list = [Paragraph(inline(
+        "A neuron first adds up what arrives at it: each output of the layer before times the "
+        "weight of its connection, plus the neuron's bias. That sum is the neuron's input ",
+        Math("i"),
+        ". The activation turns it into the neuron's output ",
+        Math(r"o = \sigma(i)"),
+        ", which travels on to the next layer. The inputs ",
+        Math(", ".join(notation.neuron(n) for n in net.neurons(0))),
+        " are passed on unchanged.",
+    ))]
+    for layer in range(1, net.depth + 1):
+        blocks.append(Paragraph(inline(_layer_intro(ctx, layer))))
+        for name in net.neurons(layer):
+            blocks.append(neuron_equation(ctx, name, layer, values, ctx.step.parameters))
+    outputs = [ctx.num(values.output[n]).latex for n in net.neurons(net.depth)]
+    blocks.append(Paragraph(inline(
+        "So the network answers ",
+        Math(notation.vector("y", outputs)),
+        " where we wanted ",
+        Math(notation.vector(r"\mathrm{exp}", [ctx.num(e).latex for e in ctx.expected])),
+        ".",
+    )))
+    return Section("Forward pass", "forward-pass", tuple(blocks))
+
+
+def _layer_intro(ctx: Context, layer: int) -> str:
+    if layer == ctx.net.depth:
+        return "The last layer takes the hidden outputs as its inputs:"
+    if layer == 1:
+        return "The first hidden layer takes the input values:"
+    return f"Hidden layer {layer} takes the outputs of hidden layer {layer - 1}:"
+
+
+def cost_equation(ctx: Context, outputs: dict, terms: tuple, cost) -> Equation:
+    """C written out term by term: symbols, numbers, each difference, each term, the sum."""
+    net, cn = ctx.net, ctx.cost_notation
+    last = net.neurons(net.depth)
+    symbolic = " + ".join(cn.term(notation.o(n), notation.expected(j + 1)) for j, n in enumerate(last))
+    numbers = " + ".join(
+        cn.term(ctx.num(outputs[n]).latex, ctx.factor(e))
+        for n, e in zip(last, ctx.expected, strict=True)
+    )
+    rows = [Row("C", "=", symbolic), Row("", "=", numbers)]
+    if net.cost == "sum_squared":
+        differences = [outputs[n] - e for n, e in zip(last, ctx.expected, strict=True)]
+        rows.append(Row("", _relation(ctx, differences),
+                        " + ".join(f"{ctx.factor(d)}^{{2}}" for d in differences)))
+    rows.append(Row("", _relation(ctx, terms), " + ".join(ctx.num(t).latex for t in terms)))
+    rows.append(Row("", ctx.num(cost).relation, ctx.num(cost).latex))
+    return Equation(tuple(rows))
+
+
+def _relation(ctx: Context, values) -> str:
+    return "=" if all(ctx.num(v).exact for v in values) else r"\approx"
+
+
+def _cost(ctx: Context) -> Section:
+    values, cn = ctx.step.values, ctx.cost_notation
+    blocks = (
+        Paragraph(inline(
+            "The cost measures how far the answer is from what we wanted. We use ",
+            cn.words,
+            ":",
+        )),
+        Equation((Row("C", "=", cn.formula.removeprefix("C = ")),)),
+        Paragraph(inline("With the outputs of the forward pass, term by term:")),
+        cost_equation(ctx, values.output, values.cost_terms, values.cost),
+        Paragraph(inline(
+            "The cost depends on every weight and bias through the forward pass: it is one "
+            "function ",
+            Math(r"C(W, b, x, \mathrm{exp})"),
+            " of all of them. Training means changing the weights and biases so that this "
+            "number goes down.",
+        )),
+    )
+    return Section("Cost", "cost", blocks)

@@ -1,0 +1,171 @@
+"""The opening of a walkthrough: what the network is, the figure, and the notation."""
+
+from __future__ import annotations
+
+from explainer import notation
+from explainer.document import (
+    FigureEdge,
+    FigureNeuron,
+    Math,
+    NetworkFigure,
+    Paragraph,
+    Section,
+    Table,
+    Text,
+)
+from explainer.walkthrough import Context, inline
+
+LAYER_SPACING = 4.5  # cm between layers in the figure
+NEURON_SPACING = 2.5  # cm between neurons of a layer
+
+ACTIVATION_WORDS = {"sigmoid": "sigmoid"}
+COST_WORDS = {"sum_squared": "sum of squared errors"}
+
+
+def shape(ctx: Context) -> str:
+    return "-".join(str(n) for n in ctx.net.layers)
+
+
+def subtitle(ctx: Context) -> str:
+    net = ctx.net
+    acts = sorted(set(net.activations))
+    return (
+        f"Backpropagation worked through by hand, every number computed twice: a {shape(ctx)} "
+        f"network with {' and '.join(ACTIVATION_WORDS[a] for a in acts)} activation, the "
+        f"{COST_WORDS[net.cost]} as cost, one gradient-descent step."
+    )
+
+
+def summary(ctx: Context) -> tuple[tuple[str, str], ...]:
+    step, agreement = ctx.step, ctx.explanation.agreement
+    before, after = ctx.num(step.values.cost), ctx.num(step.after_cost)
+    proofs = step.derivation.proofs.values()
+    exact = sum(1 for p in proofs if p.method == "exact" and p.holds)
+    return (
+        ("Network", f"{shape(ctx)}, {len(ctx.net.parameters)} parameters"),
+        ("Learning rate η", ctx.num(ctx.learning_rate).text),
+        ("Cost before the step", before.text),
+        ("Cost after the step", after.text),
+        ("Engines agree", "yes" if agreement.agrees else "NO — see the agreement section"),
+        ("Chain rule proven exactly", f"{exact} of {len(step.derivation.proofs)} derivatives"),
+    )
+
+
+def sections(ctx: Context) -> list[Section]:
+    return [_network(ctx), _notation(ctx)]
+
+
+def _network(ctx: Context) -> Section:
+    net, spec = ctx.net, ctx.spec
+    inputs = ", ".join(notation.neuron(n) for n in net.neurons(0))
+    blocks = [
+        Paragraph(inline(
+            f"The network has {len(net.layers)} layers of neurons: {net.layers[0]} inputs ",
+            Math(inputs), ", ", *_hidden_words(ctx),
+            f" and a last layer of {net.layers[-1]} neurons ",
+            Math(", ".join(notation.neuron(n) for n in net.neurons(net.depth))),
+            ". Each neuron is connected to every neuron of the next layer. Every connection "
+            "carries a weight, and every neuron after the inputs adds a bias of its own. "
+            "The figure shows all of them with their starting values.",
+        )),
+        figure(ctx),
+        Paragraph(inline(_numbering_words(net.numbering))),
+        Paragraph(inline(
+            "We train on one sample. The input is ",
+            Math(notation.vector("x", [ctx.num(ctx.step.values.input[n]).latex for n in net.neurons(0)])),
+            " and the output we want is ",
+            Math(notation.vector(r"\mathrm{exp}", [ctx.num(e).latex for e in ctx.expected])),
+            ". The learning rate is ",
+            Math(rf"\eta = {ctx.num(ctx.learning_rate).latex}"),
+            ".",
+        )),
+    ]
+    return Section("The network", "network", tuple(blocks))
+
+
+def _hidden_words(ctx: Context) -> tuple:
+    hidden = ctx.net.layers[1:-1]
+    if not hidden:
+        return ("no hidden layer",)
+    if len(hidden) == 1:
+        names = ", ".join(notation.neuron(n) for n in ctx.net.neurons(1))
+        return (f"a hidden layer of {hidden[0]} neurons ", Math(names))
+    return (f"{len(hidden)} hidden layers of {', '.join(map(str, hidden))} neurons",)
+
+
+def _numbering_words(numbering: str) -> str:
+    order = ("source by source: first every weight leaving the first neuron of a layer, then "
+             "every weight leaving the second, and so on" if numbering == "source-major" else
+             "target by target: first every weight arriving at the first neuron of a layer, then "
+             "every weight arriving at the second, and so on")
+    return (f"Weights are numbered {order}, layer after layer. Biases are numbered layer by "
+            "layer, top to bottom.")
+
+
+def figure(ctx: Context) -> NetworkFigure:
+    """The network drawn layer by layer, every weight and bias labelled with its value."""
+    net = ctx.net
+    tallest = max(net.layers)
+    neurons, y_of = [], {}
+    for layer, size in enumerate(net.layers):
+        for j, name in enumerate(net.neurons(layer)):
+            y = ((tallest - 1) / 2 - j - (tallest - size) / 2) * NEURON_SPACING
+            y_of[name] = y
+            bias = value = ""
+            if layer == 0:
+                value = f"{notation.neuron(name)} = {ctx.num(ctx.step.values.input[name]).latex}"
+            else:
+                b = next(p for p in net.parameters
+                         if p.kind == "bias" and p.layer == layer and p.target == j)
+                bias = f"{notation.param(b.label)} = {ctx.num(ctx.param_value(b.label)).latex}"
+            neurons.append(FigureNeuron(name, notation.neuron(name), layer, layer * LAYER_SPACING,
+                                        y, bias, value))
+    edges = []
+    for p in net.parameters:
+        if p.kind != "weight":
+            continue
+        source, target = net.neuron(p.layer - 1, p.source), net.neuron(p.layer, p.target)
+        straight = abs(y_of[source] - y_of[target]) < 1e-9
+        label = f"{notation.param(p.label)} = {ctx.num(ctx.param_value(p.label)).latex}"
+        edges.append(FigureEdge(source, target, label, 0.5 if straight else 0.27))
+    return NetworkFigure(
+        tuple(neurons), tuple(edges),
+        width=net.depth * LAYER_SPACING, height=(tallest - 1) * NEURON_SPACING,
+        caption=f"The {shape(ctx)} network before the step. Arrows carry the weights; "
+                "each bias is added inside its neuron.",
+    )
+
+
+def _notation(ctx: Context) -> Section:
+    act = ctx.activation(ctx.net.depth)
+    cost = ctx.cost_notation
+    rows = [
+        (Math(r"x_{k}"), Text("the k-th input value")),
+        (Math(r"i_{n}"), Text("the input of neuron n: the weighted sum of the outputs of the layer "
+                              "before, plus the neuron's bias")),
+        (Math(r"o_{n} = \sigma(i_{n})"), Text("the output of neuron n")),
+        (Math(act.formula), Text(f"the activation, {act.words}")),
+        (Math(act.derivative), Text("its derivative, written with the output o, as one computes "
+                                    "it by hand")),
+        (Math(r"w_{k},\ b_{k}"), Text("the weights and biases: the parameters we train")),
+        (Math(r"y_{j} = o_{L_{j}},\ \mathrm{exp}_{j}"),
+         Text("the network's j-th output and the value we expected there")),
+        (Math(cost.formula), Text(f"the cost, {cost.words}")),
+        (Math(r"\delta_{n} = \frac{\partial C}{\partial i_{n}}"),
+         Text("how strongly the cost reacts to the input of neuron n; backpropagation "
+              "computes these from the last layer backwards")),
+        (Math(r"\eta"), Text("the learning rate: how far one step moves")),
+        (Math(r"p^{+}"), Text("the value of a parameter p after the step")),
+    ]
+    blocks = (
+        Paragraph(inline(
+            "Subscripts only say which neuron or parameter a symbol belongs to. A partial "
+            "derivative such as ",
+            Math(r"\frac{\partial C}{\partial w_{5}}"),
+            " reads: how much the cost C changes per small change of ",
+            Math("w_{5}"),
+            ", with everything else held fixed.",
+        )),
+        Table(header=(Text("Symbol"), Text("Meaning")), rows=tuple(rows), align="ll"),
+    )
+    return Section("Notation", "notation", blocks)

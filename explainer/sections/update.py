@@ -1,0 +1,100 @@
+"""The update of every parameter, and the sanity check: the forward pass again."""
+
+from __future__ import annotations
+
+from explainer import notation
+from explainer.document import Equation, Math, Paragraph, Row, Section, Table, Text
+from explainer.sections.forward import cost_equation, neuron_equation
+from explainer.walkthrough import Context, inline
+
+
+def sections(ctx: Context) -> list[Section]:
+    return [_update(ctx), _sanity_check(ctx)]
+
+
+def _update(ctx: Context) -> Section:
+    step, eta = ctx.step, ctx.learning_rate
+    rows = []
+    table_rows = []
+    for p in ctx.net.parameters:
+        before, gradient, after = step.parameters[p.label], step.values.gradient[p.label], step.updated[p.label]
+        shown_after = ctx.num(after)
+        rows += [
+            Row(notation.updated(p.label), "=",
+                rf"{notation.param(p.label)} - \eta\, {notation.partial('C', notation.param(p.label))}"
+                rf" = {ctx.num(before).latex} - {ctx.num(eta).latex} \cdot {ctx.factor(gradient)}"),
+            Row("", shown_after.relation, shown_after.latex),
+        ]
+        table_rows.append((
+            Math(notation.param(p.label)),
+            Math(ctx.num(before).latex),
+            Math(ctx.num(gradient).latex),
+            Math(shown_after.latex),
+        ))
+    blocks = (
+        Paragraph(inline(
+            "With every partial derivative known, each parameter moves against its own "
+            "derivative, scaled by the learning rate ", Math(rf"\eta = {ctx.num(eta).latex}"), ":",
+        )),
+        Equation(tuple(rows)),
+        Paragraph(inline("The whole step at a glance:")),
+        Table(
+            header=(Text("Parameter"), Text("Before"), Math(r"\partial C / \partial p"),
+                    Text("After")),
+            rows=tuple(table_rows),
+            align="lrrr",
+            caption="Every parameter before and after one gradient-descent step.",
+        ),
+    )
+    return Section("The update", "update", blocks)
+
+
+def _sanity_check(ctx: Context) -> Section:
+    net, step = ctx.net, ctx.step
+    after = step.after
+    blocks: list = [Paragraph(inline(
+        "Did the step help? We feed the same input through the network again, now with the "
+        "updated parameters:",
+    ))]
+    for layer in range(1, net.depth + 1):
+        for name in net.neurons(layer):
+            blocks.append(neuron_equation(ctx, name, layer, after, step.updated))
+    blocks.append(Paragraph(inline("The cost with the new outputs:")))
+    blocks.append(cost_equation(ctx, after.output, after.cost_terms, after.cost))
+    rows = []
+    for j, n in enumerate(net.neurons(net.depth)):
+        target = ctx.expected[j]
+        gap_before, gap_after = abs(step.values.output[n] - target), abs(after.output[n] - target)
+        rows.append((
+            Math(notation.o(n)),
+            Math(ctx.num(target).latex),
+            Math(ctx.num(step.values.output[n]).latex),
+            Math(ctx.num(after.output[n]).latex),
+            Text("closer" if gap_after < gap_before else "further away"),
+        ))
+    blocks.append(Table(
+        header=(Text("Output"), Text("Expected"), Text("Before"), Text("After"), Text("Moved")),
+        rows=tuple(rows), align="lrrrl",
+        caption="Each output before and after the step, against the value we wanted.",
+    ))
+    before_c, after_c = step.values.cost, after.cost
+    decrease = before_c - after_c
+    predicted = ctx.learning_rate * sum(g**2 for g in step.values.gradient.values())
+    change = ctx.num(decrease)
+    blocks.append(Equation((
+        Row(r"C - C^{+}", "=", rf"{ctx.num(before_c).latex} - {ctx.num(after_c).latex}"),
+        Row("", change.relation, change.latex),
+    )))
+    went_down = decrease > 0
+    blocks.append(Paragraph(inline(
+        "The cost went " + ("down" if went_down else "up") + " by ",
+        Math(change.latex),
+        f" ({ctx.num(abs(decrease) / before_c * 100).text} % of its value). "
+        "For a small step, calculus predicts a decrease of about ",
+        Math(rf"\eta \sum_{{p}} \left({notation.partial('C', 'p')}\right)^{{2}} "
+             rf"{ctx.num(predicted).relation} {ctx.num(predicted).latex}"),
+        ": the step moves against the gradient, and the cost falls by the step length times "
+        "the slope. " + ("The two are close, as they should be for a small learning rate."
+                         if went_down else "The learning rate is too large for this step."),
+    ), note=True))
+    return Section("Sanity check", "sanity-check", tuple(blocks))

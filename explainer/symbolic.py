@@ -1,0 +1,344 @@
+"""The symbolic engine: the chain rule with SymPy, proven against direct differentiation.
+
+For every neuron n the engine writes its input and output as expressions,
+
+    i_n = Σ_k w_nk · o_k + b_n        o_n = σ(i_n),
+
+and the whole cost C(W, b, x, exp) as one expression in the weights, biases,
+inputs and expected values. Then it derives every ∂C/∂p the way the seed article
+does by hand, as a product of chain-rule factors:
+
+    last layer     ∂C/∂p = ∂i_n/∂p · ∂o_n/∂i_n · ∂C/∂o_n
+    hidden layer   ∂C/∂p = ∂i_n/∂p · ∂o_n/∂i_n · Σ_m ∂i_m/∂o_n · ∂C/∂i_m
+
+The last two factors of the first line are δ_n = ∂C/∂i_n. In the second line
+∂C/∂i_m is δ_m of a neuron m in the layer after, already derived: the engine
+refers to it by the symbol δ_m instead of deriving it again. That reuse is
+backpropagation's dynamic programming, and why the work grows with the number of
+parameters rather than with the size of the full cost expression.
+
+Each chain-rule product, with the δ symbols expanded, is then proven equal to
+`sympy.diff` of the full cost expression: exactly where SymPy reduces the
+difference to 0, otherwise by evaluating it at random points with 60 digits.
+
+Values are computed from the spec's exact numbers with `PRECISION` digits.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import sympy
+
+from explainer.functions import ACTIVATIONS, COSTS
+from explainer.spec import Network, Parameter, Sample, Spec
+
+PRECISION = 60  # working digits; values are reported to at least 30 significant digits
+PROOF_POINTS = 3  # random points for the evaluation proof, when the exact one is not possible
+EXACT_PROOF_LIMIT = 4000  # above this many operations, prove by evaluation instead
+
+EXACT = "exact"
+EVALUATED = "evaluated"
+
+
+@dataclass(frozen=True)
+class Proof:
+    """How a chain-rule product was shown equal to direct differentiation."""
+
+    method: str  # EXACT: SymPy simplified the difference to 0; EVALUATED: see `detail`
+    holds: bool
+    detail: str
+
+
+@dataclass
+class Derivation:
+    """The symbols, expressions, proofs and values of one gradient-descent step.
+
+    Dictionaries are keyed by neuron name (x1, h1, L1, …) or parameter label
+    (w1, b1, …). Values are SymPy Floats with `PRECISION` digits (exact
+    Rationals where the value is a number from the spec).
+    """
+
+    network: Network
+    symbol: dict[str, sympy.Symbol] = field(default_factory=dict)  # w1, b1, x1, exp1
+    i: dict[str, sympy.Symbol] = field(default_factory=dict)  # i_n as a symbol
+    o: dict[str, sympy.Symbol] = field(default_factory=dict)  # o_n as a symbol
+    delta: dict[str, sympy.Symbol] = field(default_factory=dict)  # δ_n as a symbol
+    # Local expressions: each in terms of the symbols of the step before it.
+    input_expr: dict[str, sympy.Expr] = field(default_factory=dict)  # i_n from o's of the layer before
+    output_expr: dict[str, sympy.Expr] = field(default_factory=dict)  # o_n = σ(i_n)
+    cost_terms: list[sympy.Expr] = field(default_factory=list)  # C's terms, one per output
+    cost_expr: sympy.Expr = sympy.S.Zero  # C from the last layer's o's
+    # ∂C/∂o_n: from the cost for the last layer, Σ_m ∂i_m/∂o_n · δ_m for hidden layers.
+    output_derivative_expr: dict[str, sympy.Expr] = field(default_factory=dict)
+    activation_derivative_expr: dict[str, sympy.Expr] = field(default_factory=dict)  # ∂o_n/∂i_n
+    delta_expr: dict[str, sympy.Expr] = field(default_factory=dict)  # δ_n, reusing δ's after
+    input_derivative_expr: dict[str, sympy.Expr] = field(default_factory=dict)  # ∂i_n/∂p
+    gradient_expr: dict[str, sympy.Expr] = field(default_factory=dict)  # ∂i_n/∂p · δ_n
+    # The whole cost as one expression in w, b, x, exp.
+    full_cost: sympy.Expr = sympy.S.Zero
+    proofs: dict[str, Proof] = field(default_factory=dict)
+
+    def param(self, label: str) -> Parameter:
+        return next(p for p in self.network.parameters if p.label == label)
+
+
+@dataclass(frozen=True)
+class Values:
+    """Numbers of one forward and backward pass, from the symbolic expressions."""
+
+    input: dict[str, sympy.Float]  # i per neuron (x for input neurons)
+    output: dict[str, sympy.Float]  # o per neuron
+    cost: sympy.Float
+    cost_terms: tuple[sympy.Float, ...]  # one per output neuron, adding up to the cost
+    output_derivative: dict[str, sympy.Float]  # ∂C/∂o per non-input neuron
+    activation_derivative: dict[str, sympy.Float]
+    delta: dict[str, sympy.Float]
+    gradient: dict[str, sympy.Float]  # per parameter label
+
+    def cost_derivative(self, net: Network) -> dict[str, sympy.Float]:
+        """∂C/∂o of the last layer's neurons: where the backward pass starts."""
+        return {n: self.output_derivative[n] for n in net.neurons(net.depth)}
+
+
+@dataclass(frozen=True)
+class SymbolicStep:
+    """The derivation and its numbers: before, the update, and after."""
+
+    derivation: Derivation
+    values: Values
+    parameters: dict[str, sympy.Rational]  # the spec's values, exact
+    updated: dict[str, sympy.Float]
+    after: Values  # the forward pass again, with the updated parameters
+
+    @property
+    def after_cost(self) -> sympy.Float:
+        return self.after.cost
+
+
+# ---------------------------------------------------------------- derivation
+
+
+def derive(net: Network) -> Derivation:
+    """Build every expression and chain-rule product, and prove each product."""
+    d = Derivation(net)
+    _make_symbols(d)
+    _forward_expressions(d)
+    _backward_expressions(d)
+    _check_activation_identities(d)
+    full = _full_expressions(d)
+    for p in net.parameters:
+        d.proofs[p.label] = _prove(d, p, full)
+    return d
+
+
+def _make_symbols(d: Derivation) -> None:
+    net = d.network
+    for p in net.parameters:
+        d.symbol[p.label] = sympy.Symbol(p.label, real=True)
+    for j in range(net.layers[0]):
+        d.symbol[f"x{j + 1}"] = sympy.Symbol(f"x{j + 1}", real=True)
+    for j in range(net.layers[-1]):
+        d.symbol[f"exp{j + 1}"] = sympy.Symbol(f"exp{j + 1}", real=True)
+    for layer in range(net.depth + 1):
+        for n in net.neurons(layer):
+            d.i[n] = sympy.Symbol(f"i_{n}", real=True)
+            d.o[n] = sympy.Symbol(f"o_{n}", real=True)
+            d.delta[n] = sympy.Symbol(f"delta_{n}", real=True)
+
+
+def _weights_into(net: Network, layer: int, j: int) -> list[Parameter]:
+    return [p for p in net.parameters if p.kind == "weight" and p.layer == layer and p.target == j]
+
+
+def _bias_of(net: Network, layer: int, j: int) -> Parameter:
+    return next(p for p in net.parameters if p.kind == "bias" and p.layer == layer and p.target == j)
+
+
+def _forward_expressions(d: Derivation) -> None:
+    net = d.network
+    for n in net.neurons(0):
+        d.input_expr[n] = d.symbol[n]  # an input neuron passes x on unchanged
+        d.output_expr[n] = d.symbol[n]
+    for layer in range(1, net.depth + 1):
+        sigma = ACTIVATIONS[net.activations[layer - 1]]
+        for j, n in enumerate(net.neurons(layer)):
+            terms = [
+                d.symbol[w.label] * d.o[net.neuron(layer - 1, w.source)]
+                for w in sorted(_weights_into(net, layer, j), key=lambda w: w.source)
+            ]
+            d.input_expr[n] = sympy.Add(*terms, d.symbol[_bias_of(net, layer, j).label])
+            d.output_expr[n] = sigma.sympy_form(d.i[n])
+    y = [d.o[n] for n in net.neurons(net.depth)]
+    expected = [d.symbol[f"exp{j + 1}"] for j in range(net.layers[-1])]
+    d.cost_terms = COSTS[net.cost].sympy_terms(y, expected)
+    d.cost_expr = sympy.Add(*d.cost_terms)
+
+
+def _backward_expressions(d: Derivation) -> None:
+    net = d.network
+    last = net.depth
+    for layer in range(last, 0, -1):
+        sigma = ACTIVATIONS[net.activations[layer - 1]]
+        for n in net.neurons(layer):
+            d.activation_derivative_expr[n] = sympy.diff(sigma.sympy_form(d.i[n]), d.i[n])
+            if layer == last:
+                dC_do = sympy.diff(d.cost_expr, d.o[n])
+            else:
+                # Σ_m ∂i_m/∂o_n · δ_m over the layer after: δ_m is reused, not re-derived.
+                dC_do = sympy.Add(*[
+                    sympy.diff(d.input_expr[m], d.o[n]) * d.delta[m] for m in net.neurons(layer + 1)
+                ])
+            d.output_derivative_expr[n] = dC_do
+            d.delta_expr[n] = d.activation_derivative_expr[n] * dC_do
+    for p in net.parameters:
+        n = net.neuron(p.layer, p.target)
+        d.input_derivative_expr[p.label] = sympy.diff(d.input_expr[n], d.symbol[p.label])
+        d.gradient_expr[p.label] = d.input_derivative_expr[p.label] * d.delta[n]
+
+
+def _check_activation_identities(d: Derivation) -> None:
+    """Prove σ′(i) equals the by-hand form in o (e.g. o(1 − o)) for each activation used."""
+    t = sympy.Symbol("t", real=True)
+    for name in set(d.network.activations):
+        sigma = ACTIVATIONS[name]
+        difference = sympy.diff(sigma.sympy_form(t), t) - sigma.derivative_from_output(sigma.sympy_form(t))
+        if sympy.simplify(difference) != 0:
+            raise AssertionError(f"derivative_from_output of {name} is not σ′")
+
+
+@dataclass
+class _Full:
+    """Expressions written out down to w, b, x, exp (no intermediate symbols)."""
+
+    i: dict[str, sympy.Expr]
+    o: dict[str, sympy.Expr]
+    delta: dict[str, sympy.Expr]
+    cost: sympy.Expr
+
+
+def _full_expressions(d: Derivation) -> _Full:
+    net = d.network
+    full_i: dict[str, sympy.Expr] = {}
+    full_o: dict[str, sympy.Expr] = {}
+    for layer in range(net.depth + 1):
+        for n in net.neurons(layer):
+            below = {d.o[m]: full_o[m] for m in net.neurons(layer - 1)} if layer else {}
+            full_i[n] = d.input_expr[n].xreplace(below)
+            full_o[n] = d.output_expr[n].xreplace({d.i[n]: full_i[n]})
+    subs_o = {d.o[n]: full_o[n] for n in full_o}
+    subs_i = {d.i[n]: full_i[n] for n in full_i}
+    full_delta: dict[str, sympy.Expr] = {}
+    for layer in range(net.depth, 0, -1):
+        after = {d.delta[m]: full_delta[m] for m in net.neurons(layer + 1)} if layer < net.depth else {}
+        for n in net.neurons(layer):
+            full_delta[n] = d.delta_expr[n].xreplace(after).xreplace(subs_i).xreplace(subs_o)
+    d.full_cost = d.cost_expr.xreplace(subs_o)
+    return _Full(full_i, full_o, full_delta, d.full_cost)
+
+
+def _prove(d: Derivation, p: Parameter, full: _Full) -> Proof:
+    """Show ∂i/∂p · δ (δ expanded) equals sympy.diff(C, p) of the full cost."""
+    n = d.network.neuron(p.layer, p.target)
+    subs_o = {d.o[m]: full.o[m] for m in full.o}
+    chain = d.input_derivative_expr[p.label].xreplace(subs_o) * full.delta[n]
+    direct = sympy.diff(full.cost, d.symbol[p.label])
+    difference = chain - direct
+    if sympy.count_ops(difference) <= EXACT_PROOF_LIMIT and _is_identically_zero(difference):
+        return Proof(EXACT, True, "SymPy reduced (chain-rule product − diff of the full cost) to 0")
+    return _prove_by_evaluation(d, difference, p.label)
+
+
+def _is_identically_zero(expr: sympy.Expr) -> bool:
+    """Exact test: with each exp(…) replaced by a fresh symbol the difference is a
+    rational function; it is zero when its numerator expands to 0.
+
+    Replacing exp atoms innermost first keeps identical atoms identical, and is
+    sound: both sides were built with d/di e^u = e^u · du/di, so they agree as
+    rational functions of the atoms whenever they agree at all.
+    """
+    atoms: dict[sympy.Expr, sympy.Symbol] = {}
+    while True:
+        inner = [a for a in expr.atoms(sympy.exp) if not a.args[0].has(sympy.exp)]
+        if not inner:
+            break
+        for a in inner:
+            atoms.setdefault(a, sympy.Dummy(positive=True))
+        expr = expr.xreplace({a: atoms[a] for a in inner})
+    numerator, _ = sympy.fraction(sympy.together(expr))
+    return sympy.expand(numerator) == 0
+
+
+def _prove_by_evaluation(d: Derivation, difference: sympy.Expr, label: str) -> Proof:
+    rng = random.Random(f"proof:{label}")  # fixed per parameter, so a run is repeatable
+    worst = sympy.Float(0)
+    free = sorted(difference.free_symbols, key=str)
+    for _ in range(PROOF_POINTS):
+        point = {s: sympy.Rational(rng.randint(-2000, 2000), 1000) for s in free}
+        value = abs(difference.evalf(PRECISION, subs=point))
+        worst = max(worst, value)
+    holds = worst < sympy.Float(10) ** (-(PRECISION - 15))
+    return Proof(
+        EVALUATED, bool(holds),
+        f"|chain-rule product − diff of the full cost| ≤ {sympy.Float(worst, 3)} "
+        f"at {PROOF_POINTS} random points with {PRECISION} digits",
+    )
+
+
+# ---------------------------------------------------------------- values
+
+
+def evaluate(d: Derivation, params: dict[str, sympy.Expr], sample: Sample) -> Values:
+    """Put numbers into the local expressions, layer by layer, reusing each result.
+
+    Forward: i and o of every neuron from the layer before. Backward: δ of every
+    neuron from the δ's of the layer after. Nothing is evaluated twice.
+    """
+    net = d.network
+    known: dict[sympy.Symbol, sympy.Expr] = {d.symbol[k]: v for k, v in params.items()}
+    for j, x in enumerate(sample.input):
+        known[d.symbol[f"x{j + 1}"]] = rational(x)
+    for j, e in enumerate(sample.expected):
+        known[d.symbol[f"exp{j + 1}"]] = rational(e)
+
+    def value(expr: sympy.Expr) -> sympy.Expr:
+        result = expr.xreplace(known)
+        return result if result.is_Rational else sympy.Float(result.evalf(PRECISION), PRECISION)
+
+    inputs, outputs = {}, {}
+    for layer in range(net.depth + 1):
+        for n in net.neurons(layer):
+            inputs[n] = known[d.i[n]] = value(d.input_expr[n])
+            outputs[n] = known[d.o[n]] = value(d.output_expr[n])
+    cost = value(d.cost_expr)
+    terms = tuple(value(t) for t in d.cost_terms)
+    output_derivative, activation_derivative, delta = {}, {}, {}
+    for layer in range(net.depth, 0, -1):
+        for n in net.neurons(layer):
+            activation_derivative[n] = value(d.activation_derivative_expr[n])
+            output_derivative[n] = value(d.output_derivative_expr[n])
+            delta[n] = known[d.delta[n]] = value(d.delta_expr[n])
+    gradient = {p.label: value(d.gradient_expr[p.label]) for p in net.parameters}
+    return Values(inputs, outputs, cost, terms, output_derivative, activation_derivative, delta,
+                  gradient)
+
+
+def rational(q: Fraction) -> sympy.Rational:
+    """An exact spec number as a SymPy Rational (no floats, no strings on the way)."""
+    return sympy.Rational(q.numerator, q.denominator)
+
+
+def step(spec: Spec, derivation: Derivation | None = None) -> SymbolicStep:
+    """Derive (unless given), evaluate, update every parameter and check the cost again."""
+    d = derivation or derive(spec.network)
+    params = {p.label: rational(p.value) for p in spec.network.parameters}
+    values = evaluate(d, params, spec.sample)
+    eta = rational(spec.learning_rate)
+    updated = {
+        label: sympy.Float((v - eta * values.gradient[label]).evalf(PRECISION), PRECISION)
+        for label, v in params.items()
+    }
+    after = evaluate(d, updated, spec.sample)
+    return SymbolicStep(d, values, params, updated, after)

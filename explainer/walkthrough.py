@@ -1,0 +1,115 @@
+"""Build the walkthrough `Document` from a derivation, its numbers and the agreement checks.
+
+This is the last step before the templates: it decides what a reader sees, in
+what order, and in which words, and writes every number to the chosen digits.
+It reads numbers from the engines and never computes a derivative itself.
+
+    document = build(explanation, digits=6)
+
+The sections, in order, follow the seed article's path through one step: the
+network, the notation, the forward pass, the cost, the gradient-descent rule, the
+last layer, the hidden layer(s), the biases, the update, the sanity check, and
+the agreement of the independent computations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy
+
+from explainer import notation
+from explainer.agreement import Agreement
+from explainer.document import Document, Math, Section, Text
+from explainer.formatting import Shown, show
+from explainer.numeric import Step
+from explainer.spec import Network, Parameter, Spec
+from explainer.symbolic import SymbolicStep, rational
+
+DEFAULT_DIGITS = 6
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Everything computed about one step: the spec, both engines and their agreement."""
+
+    spec: Spec
+    symbolic: SymbolicStep
+    numeric: Step
+    agreement: Agreement
+
+
+@dataclass(frozen=True)
+class Context:
+    """What section builders share: the explanation and how to write its numbers."""
+
+    explanation: Explanation
+    digits: int
+
+    @property
+    def spec(self) -> Spec:
+        return self.explanation.spec
+
+    @property
+    def net(self) -> Network:
+        return self.explanation.spec.network
+
+    @property
+    def step(self) -> SymbolicStep:
+        return self.explanation.symbolic
+
+    def num(self, value: object) -> Shown:
+        """A value written to the walkthrough's digits."""
+        return show(value, self.digits)
+
+    def factor(self, value: object) -> str:
+        """A value as a factor in a product: negative numbers get parentheses."""
+        shown = self.num(value)
+        return f"\\left({shown.latex}\\right)" if shown.negative else shown.latex
+
+    @property
+    def learning_rate(self) -> sympy.Rational:
+        return rational(self.spec.learning_rate)
+
+    @property
+    def expected(self) -> list[sympy.Rational]:
+        """The expected output values of the sample, exact."""
+        return [rational(e) for e in self.spec.sample.expected]
+
+    def param_value(self, label: str) -> object:
+        return self.step.parameters[label]
+
+    def parameter(self, label: str) -> Parameter:
+        return next(p for p in self.net.parameters if p.label == label)
+
+    def activation(self, layer: int) -> notation.ActivationNotation:
+        return notation.ACTIVATIONS[self.net.activations[layer - 1]]
+
+    @property
+    def cost_notation(self) -> notation.CostNotation:
+        return notation.COSTS[self.net.cost]
+
+    def hidden_layers(self) -> range:
+        return range(self.net.depth - 1, 0, -1)
+
+
+def inline(*parts: str | Math | Text) -> tuple[Text | Math, ...]:
+    """Prose with math: plain strings become Text; Math and Text pass through."""
+    return tuple(Text(p) if isinstance(p, str) else p for p in parts)
+
+
+def build(explanation: Explanation, digits: int = DEFAULT_DIGITS) -> Document:
+    """The whole walkthrough of one gradient-descent step, numbers to `digits` significant digits."""
+    # Imported here: the section modules import Context and inline from this module.
+    from explainer.sections import backward, checks, forward, overview, update
+
+    ctx = Context(explanation, digits)
+    sections: list[Section] = []
+    for part in (overview, forward, backward, update, checks):
+        sections.extend(part.sections(ctx))
+    return Document(
+        title=explanation.spec.title,
+        subtitle=overview.subtitle(ctx),
+        sections=tuple(sections),
+        summary=overview.summary(ctx),
+    )
