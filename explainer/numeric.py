@@ -99,7 +99,7 @@ def backward(net: Network, params: Parameters, fp: ForwardPass, expected: np.nda
         # ∂C/∂o of the layer before: every neuron there feeds every neuron here,
         # so its share of the cost is the weighted sum of this layer's δ's.
         dC_do_layer = params.W[layer - 1].T @ delta[layer - 1]
-    grad_W = tuple(np.outer(delta[l], fp.o[l]) for l in range(depth))
+    grad_W = tuple(np.outer(delta[n], fp.o[n]) for n in range(depth))
     grad_b = tuple(d.copy() for d in delta)
     return BackwardPass(dC_do, tuple(do_di), tuple(delta), Parameters(grad_W, grad_b))
 

@@ -87,17 +87,36 @@ _CLOSERS = r"\)|\]|\}|\||!|&#x00029;|&#x0005D;|&#x0007D;|&#x0007C;|&#x02016;|&#x
 _SIGN_AFTER_OPERATOR = re.compile(
     rf"(<mo\b[^>]*>(?!(?:{_CLOSERS})</mo>)[^<]*</mo>)<mo>(&#x02212;|&#x0002B;)</mo>"
 )
+# An innermost \left ... \right pair whose body holds nothing taller than a sub/superscript.
+_FLAT_FENCES = re.compile(
+    r'<mo stretchy="true"( fence="true" form="prefix">(?:(?!<mo stretchy="true"|<mfrac|<mtable'
+    r'|<munder|<mover|<msqrt|<mroot|<mstyle displaystyle="true").)*?<mo )stretchy="true"'
+    r'( fence="true" form="postfix">)'
+)
+# \bigl( and friends: a fence stretched to one fixed size.
+_FIXED_FENCE = re.compile(r'<mo stretchy="true" fence="true" minsize="([^"]+)" maxsize="\1">')
 
 
-def unary_signs(markup: str) -> Markup:
-    """Mark a sign that follows an operator or an opening bracket as a prefix (unary) sign.
+def tidy_mathml(markup: str) -> Markup:
+    """Fixes to latex2mathml's output so that browsers space it as TeX would.
 
-    latex2mathml writes ``x = -0.4`` and ``(-0.4)`` as flat rows in which the minus
-    is a middle child, so browsers give it a binary operator's spacing (``= − 0.4``).
-    TeX would read it as unary; ``form="prefix"`` says so in MathML. Use after
-    `mathml`: ``{{ latex | mathml | unary_signs }}``.
+    * A sign after an operator or an opening bracket is unary: latex2mathml writes
+      ``x = -0.4`` and ``(-0.4)`` as flat rows where the minus is a middle child,
+      which browsers space as a subtraction (``= − 0.4``); ``form="prefix"`` fixes it.
+    * ``\\left( ... \\right)`` becomes stretchy fences, and Chromium pads stretchy
+      fences that do not actually stretch (``( −0.4 )``, crbug 40254692). Fences
+      around content no taller than a subscript are made ``stretchy="false"``,
+      innermost pair first, which is what TeX's ``\\left`` would draw anyway;
+      ``\\bigl(`` (a fence stretched to a fixed size) becomes a non-stretchy
+      fence drawn at that size.
+
+    Use after `mathml`: ``{{ latex | mathml | tidy_mathml }}``.
     """
-    return Markup(_SIGN_AFTER_OPERATOR.sub(r'\1<mo form="prefix">\2</mo>', str(markup)))
+    text = _SIGN_AFTER_OPERATOR.sub(r'\1<mo form="prefix">\2</mo>', str(markup))
+    previous = None
+    while previous != text:
+        previous, text = text, _FLAT_FENCES.sub(r'<mo stretchy="false"\1stretchy="false"\2', text)
+    return Markup(_FIXED_FENCE.sub(r'<mo stretchy="false" fence="true" mathsize="\1">', text))
 
 
 # ---------------------------------------------------------------- environments
@@ -127,7 +146,7 @@ def environment(fmt: str) -> jinja2.Environment:
     elif fmt == "html":
         env = jinja2.Environment(autoescape=True, **common)
         env.filters["mathml"] = mathml
-        env.filters["unary_signs"] = unary_signs
+        env.filters["tidy_mathml"] = tidy_mathml
     elif fmt == "md":
         env = jinja2.Environment(autoescape=False, **common)
         env.filters["escape_text"] = md_escape

@@ -56,7 +56,7 @@ def sections(ctx: Context) -> list[Section]:
 
 
 def _network(ctx: Context) -> Section:
-    net, spec = ctx.net, ctx.spec
+    net = ctx.net
     inputs = ", ".join(notation.neuron(n) for n in net.neurons(0))
     blocks = [
         Paragraph(inline(

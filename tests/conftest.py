@@ -1,0 +1,25 @@
+"""Shared fixtures: the seed example, explained once per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from explainer.cli import builtin_example
+from explainer.explain import explain
+from explainer.spec import load_spec
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def seed_spec():
+    return load_spec(builtin_example())
+
+
+@pytest.fixture(scope="session")
+def seed(seed_spec):
+    """The seed example through both engines and the agreement checks."""
+    return explain(seed_spec)

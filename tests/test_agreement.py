@@ -1,0 +1,49 @@
+"""The three witnesses agree on the seed, and a planted bug is caught."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from explainer import functions, numeric, symbolic
+from explainer.agreement import RELATIVE_TOLERANCE, compare
+
+
+def test_the_seed_agrees_everywhere(seed):
+    a = seed.agreement
+    assert a.agrees
+    assert len(a.comparisons) == 12
+    assert a.worst_numeric.numeric_discrepancy < 1e-14
+    assert a.worst_fd.fd_discrepancy < RELATIVE_TOLERANCE
+    assert a.cost_discrepancy < 1e-15
+
+
+def test_a_wrong_activation_derivative_in_the_numeric_core_is_caught(seed_spec, monkeypatch):
+    # Plant the seed article's own kind of slip: σ′ evaluated at the output, σ(o)(1 − σ(o)).
+    sigmoid = functions.ACTIVATIONS["sigmoid"]
+
+    def slipped(i, o):
+        s = sigmoid.numpy_form(o)
+        return s * (1 - s)
+
+    monkeypatch.setitem(functions.ACTIVATIONS, "sigmoid",
+                        dataclasses.replace(sigmoid, numpy_derivative=slipped))
+    num = numeric.step(seed_spec.network, seed_spec.sample, 0.1)
+    sym = symbolic.step(seed_spec)
+    agreement = compare(seed_spec, sym, num)
+    assert not agreement.agrees
+    assert agreement.worst_numeric.numeric_discrepancy > 1e-3
+    # The symbolic engine and finite differences still agree with each other.
+    assert all(c.fd_discrepancy < RELATIVE_TOLERANCE for c in agreement.comparisons)
+
+
+def test_the_slip_reproduces_the_seeds_printed_w5(seed_spec, monkeypatch):
+    """Why the seed's gradients are off: σ′(o) in place of σ′(i) gives its printed ∂C/∂w5."""
+    sigmoid = functions.ACTIVATIONS["sigmoid"]
+    slipped = dataclasses.replace(
+        sigmoid, numpy_derivative=lambda i, o: sigmoid.numpy_form(o) * (1 - sigmoid.numpy_form(o)))
+    monkeypatch.setitem(functions.ACTIVATIONS, "sigmoid", slipped)
+    num = numeric.step(seed_spec.network, seed_spec.sample, 0.1)
+    w5 = next(p for p in seed_spec.network.parameters if p.label == "w5")
+    assert np.isclose(numeric.value_of(num.backward.gradient, w5), -0.052525710835624, rtol=1e-12)
