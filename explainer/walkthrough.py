@@ -62,6 +62,10 @@ class Context:
         """A value written to the walkthrough's digits."""
         return show(value, self.digits)
 
+    def relation(self, values) -> str:
+        """"=" when every value substitutes exactly, "≈" when any of them is rounded."""
+        return "=" if all(self.num(v).exact for v in values) else r"\approx"
+
     def factor(self, value: object) -> str:
         """A value as a factor in a product: negative numbers get parentheses."""
         shown = self.num(value)

@@ -202,19 +202,22 @@ def _delta_equations(ctx: Context, layer: int) -> list:
                                values.delta[n])
         rows = [Row(partial("C", notation.o(n)), "=", _dC_do_symbols(ctx, n, layer))]
         if layer < net.depth:
-            rows.append(Row("", "=", _dC_do_numbers(ctx, n, layer)))
+            rows.append(Row("", ctx.relation(_dC_do_inputs(ctx, n, layer)),
+                            _dC_do_numbers(ctx, n, layer)))
         else:
             j = net.neurons(layer).index(n)
-            rows.append(Row("", "=", ctx.cost_notation.derivative(
+            rows.append(Row("", ctx.relation([values.output[n], ctx.expected[j]]),
+                            ctx.cost_notation.derivative(
                 ctx.num(values.output[n]).latex, ctx.factor(ctx.expected[j]))))
         rows += [
             Row("", ctx.num(dC_do).relation, ctx.num(dC_do).latex),
             Row(partial(notation.o(n), notation.i(n)), "=", act.derivative_of(notation.o(n))),
-            Row("", "=", act.derivative_of(ctx.num(values.output[n]).latex)),
+            Row("", ctx.relation([values.output[n]]),
+                act.derivative_of(ctx.num(values.output[n]).latex)),
             Row("", ctx.num(do_di).relation, ctx.num(do_di).latex),
             Row(notation.delta(n), "=",
                 rf"{partial(notation.o(n), notation.i(n))} \cdot {partial('C', notation.o(n))}"),
-            Row("", "=", rf"{ctx.factor(do_di)} \cdot {ctx.factor(dC_do)}"),
+            Row("", ctx.relation([do_di, dC_do]), rf"{ctx.factor(do_di)} \cdot {ctx.factor(dC_do)}"),
             Row("", ctx.num(delta).relation, ctx.num(delta).latex),
         ]
         blocks.append(Equation(tuple(rows)))
@@ -228,6 +231,13 @@ def _dC_do_symbols(ctx: Context, n: str, layer: int) -> str:
         return ctx.cost_notation.derivative(notation.o(n), notation.expected(j))
     return " + ".join(f"{_weight_between(ctx, n, m)}\\, {notation.delta(m)}"
                       for m in net.neurons(layer + 1))
+
+
+def _dC_do_inputs(ctx: Context, n: str, layer: int) -> list:
+    """The numbers Σ_m w·δ_m substitutes: each weight and each reused delta."""
+    after = ctx.net.neurons(layer + 1)
+    return ([ctx.param_value(_weight_param(ctx, n, m).label) for m in after]
+            + [ctx.step.values.delta[m] for m in after])
 
 
 def _dC_do_numbers(ctx: Context, n: str, layer: int) -> str:
@@ -244,9 +254,11 @@ def gradient_equation(ctx: Context, p: Parameter) -> Equation:
     net, values = ctx.net, ctx.step.values
     n = net.neuron(p.layer, p.target)
     act = ctx.activation(p.layer)
+    substituted = [values.activation_derivative[n]]
     if p.kind == "weight":
         source = net.neuron(p.layer - 1, p.source)
         first_sym, first_num = notation.o(source), ctx.factor(values.output[source])
+        substituted.append(values.output[source])
     else:
         first_sym, first_num = "1", "1"
     second_sym = act.derivative_of(notation.o(n))
@@ -254,15 +266,17 @@ def gradient_equation(ctx: Context, p: Parameter) -> Equation:
     if p.layer == net.depth:
         third_sym = _dC_do_symbols(ctx, n, p.layer)
         third_num = ctx.factor(values.output_derivative[n])
+        substituted.append(values.output_derivative[n])
     else:
         third_sym = rf"\left({_dC_do_symbols(ctx, n, p.layer)}\right)"
         third_num = rf"\left({_dC_do_numbers(ctx, n, p.layer)}\right)"
+        substituted += _dC_do_inputs(ctx, n, p.layer)
     result = ctx.num(values.gradient[p.label])
     symbol = notation.param(p.label)
     rows = (
         Row(partial("C", symbol), "=", " \\cdot ".join(_factors(ctx, p))),
         Row("", "=", rf"{first_sym} \cdot {second_sym} \cdot {third_sym}"),
-        Row("", "=", rf"{first_num} \cdot {second_num} \cdot {third_num}"),
+        Row("", ctx.relation(substituted), rf"{first_num} \cdot {second_num} \cdot {third_num}"),
         Row("", result.relation, result.latex),
     )
     return Equation(rows)

@@ -39,7 +39,8 @@ def neuron_equation(ctx: Context, name: str, layer: int, values, params: dict) -
     act = net.activations[layer - 1]
     rows = [
         Row(notation.i(name), "=", symbolic),
-        Row("", "=", numbers),
+        Row("", ctx.relation([params[p.label] for p in [*weights, bias]]
+                             + [values.output[s] for s in sources]), numbers),
         Row("", i_shown.relation, i_shown.latex),
     ]
     if act == "sigmoid":
@@ -98,18 +99,15 @@ def cost_equation(ctx: Context, outputs: dict, terms: tuple, cost) -> Equation:
         cn.term(ctx.num(outputs[n]).latex, ctx.factor(e))
         for n, e in zip(last, ctx.expected, strict=True)
     )
-    rows = [Row("C", "=", symbolic), Row("", "=", numbers)]
+    rows = [Row("C", "=", symbolic),
+            Row("", ctx.relation([outputs[n] for n in last] + ctx.expected), numbers)]
     if net.cost == "sum_squared":
         differences = [outputs[n] - e for n, e in zip(last, ctx.expected, strict=True)]
-        rows.append(Row("", _relation(ctx, differences),
+        rows.append(Row("", ctx.relation(differences),
                         " + ".join(f"{ctx.factor(d)}^{{2}}" for d in differences)))
-    rows.append(Row("", _relation(ctx, terms), " + ".join(ctx.num(t).latex for t in terms)))
+    rows.append(Row("", ctx.relation(terms), " + ".join(ctx.num(t).latex for t in terms)))
     rows.append(Row("", ctx.num(cost).relation, ctx.num(cost).latex))
     return Equation(tuple(rows))
-
-
-def _relation(ctx: Context, values) -> str:
-    return "=" if all(ctx.num(v).exact for v in values) else r"\approx"
 
 
 def _cost(ctx: Context) -> Section:

@@ -17,12 +17,13 @@ def _update(ctx: Context) -> Section:
     rows = []
     table_rows = []
     for p in ctx.net.parameters:
-        before, gradient, after = step.parameters[p.label], step.values.gradient[p.label], step.updated[p.label]
-        shown_after = ctx.num(after)
+        before, gradient = step.parameters[p.label], step.values.gradient[p.label]
+        shown_after = ctx.num(step.updated[p.label])
+        symbol = notation.param(p.label)
         rows += [
-            Row(notation.updated(p.label), "=",
-                rf"{notation.param(p.label)} - \eta\, {notation.partial('C', notation.param(p.label))}"
-                rf" = {ctx.num(before).latex} - {ctx.num(eta).latex} \cdot {ctx.factor(gradient)}"),
+            Row(notation.updated(p.label), "=", rf"{symbol} - \eta\, {notation.partial('C', symbol)}"),
+            Row("", ctx.relation([before, eta, gradient]),
+                rf"{ctx.num(before).latex} - {ctx.num(eta).latex} \cdot {ctx.factor(gradient)}"),
             Row("", shown_after.relation, shown_after.latex),
         ]
         table_rows.append((
@@ -82,7 +83,8 @@ def _sanity_check(ctx: Context) -> Section:
     predicted = ctx.learning_rate * sum(g**2 for g in step.values.gradient.values())
     change = ctx.num(decrease)
     blocks.append(Equation((
-        Row(r"C - C^{+}", "=", rf"{ctx.num(before_c).latex} - {ctx.num(after_c).latex}"),
+        Row(r"C - C^{+}", ctx.relation([before_c, after_c]),
+            rf"{ctx.num(before_c).latex} - {ctx.num(after_c).latex}"),
         Row("", change.relation, change.latex),
     )))
     went_down = decrease > 0
