@@ -62,7 +62,7 @@ def sections(ctx: Context) -> list[Section]:
         Paragraph(inline(
             Text("Finite differences.", strong=True),
             " No derivative at all: the NumPy forward pass is run with each parameter nudged by ",
-            Math(rf"\pm k h,\ k = 1, 2, 3,\ h = {show(FD_STEP, 3).latex}"),
+            Math(rf"\pm k h,\ k = 1, 2, 3,\ h = {scientific(FD_STEP, 1)}"),
             ", and the slope read off the costs with a sixth-order central difference.",
         )),
         Table(
@@ -85,8 +85,7 @@ def sections(ctx: Context) -> list[Section]:
             Math(scientific(agreement.after_cost_discrepancy)),
             " relative. Anything above ",
             Math(scientific(RELATIVE_TOLERANCE, 1)),
-            " (beyond what 64-bit rounding explains) would have stopped this walkthrough "
-            "from being written as correct.",
+            " (beyond what 64-bit rounding explains) makes the command fail with exit code 1.",
         ), note=True),
     )
     return [Section("Agreement", "agreement", blocks)]

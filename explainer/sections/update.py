@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from explainer import notation
 from explainer.document import Equation, Math, Paragraph, Row, Section, Table, Text
+from explainer.formatting import show
 from explainer.sections.forward import cost_equation, neuron_equation
 from explainer.walkthrough import Context, inline
 
@@ -19,13 +20,12 @@ def _update(ctx: Context) -> Section:
     for p in ctx.net.parameters:
         before, gradient = step.parameters[p.label], step.values.gradient[p.label]
         shown_after = ctx.num(step.updated[p.label])
-        symbol = notation.param(p.label)
-        rows += [
-            Row(notation.updated(p.label), "=", rf"{symbol} - \eta\, {notation.partial('C', symbol)}"),
-            Row("", ctx.relation([before, eta, gradient]),
-                rf"{ctx.num(before).latex} - {ctx.num(eta).latex} \cdot {ctx.factor(gradient)}"),
-            Row("", shown_after.relation, shown_after.latex),
-        ]
+        # One row per parameter: the rule was written out in general just above.
+        rows.append(Row(
+            notation.updated(p.label), ctx.relation([before, eta, gradient]),
+            rf"{ctx.num(before).latex} - {ctx.num(eta).latex} \cdot {ctx.factor(gradient)} "
+            rf"{shown_after.relation} {shown_after.latex}",
+        ))
         table_rows.append((
             Math(notation.param(p.label)),
             Math(ctx.num(before).latex),
@@ -35,7 +35,8 @@ def _update(ctx: Context) -> Section:
     blocks = (
         Paragraph(inline(
             "With every partial derivative known, each parameter moves against its own "
-            "derivative, scaled by the learning rate ", Math(rf"\eta = {ctx.num(eta).latex}"), ":",
+            "derivative, scaled by the learning rate ", Math(rf"\eta = {ctx.num(eta).latex}"), ": ",
+            Math(r"p^{+} = p - \eta\, \frac{\partial C}{\partial p}"), ".",
         )),
         Equation(tuple(rows)),
         Paragraph(inline("The whole step at a glance:")),
@@ -91,12 +92,22 @@ def _sanity_check(ctx: Context) -> Section:
     blocks.append(Paragraph(inline(
         "The cost went " + ("down" if went_down else "up") + " by ",
         Math(change.latex),
-        f" ({ctx.num(abs(decrease) / before_c * 100).text} % of its value). "
+        f" ({show(abs(decrease) / before_c * 100, 3).text} % of its value). "
         "For a small step, calculus predicts a decrease of about ",
         Math(rf"\eta \sum_{{p}} \left({notation.partial('C', 'p')}\right)^{{2}} "
              rf"{ctx.num(predicted).relation} {ctx.num(predicted).latex}"),
         ": the step moves against the gradient, and the cost falls by the step length times "
-        "the slope. " + ("The two are close, as they should be for a small learning rate."
-                         if went_down else "The learning rate is too large for this step."),
+        "the slope. " + _verdict(decrease, predicted),
     ), note=True))
     return Section("Sanity check", "sanity-check", tuple(blocks))
+
+
+def _verdict(decrease, predicted) -> str:
+    """Compare the real decrease with the first-order prediction, in words."""
+    if decrease <= 0:
+        return ("Here the cost rose instead: the learning rate is too large for this step, "
+                "and the straight-line prediction does not hold so far from the start.")
+    if abs(decrease - predicted) <= predicted / 5:
+        return "The two are close, as they should be for a small step."
+    return ("The two differ noticeably: the cost curves enough over this step that the "
+            "straight-line prediction is only rough.")
