@@ -33,6 +33,17 @@ def test_a_wrong_product_is_not_proven():
     assert not symbolic._is_identically_zero(sympy.exp(-x) / (1 + sympy.exp(-x)) - 1)
 
 
+def test_the_evaluation_proof_tells_right_from_wrong():
+    x, y = sympy.symbols("x y")
+    sigmoid = 1 / (1 + sympy.exp(-x * y))
+    right = symbolic._prove_by_evaluation(sigmoid * (1 - sigmoid) * y, sympy.diff(sigmoid, x), "t")
+    assert right.method == symbolic.EVALUATED and right.holds
+    # σ(o)(1 − σ(o)) in place of o(1 − o): close, but not the derivative.
+    slipped = 1 / (1 + sympy.exp(-sigmoid))
+    wrong = symbolic._prove_by_evaluation(slipped * (1 - slipped) * y, sympy.diff(sigmoid, x), "t")
+    assert not wrong.holds
+
+
 def _mp_seed_forward(params: dict[str, mpmath.mpf]) -> tuple[list, mpmath.mpf]:
     """The seed network with mpmath at 50 digits, written out by hand."""
     s = lambda v: 1 / (1 + mpmath.exp(-v))  # noqa: E731
