@@ -125,15 +125,26 @@ def figure(ctx: Context) -> NetworkFigure:
         if p.kind != "weight":
             continue
         source, target = net.neuron(p.layer - 1, p.source), net.neuron(p.layer, p.target)
-        straight = abs(y_of[source] - y_of[target]) < 1e-9
         label = f"{notation.param(p.label)} = {ctx.num(ctx.param_value(p.label)).latex}"
-        edges.append(FigureEdge(source, target, label, 0.5 if straight else 0.27))
+        edges.append(FigureEdge(source, target, label, _label_position(net, p)))
     return NetworkFigure(
         tuple(neurons), tuple(edges),
         width=net.depth * LAYER_SPACING, height=(tallest - 1) * NEURON_SPACING,
         caption=f"The {shape(ctx)} network before the step. Arrows carry the weights; "
                 "each bias is added inside its neuron.",
     )
+
+
+# Where along an edge its label sits, by the edge's "slot" (j − k) mod m: the edges
+# leaving one neuron get different slots, and so do the edges arriving at one, so
+# their labels do not sit on top of each other. Slot 0 (the straight edges of
+# equal-sized layers) is labelled in the middle, the crossing ones nearer an end.
+_POSITIONS = (0.5, 0.25, 0.75, 0.35, 0.65, 0.2, 0.8, 0.42, 0.58, 0.3, 0.7)
+
+
+def _label_position(net, p) -> float:
+    m = max(net.layers[p.layer - 1], net.layers[p.layer])
+    return _POSITIONS[((p.target - p.source) % m) % len(_POSITIONS)]
 
 
 def _notation(ctx: Context) -> Section:
