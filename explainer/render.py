@@ -41,6 +41,9 @@ def templates_dir() -> Path:
 _TEX_SPECIAL = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
     "%": r"\%", "_": r"\_", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}",
+    # OT1 text fonts print these as ¡ ¿ — ”; the LaTeX template's preamble gives them glyphs.
+    "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}", '"': r"\textquotedbl{}",
+    "\n": " ",  # a blank line would end a paragraph, a table cell or a macro argument
 }
 _TEX_RE = re.compile("|".join(re.escape(c) for c in _TEX_SPECIAL))
 
