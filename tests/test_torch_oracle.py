@@ -12,7 +12,7 @@ import pytest
 
 from explainer.cli import main
 from explainer.spec import Network, Spec
-from tests.conftest import SHARED
+from tests.test_cli import ARTICLE
 
 torch = pytest.importorskip("torch")
 
@@ -55,9 +55,7 @@ def torch_step(spec: Spec) -> dict:
 @pytest.fixture(scope="module")
 def seed_json(tmp_path_factory):
     out = tmp_path_factory.mktemp("json")
-    spec = SHARED / "examples" / "article.toml"
-    args = ["explain", str(spec)] if spec.exists() else ["explain"]
-    assert main([*args, "-o", str(out), "--format", "json"]) == 0
+    assert main(["explain", str(ARTICLE), "-o", str(out), "--format", "json"]) == 0
     return json.loads(next(out.glob("*.json")).read_text())
 
 
