@@ -75,22 +75,14 @@ def relative(a: float, b: float) -> float:
     return 0.0 if scale == 0 else abs(a - b) / scale
 
 
-def finite_difference(spec: Spec, step: numeric.Step, label: str, h: float = FD_STEP) -> float:
+def finite_difference(spec: Spec, label: str, h: float = FD_STEP) -> float:
     """∂C/∂p by the sixth-order central difference of the numeric forward pass."""
     net, sample = spec.network, spec.sample
-    p = next(q for q in net.parameters if q.label == label)
-    base = numeric.Parameters.of(net)
-    x = np.array(sample.input, dtype=float)
-    expected = np.array(sample.expected, dtype=float)
+    base = numeric.initial(net)
 
     def cost_at(shift: float) -> float:
-        W = [w.copy() for w in base.W]
-        b = [v.copy() for v in base.b]
-        if p.source is None:
-            b[p.layer - 1][p.target] += shift
-        else:
-            W[p.layer - 1][p.target, p.source] += shift
-        return numeric.forward(net, numeric.Parameters(tuple(W), tuple(b)), x, expected).cost
+        values = {**base, label: base[label] + shift}
+        return numeric.forward(net, numeric.arrays(net, values), sample).cost
 
     total = sum(c * (cost_at(k * h) - cost_at(-k * h)) for k, c in _STENCIL)
     return total / (60.0 * h)
@@ -106,8 +98,8 @@ def compare(spec: Spec, symbolic: SymbolicStep, num: numeric.Step) -> Agreement:
     comparisons = []
     for p in net.parameters:
         s = float(symbolic.values.gradient[p.label])
-        n = numeric.value_of(num.backward.gradient, p)
-        f = finite_difference(spec, num, p.label)
+        n = num.backward.gradient[p.label]
+        f = finite_difference(spec, p.label)
         agrees = (
             abs(s - n) <= RELATIVE_TOLERANCE * max(abs(s), abs(n)) + numeric_allowance
             and abs(s - f) <= RELATIVE_TOLERANCE * max(abs(s), abs(f)) + fd_allowance

@@ -16,5 +16,5 @@ from explainer.walkthrough import Explanation
 def explain(spec: Spec) -> Explanation:
     """Compute one step twice, independently, and compare the two with finite differences."""
     sym = symbolic.step(spec)
-    num = numeric.step(spec.network, spec.sample, float(spec.learning_rate))
+    num = numeric.step(spec)
     return Explanation(spec, sym, num, compare(spec, sym, num))

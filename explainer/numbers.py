@@ -26,7 +26,7 @@ def exact(value: object) -> Fraction:
     """Return `value` as an exact fraction, or raise NotANumber saying why."""
     if isinstance(value, bool):
         raise NotANumber("expected a number, found true/false")
-    if isinstance(value, int):
+    if isinstance(value, int | Fraction):
         return Fraction(value)
     if isinstance(value, Decimal):
         return _from_decimal(value)

@@ -1,4 +1,4 @@
-"""The numeric core: one gradient-descent step in float64, as a training loop does it.
+"""The numeric core: gradient descent in float64, as a training loop does it.
 
 This is backpropagation as code, written by hand with NumPy and independent of
 the symbolic engine (`explainer.symbolic`). Layers are numbered 0 (inputs) to L
@@ -9,10 +9,15 @@ the symbolic engine (`explainer.symbolic`). Layers are numbered 0 (inputs) to L
 
 The backward pass computes δ = ∂C/∂i for every neuron, last layer first:
 
-    δ[L] = σ′(i[L]) ⊙ ∂C/∂o[L]
+    δ[L] = σ′(i[L]) ⊙ ∂C/∂o[L]            (softmax: Jᵀ · ∂C/∂o[L], J its Jacobian)
     δ[l] = σ′(i[l]) ⊙ (W[l+1]ᵀ · δ[l+1])   reusing the δ's of the layer after
 
-and from them every gradient: ∂C/∂W[l] = δ[l] · o[l-1]ᵀ, ∂C/∂b[l] = δ[l].
+and from them every gradient: ∂C/∂W[l] = δ[l] · o[l-1]ᵀ and ∂C/∂b = δ of the
+neuron it feeds, or Σ δ over the layer for a bias shared by the whole layer.
+
+Parameters travel as a dict from label (w1, b1, …) to value, the way the
+walkthrough names them; `arrays` turns such a dict into the matrices a forward
+pass needs.
 """
 
 from __future__ import annotations
@@ -22,26 +27,40 @@ from dataclasses import dataclass
 import numpy as np
 
 from explainer.functions import ACTIVATIONS, COSTS
-from explainer.spec import Network, Parameter, Sample
+from explainer.spec import Network, Parameter, Sample, Spec
+
+Values = dict[str, float]
 
 
 @dataclass(frozen=True)
 class Parameters:
-    """The weight matrices W[l] and bias vectors b[l], as float64 arrays.
+    """The weight matrices W[l] and per-neuron bias vectors b[l], float64.
 
-    Index 0 holds layer 1 (the first non-input layer); `W[l-1][j, k]`
-    connects neuron k of layer l-1 to neuron j of layer l.
+    Index 0 holds layer 1 (the first non-input layer); `W[l-1][j, k]` connects
+    neuron k of layer l-1 to neuron j of layer l. A shared bias appears in every
+    entry of its layer's vector; a layer without bias has zeros.
     """
 
     W: tuple[np.ndarray, ...]
     b: tuple[np.ndarray, ...]
 
-    @classmethod
-    def of(cls, net: Network) -> Parameters:
-        return cls(
-            W=tuple(np.array(w, dtype=float) for w in net.weights),
-            b=tuple(np.array(b, dtype=float) for b in net.biases),
-        )
+
+def initial(net: Network) -> Values:
+    """The spec's parameter values, by label."""
+    return {p.label: float(p.value) for p in net.parameters}
+
+
+def arrays(net: Network, values: Values) -> Parameters:
+    W = [np.zeros((net.layers[n], net.layers[n - 1])) for n in range(1, net.depth + 1)]
+    b = [np.zeros(net.layers[n]) for n in range(1, net.depth + 1)]
+    for p in net.parameters:
+        if p.kind == "weight":
+            W[p.layer - 1][p.target, p.source] = values[p.label]
+        elif p.target is None:
+            b[p.layer - 1][:] = values[p.label]
+        else:
+            b[p.layer - 1][p.target] = values[p.label]
+    return Parameters(tuple(W), tuple(b))
 
 
 @dataclass(frozen=True)
@@ -58,74 +77,116 @@ class BackwardPass:
     """The derivatives backpropagation computes, index 0 = layer 1."""
 
     cost_derivative: np.ndarray  # ∂C/∂o for the last layer
-    activation_derivative: tuple[np.ndarray, ...]  # ∂o/∂i = σ′(i) per layer
+    activation_derivative: tuple[np.ndarray, ...]  # σ′(i) per layer; a Jacobian for softmax
     delta: tuple[np.ndarray, ...]  # δ = ∂C/∂i per layer
-    gradient: Parameters  # ∂C/∂W and ∂C/∂b
+    gradient: Values  # ∂C/∂p per parameter label
 
 
-@dataclass(frozen=True)
-class Step:
-    """One gradient-descent step: forward, backward, update, forward again."""
-
-    before: ForwardPass
-    backward: BackwardPass
-    updated: Parameters
-    after: ForwardPass
-
-
-def forward(net: Network, params: Parameters, x: np.ndarray, expected: np.ndarray) -> ForwardPass:
+def forward(net: Network, params: Parameters, sample: Sample) -> ForwardPass:
     """Feed x through the network, keeping every neuron's input and output."""
+    x = np.array(sample.input, dtype=float)
     i, o = [x], [x]
+    slope = float(net.leaky_slope)
     for layer in range(1, net.depth + 1):
         sigma = ACTIVATIONS[net.activations[layer - 1]]
         i_l = params.W[layer - 1] @ o[-1] + params.b[layer - 1]
         i.append(i_l)
-        o.append(sigma.numpy_form(i_l))
-    cost = COSTS[net.cost].numpy_form(o[-1], expected)
-    return ForwardPass(tuple(i), tuple(o), cost)
+        o.append(sigma.numpy_form(i_l, slope))
+    expected = np.array(sample.expected, dtype=float)
+    return ForwardPass(tuple(i), tuple(o), COSTS[net.cost].numpy_form(o[-1], expected))
 
 
-def backward(net: Network, params: Parameters, fp: ForwardPass, expected: np.ndarray) -> BackwardPass:
+def backward(net: Network, params: Parameters, fp: ForwardPass, sample: Sample) -> BackwardPass:
     """Backpropagate: δ of the last layer from the cost, then layer by layer backwards."""
-    depth = net.depth
+    depth, slope = net.depth, float(net.leaky_slope)
+    expected = np.array(sample.expected, dtype=float)
     dC_do = COSTS[net.cost].numpy_derivative(fp.o[depth], expected)
     do_di: list[np.ndarray] = [np.empty(0)] * depth
     delta: list[np.ndarray] = [np.empty(0)] * depth
     dC_do_layer = dC_do
     for layer in range(depth, 0, -1):
         sigma = ACTIVATIONS[net.activations[layer - 1]]
-        do_di[layer - 1] = sigma.numpy_derivative(fp.i[layer], fp.o[layer])
-        delta[layer - 1] = do_di[layer - 1] * dC_do_layer
+        if sigma.vector:
+            # Every output of the layer depends on every input: δ_j = Σ_k ∂o_k/∂i_j · ∂C/∂o_k.
+            do_di[layer - 1] = sigma.numpy_jacobian(fp.i[layer], fp.o[layer])
+            delta[layer - 1] = do_di[layer - 1].T @ dC_do_layer
+        else:
+            do_di[layer - 1] = sigma.numpy_derivative(fp.i[layer], fp.o[layer], slope)
+            delta[layer - 1] = do_di[layer - 1] * dC_do_layer
         # ∂C/∂o of the layer before: every neuron there feeds every neuron here,
         # so its share of the cost is the weighted sum of this layer's δ's.
         dC_do_layer = params.W[layer - 1].T @ delta[layer - 1]
-    grad_W = tuple(np.outer(delta[n], fp.o[n]) for n in range(depth))
-    grad_b = tuple(d.copy() for d in delta)
-    return BackwardPass(dC_do, tuple(do_di), tuple(delta), Parameters(grad_W, grad_b))
+    gradient = {p.label: _gradient(p, delta, fp) for p in net.parameters}
+    return BackwardPass(dC_do, tuple(do_di), tuple(delta), gradient)
 
 
-def update(params: Parameters, gradient: Parameters, learning_rate: float) -> Parameters:
-    """The gradient-descent rule p⁺ = p − η ∂C/∂p for every parameter."""
-    return Parameters(
-        W=tuple(w - learning_rate * g for w, g in zip(params.W, gradient.W, strict=True)),
-        b=tuple(b - learning_rate * g for b, g in zip(params.b, gradient.b, strict=True)),
-    )
+def _gradient(p: Parameter, delta: list[np.ndarray], fp: ForwardPass) -> float:
+    d = delta[p.layer - 1]
+    if p.kind == "weight":
+        return float(d[p.target] * fp.o[p.layer - 1][p.source])
+    # A shared bias enters every neuron of its layer, so every δ there counts.
+    return float(np.sum(d)) if p.target is None else float(d[p.target])
 
 
-def step(net: Network, sample: Sample, learning_rate: float) -> Step:
-    """One full step on one sample, ending with the seed's sanity check (forward again)."""
-    params = Parameters.of(net)
-    x = np.array(sample.input, dtype=float)
-    expected = np.array(sample.expected, dtype=float)
-    before = forward(net, params, x, expected)
-    back = backward(net, params, before, expected)
-    updated = update(params, back.gradient, float(learning_rate))
-    after = forward(net, updated, x, expected)
+def update(spec: Spec, values: Values, gradient: Values) -> Values:
+    """The gradient-descent rule p⁺ = p − η ∂C/∂p; frozen parameters keep their values."""
+    eta = float(spec.learning_rate)
+    return {k: v if k in spec.frozen else v - eta * gradient[k] for k, v in values.items()}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One gradient-descent step on one sample: forward, backward, update, forward again."""
+
+    before: ForwardPass
+    backward: BackwardPass
+    updated: Values
+    after: ForwardPass
+
+
+def step(spec: Spec, values: Values | None = None, sample: Sample | None = None) -> Step:
+    """One full step, ending with the seed's sanity check (the forward pass again)."""
+    net = spec.network
+    values = initial(net) if values is None else values
+    sample = sample or spec.sample
+    params = arrays(net, values)
+    before = forward(net, params, sample)
+    back = backward(net, params, before, sample)
+    updated = update(spec, values, back.gradient)
+    after = forward(net, arrays(net, updated), sample)
     return Step(before, back, updated, after)
 
 
-def value_of(params: Parameters, p: Parameter) -> float:
-    """Read the parameter a label names (w5, b3, …) out of the arrays."""
-    if p.source is None:
-        return float(params.b[p.layer - 1][p.target])
-    return float(params.W[p.layer - 1][p.target, p.source])
+def mean_gradient(spec: Spec, values: Values) -> Values:
+    """The batch gradient: the mean over all samples of each sample's gradient."""
+    params = arrays(spec.network, values)
+    total = dict.fromkeys(values, 0.0)
+    for sample in spec.samples:
+        back = backward(spec.network, params, forward(spec.network, params, sample), sample)
+        for k, g in back.gradient.items():
+            total[k] += g
+    return {k: g / len(spec.samples) for k, g in total.items()}
+
+
+def dataset_cost(spec: Spec, values: Values) -> float:
+    """The cost averaged over the samples (for one sample, simply its cost)."""
+    params = arrays(spec.network, values)
+    return float(np.mean([forward(spec.network, params, s).cost for s in spec.samples]))
+
+
+def train(spec: Spec) -> list[tuple[float, Values]]:
+    """Every step of the run: (dataset cost, parameters), starting before the first step.
+
+    In "sgd" mode a step makes one update per sample, in order; in "batch" mode
+    one update with the mean gradient over all samples.
+    """
+    values = initial(spec.network)
+    history = [(dataset_cost(spec, values), values)]
+    for _ in range(spec.steps):
+        if spec.mode == "batch":
+            values = update(spec, values, mean_gradient(spec, values))
+        else:
+            for sample in spec.samples:
+                values = step(spec, values, sample).updated
+        history.append((dataset_cost(spec, values), values))
+    return history

@@ -13,6 +13,11 @@ row of the second ``[[network.layer]]`` table.
 
 ``weights[j][k]`` connects neuron k of the previous layer to neuron j of this
 layer, so a layer's weight matrix has one row per neuron of the layer.
+
+Biases come in three forms per layer: ``biases = [..]`` one per neuron (the
+seed's), ``biases = 0.35`` one bias shared by every neuron of the layer, or no
+``biases`` key for a layer without bias. Labels b1.. run in layer order, one per
+neuron or one per layer when shared.
 """
 
 from __future__ import annotations
@@ -22,12 +27,18 @@ import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 from pathlib import Path
 
 from explainer.functions import ACTIVATIONS, COSTS
 from explainer.numbers import NotANumber, describe, exact
 
 NUMBERINGS = ("source-major", "target-major")
+MODES = ("sgd", "batch")
+BIAS_MODES = ("neuron", "shared", "none")
+DEFAULT_LEAKY_SLOPE = Fraction(1, 100)
+# Costs that take logarithms of the outputs, and the activations whose outputs they accept.
+LOG_COSTS = {"cross_entropy": ("softmax", "sigmoid"), "binary_cross_entropy": ("sigmoid",)}
 
 
 class SpecError(Exception):
@@ -43,16 +54,21 @@ class Parameter:
     """One trainable number with the label a reader sees (w1.., b1..).
 
     `layer` is the layer of the neuron the parameter feeds (1..L), `target` that
-    neuron's position j in its layer, and `source` the position k of the neuron
-    in the previous layer whose output a weight multiplies (None for a bias).
+    neuron's position j in its layer (None for a bias shared by the whole layer),
+    and `source` the position k of the neuron in the previous layer whose output a
+    weight multiplies (None for a bias).
     """
 
     label: str
     kind: str  # "weight" or "bias"
     layer: int
-    target: int
+    target: int | None
     source: int | None
     value: Fraction
+
+    def feeds(self, j: int) -> bool:
+        """Whether this parameter enters the input of neuron j of its layer."""
+        return self.target is None or self.target == j
 
 
 @dataclass(frozen=True)
@@ -72,7 +88,13 @@ class Network:
     cost: str
     numbering: str
     weights: tuple[tuple[tuple[Fraction, ...], ...], ...]  # weights[l-1][j][k]
-    biases: tuple[tuple[Fraction, ...], ...]  # biases[l-1][j]
+    biases: tuple[tuple[Fraction, ...], ...]  # per neuron; one value if shared; () if none
+    bias_modes: tuple[str, ...] = ()  # per non-input layer: "neuron", "shared" or "none"
+    leaky_slope: Fraction = DEFAULT_LEAKY_SLOPE
+
+    def __post_init__(self) -> None:
+        if not self.bias_modes:  # per-neuron biases everywhere unless said otherwise
+            object.__setattr__(self, "bias_modes", ("neuron",) * len(self.biases))
 
     @property
     def depth(self) -> int:
@@ -97,10 +119,32 @@ class Network:
     def neurons(self, layer: int) -> list[str]:
         return [self.neuron(layer, j) for j in range(self.layers[layer])]
 
-    @property
+    @cached_property
     def parameters(self) -> tuple[Parameter, ...]:
         """Every weight then every bias, in label order (w1.., b1..)."""
         return _label_parameters(self)
+
+    def parameter(self, label: str) -> Parameter:
+        return self._by_label[label]
+
+    @cached_property
+    def _by_label(self) -> dict[str, Parameter]:
+        return {p.label: p for p in self.parameters}
+
+    def weights_into(self, layer: int, j: int) -> list[Parameter]:
+        """The weights arriving at neuron j of a layer, in the order of their sources."""
+        return sorted((p for p in self.parameters
+                       if p.kind == "weight" and p.layer == layer and p.target == j),
+                      key=lambda p: p.source)
+
+    def weight(self, layer: int, j: int, k: int) -> Parameter:
+        """The weight from neuron k of layer − 1 to neuron j of `layer`."""
+        return self.weights_into(layer, j)[k]
+
+    def bias_of(self, layer: int, j: int) -> Parameter | None:
+        """The bias added to neuron j of a layer (shared or its own), or None."""
+        return next((p for p in self.parameters
+                     if p.kind == "bias" and p.layer == layer and p.feeds(j)), None)
 
 
 @dataclass(frozen=True)
@@ -113,6 +157,8 @@ class Spec:
     steps: int
     samples: tuple[Sample, ...]
     source: str  # where the spec came from, for messages
+    mode: str = "sgd"  # "sgd": one update per sample; "batch": one per step, mean gradient
+    frozen: frozenset[str] = frozenset()  # labels of parameters that are not trained
 
     @property
     def sample(self) -> Sample:
@@ -132,9 +178,11 @@ def _label_parameters(net: Network) -> tuple[Parameter, ...]:
         for j, k in order:
             label = f"w{len(weights) + 1}"
             weights.append(Parameter(label, "weight", layer, j, k, net.weights[layer - 1][j][k]))
-        for j in range(n_out):
+        mode = net.bias_modes[layer - 1]
+        for j, value in enumerate(net.biases[layer - 1]):
             label = f"b{len(biases) + 1}"
-            biases.append(Parameter(label, "bias", layer, j, None, net.biases[layer - 1][j]))
+            target = None if mode == "shared" else j
+            biases.append(Parameter(label, "bias", layer, target, None, value))
     return tuple(weights + biases)
 
 
@@ -227,20 +275,38 @@ class _Reader:
             raise self.fail("title", f"expected text, found {describe(title)}")
         network = self.network(data["network"])
         training = self.table(
-            data["training"], "training", ("learning_rate", "steps", "sample"),
+            data["training"], "training", ("learning_rate", "steps", "sample", "mode", "freeze"),
             ("learning_rate", "sample"),
         )
         rate = self.number(training["learning_rate"], "training.learning_rate")
         if rate <= 0:
             raise self.fail("training.learning_rate", f"must be positive, found {_show(rate)}")
         steps = self.integer(training.get("steps", 1), "training.steps", 1)
+        mode = self.name(training.get("mode", "sgd"), "training.mode", MODES)
         samples = self.samples(training["sample"], network)
-        return Spec(title, network, rate, steps, samples, self.source)
+        frozen = self.freeze(training.get("freeze", []), network)
+        return Spec(title, network, rate, steps, samples, self.source, mode, frozen)
+
+    def freeze(self, value: object, net: Network) -> frozenset[str]:
+        """Parameter labels, or the words "weights" and "biases" for all of a kind."""
+        if not isinstance(value, list):
+            raise self.fail("training.freeze", f"expected a list of labels, found {describe(value)}")
+        labels = [p.label for p in net.parameters]
+        frozen: set[str] = set()
+        for n, item in enumerate(value):
+            key = f"training.freeze[{n + 1}]"
+            if item in ("weights", "biases"):
+                frozen |= {p.label for p in net.parameters if p.kind == item[:-1]}
+            elif isinstance(item, str) and item in labels:
+                frozen.add(item)
+            else:
+                self.name(item, key, ("weights", "biases", *labels))
+        return frozenset(frozen)
 
     def network(self, data: object) -> Network:
         net = self.table(
-            data, "network", ("layers", "activation", "cost", "numbering", "layer"),
-            ("layers", "layer"),
+            data, "network",
+            ("layers", "activation", "cost", "numbering", "layer", "leaky_slope"), ("layers", "layer"),
         )
         layers = net["layers"]
         if not isinstance(layers, list) or len(layers) < 2:
@@ -259,12 +325,15 @@ class _Reader:
                 f"network.layers lists {depth} non-input layer(s) but {len(tables)} "
                 "[[network.layer]] table(s) are given",
             )
-        weights, biases = [], []
+        weights, biases, modes = [], [], []
         for n, table in enumerate(tables):
-            w, b = self.layer(table, f"network.layer[{n + 1}]", sizes[n], sizes[n + 1])
+            w, b, mode = self.layer(table, f"network.layer[{n + 1}]", sizes[n], sizes[n + 1])
             weights.append(w)
             biases.append(b)
-        return Network(sizes, activations, cost, numbering, tuple(weights), tuple(biases))
+            modes.append(mode)
+        slope = self.number(net.get("leaky_slope", DEFAULT_LEAKY_SLOPE), "network.leaky_slope")
+        return Network(sizes, activations, cost, numbering, tuple(weights), tuple(biases),
+                       tuple(modes), slope)
 
     def activations(self, value: object, depth: int) -> tuple[str, ...]:
         choices = tuple(ACTIVATIONS)
@@ -274,11 +343,18 @@ class _Reader:
                     "network.activation",
                     f"expected one activation per non-input layer ({depth}), found {len(value)}",
                 )
-            return tuple(self.name(v, f"network.activation[{i + 1}]", choices) for i, v in enumerate(value))
-        return (self.name(value, "network.activation", choices),) * depth
+            names = tuple(self.name(v, f"network.activation[{i + 1}]", choices)
+                          for i, v in enumerate(value))
+        else:
+            names = (self.name(value, "network.activation", choices),) * depth
+        for i, name in enumerate(names[:-1]):
+            if name == "softmax":
+                key = f"network.activation[{i + 1}]" if isinstance(value, list) else "network.activation"
+                raise self.fail(key, "softmax can only be the activation of the last layer")
+        return names
 
     def layer(self, data: object, key: str, n_in: int, n_out: int):
-        table = self.table(data, key, ("weights", "biases"), ("weights", "biases"))
+        table = self.table(data, key, ("weights", "biases"), ("weights",))
         rows = table["weights"]
         if not isinstance(rows, list):
             raise self.fail(f"{key}.weights", f"expected a list of rows, found {describe(rows)}")
@@ -290,8 +366,11 @@ class _Reader:
         weights = tuple(
             self.vector(row, f"{key}.weights[{j + 1}]", n_in) for j, row in enumerate(rows)
         )
-        biases = self.vector(table["biases"], f"{key}.biases", n_out)
-        return weights, biases
+        if "biases" not in table:
+            return weights, (), "none"
+        if isinstance(table["biases"], list):
+            return weights, self.vector(table["biases"], f"{key}.biases", n_out), "neuron"
+        return weights, (self.number(table["biases"], f"{key}.biases"),), "shared"
 
     def samples(self, data: object, net: Network) -> tuple[Sample, ...]:
         if not isinstance(data, list) or not data:
@@ -302,8 +381,22 @@ class _Reader:
             table = self.table(raw, key, ("input", "expected"), ("input", "expected"))
             x = self.vector(table["input"], f"{key}.input", net.layers[0])
             expected = self.vector(table["expected"], f"{key}.expected", net.layers[-1])
+            if net.cost in LOG_COSTS:
+                self.probabilities(expected, f"{key}.expected", net)
             out.append(Sample(x, expected))
         return tuple(out)
+
+    def probabilities(self, expected: tuple[Fraction, ...], key: str, net: Network) -> None:
+        """Cross-entropy compares probabilities: targets in [0, 1], outputs that are probabilities."""
+        for n, e in enumerate(expected):
+            if not 0 <= e <= 1:
+                raise self.fail(f"{key}[{n + 1}]", f"{net.cost} needs expected values between 0 and 1, "
+                                                   f"found {_show(e)}")
+        allowed = LOG_COSTS[net.cost]
+        if net.activations[-1] not in allowed:
+            raise self.fail("network.cost", f"{net.cost} takes the logarithm of the outputs, so the last "
+                                            f"layer's activation must be {' or '.join(allowed)}, not "
+                                            f"{net.activations[-1]}")
 
 
 def _join(prefix: str, name: str) -> str:

@@ -75,6 +75,8 @@ class Derivation:
     # ∂C/∂o_n: from the cost for the last layer, Σ_m ∂i_m/∂o_n · δ_m for hidden layers.
     output_derivative_expr: dict[str, sympy.Expr] = field(default_factory=dict)
     activation_derivative_expr: dict[str, sympy.Expr] = field(default_factory=dict)  # ∂o_n/∂i_n
+    # softmax only: jacobian_expr[n][m] = ∂o_m/∂i_n, the column δ_n sums over
+    jacobian_expr: dict[str, dict[str, sympy.Expr]] = field(default_factory=dict)
     delta_expr: dict[str, sympy.Expr] = field(default_factory=dict)  # δ_n, reusing δ's after
     input_derivative_expr: dict[str, sympy.Expr] = field(default_factory=dict)  # ∂i_n/∂p
     gradient_expr: dict[str, sympy.Expr] = field(default_factory=dict)  # ∂i_n/∂p · δ_n
@@ -98,6 +100,7 @@ class Values:
     activation_derivative: dict[str, sympy.Float]
     delta: dict[str, sympy.Float]
     gradient: dict[str, sympy.Float]  # per parameter label
+    jacobian: dict[str, dict[str, sympy.Float]]  # softmax: jacobian[n][m] = ∂o_m/∂i_n
 
     def cost_derivative(self, net: Network) -> dict[str, sympy.Float]:
         """∂C/∂o of the last layer's neurons: where the backward pass starts."""
@@ -150,28 +153,26 @@ def _make_symbols(d: Derivation) -> None:
             d.delta[n] = sympy.Symbol(f"delta_{n}", real=True)
 
 
-def _weights_into(net: Network, layer: int, j: int) -> list[Parameter]:
-    return [p for p in net.parameters if p.kind == "weight" and p.layer == layer and p.target == j]
-
-
-def _bias_of(net: Network, layer: int, j: int) -> Parameter:
-    return next(p for p in net.parameters if p.kind == "bias" and p.layer == layer and p.target == j)
-
-
 def _forward_expressions(d: Derivation) -> None:
     net = d.network
+    slope = rational(net.leaky_slope)
     for n in net.neurons(0):
         d.input_expr[n] = d.symbol[n]  # an input neuron passes x on unchanged
         d.output_expr[n] = d.symbol[n]
     for layer in range(1, net.depth + 1):
         sigma = ACTIVATIONS[net.activations[layer - 1]]
-        for j, n in enumerate(net.neurons(layer)):
-            terms = [
-                d.symbol[w.label] * d.o[net.neuron(layer - 1, w.source)]
-                for w in sorted(_weights_into(net, layer, j), key=lambda w: w.source)
-            ]
-            d.input_expr[n] = sympy.Add(*terms, d.symbol[_bias_of(net, layer, j).label])
-            d.output_expr[n] = sigma.sympy_form(d.i[n])
+        names = net.neurons(layer)
+        for j, n in enumerate(names):
+            terms = [d.symbol[w.label] * d.o[net.neuron(layer - 1, w.source)]
+                     for w in net.weights_into(layer, j)]
+            bias = net.bias_of(layer, j)
+            d.input_expr[n] = sympy.Add(*terms, *([d.symbol[bias.label]] if bias else []))
+        if sigma.vector:  # softmax: each output depends on every input of the layer
+            outputs = sigma.sympy_vector_form([d.i[n] for n in names])
+            d.output_expr.update(zip(names, outputs, strict=True))
+        else:
+            for n in names:
+                d.output_expr[n] = sigma.sympy_form(d.i[n], slope)
     y = [d.o[n] for n in net.neurons(net.depth)]
     expected = [d.symbol[f"exp{j + 1}"] for j in range(net.layers[-1])]
     d.cost_terms = COSTS[net.cost].sympy_terms(y, expected)
@@ -183,8 +184,8 @@ def _backward_expressions(d: Derivation) -> None:
     last = net.depth
     for layer in range(last, 0, -1):
         sigma = ACTIVATIONS[net.activations[layer - 1]]
-        for n in net.neurons(layer):
-            d.activation_derivative_expr[n] = sympy.diff(sigma.sympy_form(d.i[n]), d.i[n])
+        names = net.neurons(layer)
+        for n in names:
             if layer == last:
                 dC_do = sympy.diff(d.cost_expr, d.o[n])
             else:
@@ -193,19 +194,32 @@ def _backward_expressions(d: Derivation) -> None:
                     sympy.diff(d.input_expr[m], d.o[n]) * d.delta[m] for m in net.neurons(layer + 1)
                 ])
             d.output_derivative_expr[n] = dC_do
-            d.delta_expr[n] = d.activation_derivative_expr[n] * dC_do
+        for n in names:
+            # ∂o/∂i with o written in its own layer's inputs: one number per neuron, or
+            # for softmax a Jacobian, whose column n the δ of neuron n sums over.
+            column = {m: sympy.diff(d.output_expr[m], d.i[n]) for m in (names if sigma.vector else [n])}
+            d.activation_derivative_expr[n] = column[n]
+            if sigma.vector:
+                d.jacobian_expr[n] = column
+            d.delta_expr[n] = sympy.Add(*[column[m] * d.output_derivative_expr[m] for m in column])
     for p in net.parameters:
-        n = net.neuron(p.layer, p.target)
-        d.input_derivative_expr[p.label] = sympy.diff(d.input_expr[n], d.symbol[p.label])
-        d.gradient_expr[p.label] = d.input_derivative_expr[p.label] * d.delta[n]
+        fed = [net.neuron(p.layer, j) for j in range(net.layers[p.layer]) if p.feeds(j)]
+        d.input_derivative_expr[p.label] = sympy.diff(d.input_expr[fed[0]], d.symbol[p.label])
+        # A bias shared by a layer enters every neuron of it: one term per neuron.
+        d.gradient_expr[p.label] = sympy.Add(*[
+            sympy.diff(d.input_expr[n], d.symbol[p.label]) * d.delta[n] for n in fed])
 
 
 def _check_activation_identities(d: Derivation) -> None:
-    """Prove σ′(i) equals the by-hand form in o (e.g. o(1 − o)) for each activation used."""
+    """Prove σ′(i) equals the by-hand form in o (e.g. o(1 − o)) for each activation that has one."""
     t = sympy.Symbol("t", real=True)
+    slope = rational(d.network.leaky_slope)
     for name in set(d.network.activations):
         sigma = ACTIVATIONS[name]
-        difference = sympy.diff(sigma.sympy_form(t), t) - sigma.derivative_from_output(sigma.sympy_form(t))
+        if sigma.derivative_from_output is None:
+            continue  # piecewise (the choice at the kink is documented) or a Jacobian
+        o = sigma.sympy_form(t, slope)
+        difference = sympy.diff(o, t) - sigma.derivative_from_output(o, slope)
         if sympy.simplify(difference) != 0:
             raise AssertionError(f"derivative_from_output of {name} is not σ′")
 
@@ -225,10 +239,13 @@ def _full_expressions(d: Derivation) -> _Full:
     full_i: dict[str, sympy.Expr] = {}
     full_o: dict[str, sympy.Expr] = {}
     for layer in range(net.depth + 1):
-        for n in net.neurons(layer):
-            below = {d.o[m]: full_o[m] for m in net.neurons(layer - 1)} if layer else {}
+        names = net.neurons(layer)
+        below = {d.o[m]: full_o[m] for m in net.neurons(layer - 1)} if layer else {}
+        for n in names:
             full_i[n] = d.input_expr[n].xreplace(below)
-            full_o[n] = d.output_expr[n].xreplace({d.i[n]: full_i[n]})
+        inputs = {d.i[n]: full_i[n] for n in names}  # softmax outputs use every input
+        for n in names:
+            full_o[n] = d.output_expr[n].xreplace(inputs)
     subs_o = {d.o[n]: full_o[n] for n in full_o}
     subs_i = {d.i[n]: full_i[n] for n in full_i}
     full_delta: dict[str, sympy.Expr] = {}
@@ -241,10 +258,11 @@ def _full_expressions(d: Derivation) -> _Full:
 
 
 def _prove(d: Derivation, p: Parameter, full: _Full) -> Proof:
-    """Show ∂i/∂p · δ (δ expanded) equals sympy.diff(C, p) of the full cost."""
-    n = d.network.neuron(p.layer, p.target)
+    """Show Σ ∂i/∂p · δ (δ expanded) equals sympy.diff(C, p) of the full cost."""
+    net = d.network
     subs_o = {d.o[m]: full.o[m] for m in full.o}
-    chain = d.input_derivative_expr[p.label].xreplace(subs_o) * full.delta[n]
+    chain = d.gradient_expr[p.label].xreplace(
+        {d.delta[n]: full.delta[n] for n in net.neurons(p.layer)}).xreplace(subs_o)
     direct = sympy.diff(full.cost, d.symbol[p.label])
     difference = chain - direct
     if sympy.count_ops(difference) <= EXACT_PROOF_LIMIT and _is_identically_zero(difference):
@@ -253,23 +271,31 @@ def _prove(d: Derivation, p: Parameter, full: _Full) -> Proof:
 
 
 def _is_identically_zero(expr: sympy.Expr) -> bool:
-    """Exact test: with each exp(…) replaced by a fresh symbol the difference is a
-    rational function; it is zero when its numerator expands to 0.
+    """Exact test: with each function application (exp, tanh, log, …) replaced by a
+    fresh symbol, the difference is a rational function; it is zero when its
+    numerator expands to 0.
 
-    Replacing exp atoms innermost first keeps identical atoms identical, and is
-    sound: both sides were built with d/di e^u = e^u · du/di, so they agree as
-    rational functions of the atoms whenever they agree at all.
+    Replacing atoms innermost first keeps identical atoms identical. The test is
+    sound: if the difference vanishes for independent symbols it vanishes for any
+    value they stand for. It can miss an identity that needs a function's own
+    rules (then the evaluation proof is used): d/di e^u = e^u du/di keeps both
+    sides rational in the e^u atoms, which covers sigmoid and softmax.
     """
     atoms: dict[sympy.Expr, sympy.Symbol] = {}
-    while True:
-        inner = [a for a in expr.atoms(sympy.exp) if not a.args[0].has(sympy.exp)]
-        if not inner:
-            break
-        for a in inner:
-            atoms.setdefault(a, sympy.Dummy(positive=True))
-        expr = expr.xreplace({a: atoms[a] for a in inner})
-    numerator, _ = sympy.fraction(sympy.together(expr))
-    return sympy.expand(numerator) == 0
+    try:
+        while True:
+            inner = [a for a in expr.atoms(sympy.Function)
+                     if not any(arg.atoms(sympy.Function) for arg in a.args)]
+            if not inner:
+                break
+            for a in inner:
+                atoms.setdefault(a, sympy.Dummy())
+            expr = expr.xreplace({a: atoms[a] for a in inner})
+        numerator, _ = sympy.fraction(sympy.together(expr))
+        return sympy.expand(numerator) == 0
+    except (sympy.PolynomialError, TypeError, ValueError):
+        return False
+
 
 
 def _prove_by_evaluation(chain: sympy.Expr, direct: sympy.Expr, label: str) -> Proof:
@@ -320,6 +346,7 @@ def evaluate(d: Derivation, params: dict[str, sympy.Expr], sample: Sample) -> Va
     for layer in range(net.depth + 1):
         for n in net.neurons(layer):
             inputs[n] = known[d.i[n]] = value(d.input_expr[n])
+        for n in net.neurons(layer):  # after all inputs: a softmax output uses each of them
             outputs[n] = known[d.o[n]] = value(d.output_expr[n])
     cost = value(d.cost_expr)
     terms = tuple(value(t) for t in d.cost_terms)
@@ -328,10 +355,12 @@ def evaluate(d: Derivation, params: dict[str, sympy.Expr], sample: Sample) -> Va
         for n in net.neurons(layer):
             activation_derivative[n] = value(d.activation_derivative_expr[n])
             output_derivative[n] = value(d.output_derivative_expr[n])
+        for n in net.neurons(layer):
             delta[n] = known[d.delta[n]] = value(d.delta_expr[n])
+    jacobian = {n: {m: value(e) for m, e in column.items()} for n, column in d.jacobian_expr.items()}
     gradient = {p.label: value(d.gradient_expr[p.label]) for p in net.parameters}
     return Values(inputs, outputs, cost, terms, output_derivative, activation_derivative, delta,
-                  gradient)
+                  gradient, jacobian)
 
 
 def rational(q: Fraction) -> sympy.Rational:
@@ -346,7 +375,8 @@ def step(spec: Spec, derivation: Derivation | None = None) -> SymbolicStep:
     values = evaluate(d, params, spec.sample)
     eta = rational(spec.learning_rate)
     updated = {
-        label: sympy.Float((v - eta * values.gradient[label]).evalf(PRECISION), PRECISION)
+        label: v if label in spec.frozen else
+        sympy.Float((v - eta * values.gradient[label]).evalf(PRECISION), PRECISION)
         for label, v in params.items()
     }
     after = evaluate(d, updated, spec.sample)

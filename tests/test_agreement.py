@@ -23,13 +23,13 @@ def test_a_wrong_activation_derivative_in_the_numeric_core_is_caught(seed_spec, 
     # Plant the seed article's own kind of slip: σ′ evaluated at the output, σ(o)(1 − σ(o)).
     sigmoid = functions.ACTIVATIONS["sigmoid"]
 
-    def slipped(i, o):
+    def slipped(i, o, slope):
         s = sigmoid.numpy_form(o)
         return s * (1 - s)
 
     monkeypatch.setitem(functions.ACTIVATIONS, "sigmoid",
                         dataclasses.replace(sigmoid, numpy_derivative=slipped))
-    num = numeric.step(seed_spec.network, seed_spec.sample, 0.1)
+    num = numeric.step(seed_spec)
     sym = symbolic.step(seed_spec)
     agreement = compare(seed_spec, sym, num)
     assert not agreement.agrees
@@ -42,8 +42,8 @@ def test_the_slip_reproduces_the_seeds_printed_w5(seed_spec, monkeypatch):
     """Why the seed's gradients are off: σ′(o) in place of σ′(i) gives its printed ∂C/∂w5."""
     sigmoid = functions.ACTIVATIONS["sigmoid"]
     slipped = dataclasses.replace(
-        sigmoid, numpy_derivative=lambda i, o: sigmoid.numpy_form(o) * (1 - sigmoid.numpy_form(o)))
+        sigmoid, numpy_derivative=lambda i, o, slope: sigmoid.numpy_form(o) * (1 - sigmoid.numpy_form(o)))
     monkeypatch.setitem(functions.ACTIVATIONS, "sigmoid", slipped)
-    num = numeric.step(seed_spec.network, seed_spec.sample, 0.1)
+    num = numeric.step(seed_spec)
     w5 = next(p for p in seed_spec.network.parameters if p.label == "w5")
-    assert np.isclose(numeric.value_of(num.backward.gradient, w5), -0.052525710835624, rtol=1e-12)
+    assert np.isclose(num.backward.gradient[w5.label], -0.052525710835624, rtol=1e-12)

@@ -89,7 +89,7 @@ def test_engines_disagreeing_is_exit_1(tmp_path, monkeypatch):
 
     sigmoid = functions.ACTIVATIONS["sigmoid"]
     monkeypatch.setitem(functions.ACTIVATIONS, "sigmoid", dataclasses.replace(
-        sigmoid, numpy_derivative=lambda i, o: 0.25 * o / o))
+        sigmoid, numpy_derivative=lambda i, o, slope: 0.25 * o / o))
     assert main(["explain", "-o", str(tmp_path), "--format", "json"]) == 1
     assert json.loads((tmp_path / "article.json").read_text())["checks"]["agrees"] is False
 
