@@ -5,17 +5,19 @@ Three witnesses compute ∂C/∂p for every parameter p:
 * the symbolic engine's chain rule (SymPy, exact inputs, 60 digits),
 * the numeric core's backpropagation (NumPy, float64),
 * central finite differences of the numeric core's *forward pass only*
-  (no derivative code at all): the sixth-order stencil
+  (no derivative code at all), run in long double (80-bit on x86-64) so that the
+  cancellation in C(p + h) − C(p − h) costs no more than float64 digits: the
+  sixth-order stencil
 
       ∂C/∂p ≈ [45(C₊₁ − C₋₁) − 9(C₊₂ − C₋₂) + (C₊₃ − C₋₃)] / (60 h),  C₊ₖ = C(p + k h)
 
   whose truncation error is O(h⁶) and whose rounding error is about
-  1.83 · ε · |C| / h with ε the float64 machine epsilon.
+  1.83 · ε · |C| / h, ε the machine epsilon of the type used.
 
 Two values agree when |a − b| ≤ RELATIVE_TOLERANCE · max(|a|, |b|) + allowance,
-where the allowance is what float64 cannot resolve: 16 ε · |C| · (size of the
-network) for the numeric core, and ten times the rounding bound above for finite
-differences. Anything beyond is a disagreement, and the command fails.
+where the allowance is what the arithmetic cannot resolve: 16 ε₆₄ · |C| · (size
+of the network) for the numeric core, and ten times the rounding bound above for
+finite differences. Anything beyond is a disagreement, and the command fails.
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ from explainer.symbolic import SymbolicStep
 
 RELATIVE_TOLERANCE = 1e-10
 FD_STEP = 1e-3
-EPS = float(np.finfo(float).eps)
+EPS = float(np.finfo(np.float64).eps)
+FD_TYPE = np.longdouble  # float64 where the platform has no wider type; the allowance follows
+FD_EPS = float(np.finfo(FD_TYPE).eps)
 _STENCIL = ((1, 45.0), (2, -9.0), (3, 1.0))  # (k, coefficient) of the sixth-order central difference
 
 
@@ -72,7 +76,7 @@ class Agreement:
 def relative(a: float, b: float) -> float:
     """|a − b| relative to the larger magnitude (0 when both are 0)."""
     scale = max(abs(a), abs(b))
-    return 0.0 if scale == 0 else abs(a - b) / scale
+    return 0.0 if scale == 0 else float(abs(a - b) / scale)
 
 
 def finite_difference(spec: Spec, label: str, h: float = FD_STEP) -> float:
@@ -80,12 +84,12 @@ def finite_difference(spec: Spec, label: str, h: float = FD_STEP) -> float:
     net, sample = spec.network, spec.sample
     base = numeric.initial(net)
 
-    def cost_at(shift: float) -> float:
-        values = {**base, label: base[label] + shift}
-        return numeric.forward(net, numeric.arrays(net, values), sample).cost
+    def cost_at(k: int):
+        values = {**base, label: FD_TYPE(base[label]) + k * FD_TYPE(h)}
+        return numeric.forward(net, numeric.arrays(net, values, FD_TYPE), sample).cost
 
-    total = sum(c * (cost_at(k * h) - cost_at(-k * h)) for k, c in _STENCIL)
-    return total / (60.0 * h)
+    total = sum(FD_TYPE(c) * (cost_at(k) - cost_at(-k)) for k, c in _STENCIL)
+    return float(total / (60 * FD_TYPE(h)))
 
 
 def compare(spec: Spec, symbolic: SymbolicStep, num: numeric.Step) -> Agreement:
@@ -94,20 +98,20 @@ def compare(spec: Spec, symbolic: SymbolicStep, num: numeric.Step) -> Agreement:
     cost = abs(float(symbolic.values.cost))
     n_params = len(net.parameters)
     numeric_allowance = 16 * EPS * max(cost, 1.0) * n_params
-    fd_allowance = 10 * 1.83 * EPS * max(cost, 1.0) / FD_STEP
+    fd_allowance = 10 * 1.83 * FD_EPS * max(cost, 1.0) / FD_STEP
     comparisons = []
     for p in net.parameters:
         s = float(symbolic.values.gradient[p.label])
-        n = num.backward.gradient[p.label]
+        n = float(num.backward.gradient[p.label])
         f = finite_difference(spec, p.label)
-        agrees = (
+        agrees = bool(
             abs(s - n) <= RELATIVE_TOLERANCE * max(abs(s), abs(n)) + numeric_allowance
             and abs(s - f) <= RELATIVE_TOLERANCE * max(abs(s), abs(f)) + fd_allowance
         )
         comparisons.append(Comparison(p.label, s, n, f, relative(s, n), relative(s, f), agrees))
     return Agreement(
         tuple(comparisons),
-        relative(float(symbolic.values.cost), num.before.cost),
-        relative(float(symbolic.after_cost), num.after.cost),
+        relative(float(symbolic.values.cost), float(num.before.cost)),
+        relative(float(symbolic.after_cost), float(num.after.cost)),
         FD_STEP,
     )

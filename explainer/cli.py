@@ -114,8 +114,8 @@ def run_explain(args: argparse.Namespace) -> int:
         return _fail(str(err))
 
     explanation = explain(spec)
-    document = build(explanation, digits=args.digits)
     # Render everything in memory first, so a failure leaves no partial set of files.
+    document = build(explanation, digits=args.digits) if set(formats) - {"json"} else None
     contents: dict[str, str] = {}
     for fmt in formats:
         if fmt == "json":

@@ -128,7 +128,8 @@ class Cost:
 
     name: str
     sympy_terms: Callable[[Sequence[Expr], Sequence[Expr]], list[Expr]]
-    numpy_form: Callable[[np.ndarray, np.ndarray], float]
+    # Returns a NumPy scalar of the inputs' precision (finite differences run in long double).
+    numpy_form: Callable[[np.ndarray, np.ndarray], np.floating]
     numpy_derivative: Callable[[np.ndarray, np.ndarray], np.ndarray]
 
     def sympy_form(self, y: Sequence[Expr], exp: Sequence[Expr]) -> Expr:
@@ -143,34 +144,34 @@ COSTS: dict[str, Cost] = {c.name: c for c in (
     Cost(
         name="sum_squared",  # Σ (y − exp)², the seed's cost
         sympy_terms=lambda y, exp: [(a - e) ** 2 for a, e in _pairs(y, exp)],
-        numpy_form=lambda y, exp: float(np.sum((y - exp) ** 2)),
+        numpy_form=lambda y, exp: np.sum((y - exp) ** 2),
         numpy_derivative=lambda y, exp: 2.0 * (y - exp),
     ),
     Cost(
         name="half_sum_squared",  # ½ Σ (y − exp)²: the ½ cancels the 2 of the derivative
         sympy_terms=lambda y, exp: [sympy.Rational(1, 2) * (a - e) ** 2 for a, e in _pairs(y, exp)],
-        numpy_form=lambda y, exp: float(0.5 * np.sum((y - exp) ** 2)),
+        numpy_form=lambda y, exp: 0.5 * np.sum((y - exp) ** 2),
         numpy_derivative=lambda y, exp: y - exp,
     ),
     Cost(
         name="mean_squared",  # (1/n) Σ (y − exp)² over the n output neurons
         sympy_terms=lambda y, exp: [(a - e) ** 2 / len(y) for a, e in _pairs(y, exp)],
-        numpy_form=lambda y, exp: float(np.mean((y - exp) ** 2)),
+        numpy_form=lambda y, exp: np.mean((y - exp) ** 2),
         numpy_derivative=lambda y, exp: 2.0 * (y - exp) / len(y),
     ),
     Cost(
         name="cross_entropy",  # −Σ exp · ln y, for outputs that are probabilities
         sympy_terms=lambda y, exp: [-e * sympy.log(a) for a, e in _pairs(y, exp)],
-        numpy_form=lambda y, exp: float(-np.sum(np.where(exp != 0, exp * np.log(y), 0.0))),
+        numpy_form=lambda y, exp: -np.sum(np.where(exp != 0, exp * np.log(y), 0.0)),
         numpy_derivative=lambda y, exp: np.where(exp != 0, -exp / y, 0.0),
     ),
     Cost(
         name="binary_cross_entropy",  # −Σ [exp ln y + (1 − exp) ln(1 − y)]
         sympy_terms=lambda y, exp: [-(e * sympy.log(a) + (1 - e) * sympy.log(1 - a))
                                     for a, e in _pairs(y, exp)],
-        numpy_form=lambda y, exp: float(-np.sum(
+        numpy_form=lambda y, exp: -np.sum(
             np.where(exp != 0, exp * np.log(y), 0.0)
-            + np.where(exp != 1, (1 - exp) * np.log1p(-y), 0.0))),
+            + np.where(exp != 1, (1 - exp) * np.log1p(-y), 0.0)),
         numpy_derivative=lambda y, exp: (y - exp) / (y * (1.0 - y)),
     ),
 )}

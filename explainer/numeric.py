@@ -50,9 +50,10 @@ def initial(net: Network) -> Values:
     return {p.label: float(p.value) for p in net.parameters}
 
 
-def arrays(net: Network, values: Values) -> Parameters:
-    W = [np.zeros((net.layers[n], net.layers[n - 1])) for n in range(1, net.depth + 1)]
-    b = [np.zeros(net.layers[n]) for n in range(1, net.depth + 1)]
+def arrays(net: Network, values: Values, dtype: type = np.float64) -> Parameters:
+    """The matrices of a forward pass, in float64 (or long double, for finite differences)."""
+    W = [np.zeros((net.layers[n], net.layers[n - 1]), dtype) for n in range(1, net.depth + 1)]
+    b = [np.zeros(net.layers[n], dtype) for n in range(1, net.depth + 1)]
     for p in net.parameters:
         if p.kind == "weight":
             W[p.layer - 1][p.target, p.source] = values[p.label]
@@ -84,15 +85,16 @@ class BackwardPass:
 
 def forward(net: Network, params: Parameters, sample: Sample) -> ForwardPass:
     """Feed x through the network, keeping every neuron's input and output."""
-    x = np.array(sample.input, dtype=float)
+    dtype = params.W[0].dtype
+    x = np.array([float(v) for v in sample.input], dtype=dtype)
     i, o = [x], [x]
-    slope = float(net.leaky_slope)
+    slope = dtype.type(float(net.leaky_slope))
     for layer in range(1, net.depth + 1):
         sigma = ACTIVATIONS[net.activations[layer - 1]]
         i_l = params.W[layer - 1] @ o[-1] + params.b[layer - 1]
         i.append(i_l)
         o.append(sigma.numpy_form(i_l, slope))
-    expected = np.array(sample.expected, dtype=float)
+    expected = np.array([float(v) for v in sample.expected], dtype=dtype)
     return ForwardPass(tuple(i), tuple(o), COSTS[net.cost].numpy_form(o[-1], expected))
 
 

@@ -296,7 +296,8 @@ class _Reader:
         for n, item in enumerate(value):
             key = f"training.freeze[{n + 1}]"
             if item in ("weights", "biases"):
-                frozen |= {p.label for p in net.parameters if p.kind == item[:-1]}
+                kind = {"weights": "weight", "biases": "bias"}[item]
+                frozen |= {p.label for p in net.parameters if p.kind == kind}
             elif isinstance(item, str) and item in labels:
                 frozen.add(item)
             else:

@@ -93,6 +93,18 @@ class Context:
     def cost_notation(self) -> notation.CostNotation:
         return notation.COSTS[self.net.cost]
 
+    def cost_term(self, out: str, exp: str) -> str:
+        return self.cost_notation.term(out, exp, self.net.layers[-1])
+
+    def cost_derivative(self, out: str, exp: str) -> str:
+        return self.cost_notation.derivative(out, exp, self.net.layers[-1])
+
+    def sigma_prime(self, layer: int, out: str, inp: str) -> str:
+        """σ′ of a neuron as one computes it by hand: from its output o where that works
+        (o(1 − o), 1 − o²), else σ′ of its input i (ReLU's piecewise slope)."""
+        act = self.activation(layer)
+        return act.derivative_of(out) if act.derivative_of else rf"\sigma'({inp})"
+
     def hidden_layers(self) -> range:
         return range(self.net.depth - 1, 0, -1)
 

@@ -18,7 +18,8 @@ def sections(ctx: Context) -> list[Section]:
     out = [_rule(ctx), _last_layer(ctx)]
     for layer in ctx.hidden_layers():
         out.append(_hidden_layer(ctx, layer))
-    out.append(_biases(ctx))
+    if any(p.kind == "bias" for p in ctx.net.parameters):
+        out.append(_biases(ctx))
     return out
 
 
@@ -53,7 +54,7 @@ def _last_layer(ctx: Context) -> Section:
     example = _first(ctx, "weight", net.depth)
     n = net.neuron(net.depth, example.target)
     source = net.neuron(net.depth - 1, example.source)
-    w, cn = notation.param(example.label), ctx.cost_notation
+    w = notation.param(example.label)
     j = example.target + 1
     blocks: list = [
         Paragraph(inline(
@@ -77,7 +78,7 @@ def _last_layer(ctx: Context) -> Section:
             Text("The third factor", strong=True), " asks how the cost changes with this output. "
             "Only one term of the cost contains it, so ",
             Math(rf"{partial('C', notation.o(n))} = "
-                 rf"{cn.derivative(notation.o(n), notation.expected(j))}"), ".",
+                 rf"{ctx.cost_derivative(notation.o(n), notation.expected(j))}"), ".",
         )),
         Paragraph(inline(
             "The last two factors belong to the neuron, not to the weight. Their product is ",
@@ -136,16 +137,21 @@ def _hidden_layer(ctx: Context, layer: int) -> Section:
 
 
 def _biases(ctx: Context) -> Section:
-    example = ctx.net.parameters[-1]
-    n = ctx.net.neuron(example.layer, example.target)
+    biases = [p for p in ctx.net.parameters if p.kind == "bias"]
+    example = biases[-1]
+    n = ctx.net.neuron(example.layer, example.target or 0)
     b = notation.param(example.label)
     blocks: list = [Paragraph(inline(
         "A bias follows the same chain as a weight. Only the first factor differs: the bias is "
         "added to the neuron's input on its own, ",
         Math(rf"{partial(notation.i(n), b)} = 1"),
         ", where a weight gave the output it multiplies. So the gradient of a bias is its "
-        "neuron's delta: ",
-        Math(rf"{partial('C', b)} = 1 \cdot {notation.delta(n)}"), ".",
+        "neuron's delta",
+        *([", and a bias shared by a whole layer collects the delta of every neuron it feeds: ",
+           Math(rf"{partial('C', 'b')} = \sum_{{n}} \delta_{{n}}")]
+          if any(p.target is None for p in biases) else
+          [": ", Math(rf"{partial('C', b)} = 1 \cdot {notation.delta(n)}")]),
+        ".",
     ))]
     for layer in range(ctx.net.depth, 0, -1):
         blocks += [gradient_equation(ctx, p) for p in _params(ctx, "bias", layer)]
@@ -198,8 +204,7 @@ def _delta_equations(ctx: Context, layer: int) -> list:
         "The delta of each neuron of this layer, from the deltas of the layer after:",
     ))]
     for n in net.neurons(layer):
-        dC_do, do_di, delta = (values.output_derivative[n], values.activation_derivative[n],
-                               values.delta[n])
+        dC_do, do_di = values.output_derivative[n], values.activation_derivative[n]
         rows = [Row(partial("C", notation.o(n)), "=", _dC_do_symbols(ctx, n, layer))]
         if layer < net.depth:
             rows.append(Row("", ctx.relation(_dC_do_inputs(ctx, n, layer)),
@@ -207,28 +212,86 @@ def _delta_equations(ctx: Context, layer: int) -> list:
         else:
             j = net.neurons(layer).index(n)
             rows.append(Row("", ctx.relation([values.output[n], ctx.expected[j]]),
-                            ctx.cost_notation.derivative(
-                ctx.num(values.output[n]).latex, ctx.factor(ctx.expected[j]))))
-        rows += [
-            Row("", ctx.num(dC_do).relation, ctx.num(dC_do).latex),
-            Row(partial(notation.o(n), notation.i(n)), "=", act.derivative_of(notation.o(n))),
-            Row("", ctx.relation([values.output[n]]),
-                act.derivative_of(ctx.num(values.output[n]).latex)),
-            Row("", ctx.num(do_di).relation, ctx.num(do_di).latex),
+                            ctx.cost_derivative(ctx.factor(values.output[n]),
+                                                ctx.factor(ctx.expected[j]))))
+        rows.append(Row("", ctx.num(dC_do).relation, ctx.num(dC_do).latex))
+        if not act.vector:
+            rows += [
+                Row(partial(notation.o(n), notation.i(n)), "=",
+                    ctx.sigma_prime(layer, notation.o(n), notation.i(n))),
+                Row("", ctx.relation([values.output[n], values.input[n]]),
+                    ctx.sigma_prime(layer, ctx.factor(values.output[n]), ctx.num(values.input[n]).latex)),
+                Row("", ctx.num(do_di).relation, ctx.num(do_di).latex),
+            ]
+        rows += _delta_rows(ctx, n, layer)
+        blocks.append(Equation(tuple(rows)))
+    if act.vector and net.cost == "cross_entropy":
+        blocks.append(_softmax_cross_entropy_note(ctx, layer))
+    return blocks
+
+
+def _delta_rows(ctx: Context, n: str, layer: int) -> list[Row]:
+    """δ_n = ∂o/∂i · ∂C/∂o; for softmax the sum over the Jacobian's column."""
+    values = ctx.step.values
+    delta = ctx.num(values.delta[n])
+    if not ctx.activation(layer).vector:
+        do_di, dC_do = values.activation_derivative[n], values.output_derivative[n]
+        return [
             Row(notation.delta(n), "=",
                 rf"{partial(notation.o(n), notation.i(n))} \cdot {partial('C', notation.o(n))}"),
             Row("", ctx.relation([do_di, dC_do]), rf"{ctx.factor(do_di)} \cdot {ctx.factor(dC_do)}"),
-            Row("", ctx.num(delta).relation, ctx.num(delta).latex),
+            Row("", delta.relation, delta.latex),
         ]
-        blocks.append(Equation(tuple(rows)))
-    return blocks
+    names = ctx.net.neurons(layer)
+    column = values.jacobian[n]
+    symbols = " + ".join(rf"{partial(notation.o(m), notation.i(n))}\, {partial('C', notation.o(m))}"
+                         for m in names)
+    by_hand = " + ".join(
+        (rf"{notation.o(m)}\,(1 - {notation.o(m)})" if m == n else
+         rf"\left(-{notation.o(m)}\, {notation.o(n)}\right)") + rf"\, {partial('C', notation.o(m))}"
+        for m in names)
+    numbers = " + ".join(rf"{ctx.factor(column[m])} \cdot {ctx.factor(values.output_derivative[m])}"
+                         for m in names)
+    used = [column[m] for m in names] + [values.output_derivative[m] for m in names]
+    return [
+        Row(notation.delta(n), "=", symbols),
+        Row("", "=", by_hand),
+        Row("", ctx.relation(used), numbers),
+        Row("", delta.relation, delta.latex),
+    ]
+
+
+def _softmax_cross_entropy_note(ctx: Context, layer: int) -> Paragraph:
+    """The famous shortcut δ = o − exp, shown only where it holds: targets adding up to 1."""
+    values = ctx.step.values
+    names = ctx.net.neurons(layer)
+    total = sum(ctx.expected)
+    if total == 1:
+        checks = ", ".join(
+            rf"{notation.delta(n)} = {ctx.num(values.output[n]).latex} - {ctx.factor(e)} "
+            rf"{ctx.num(values.delta[n]).relation} {ctx.num(values.delta[n]).latex}"
+            for n, e in zip(names, ctx.expected, strict=True))
+        return Paragraph(inline(
+            "Softmax with cross-entropy is the famous pair whose long chain collapses: because "
+            "the expected values add up to 1, the sum over the Jacobian simplifies to ",
+            Math(r"\delta_{n} = o_{n} - \mathrm{exp}_{n}"), ". With our numbers: ", Math(checks), ".",
+        ), note=True)
+    return Paragraph(inline(
+        "Softmax with cross-entropy has a famous shortcut, ",
+        Math(r"\delta_{n} = o_{n} - \mathrm{exp}_{n}"),
+        ", but it needs expected values that add up to 1. Ours add up to ",
+        Math(ctx.num(total).latex),
+        ", so the sum over the Jacobian gives ",
+        Math(r"\delta_{n} = o_{n} \sum_{k} \mathrm{exp}_{k} - \mathrm{exp}_{n}"),
+        " instead, which is what the lines above compute.",
+    ), note=True)
 
 
 def _dC_do_symbols(ctx: Context, n: str, layer: int) -> str:
     net = ctx.net
     if layer == net.depth:
         j = net.neurons(layer).index(n) + 1
-        return ctx.cost_notation.derivative(notation.o(n), notation.expected(j))
+        return ctx.cost_derivative(notation.o(n), notation.expected(j))
     return " + ".join(f"{_weight_between(ctx, n, m)}\\, {notation.delta(m)}"
                       for m in net.neurons(layer + 1))
 
@@ -252,16 +315,29 @@ def _dC_do_numbers(ctx: Context, n: str, layer: int) -> str:
 def gradient_equation(ctx: Context, p: Parameter) -> Equation:
     """∂C/∂p for one weight or bias: chain rule, symbols, numbers, result."""
     net, values = ctx.net, ctx.step.values
+    result = ctx.num(values.gradient[p.label])
+    symbol = notation.param(p.label)
+    if p.target is None:
+        return _shared_bias_equation(ctx, p)
     n = net.neuron(p.layer, p.target)
-    act = ctx.activation(p.layer)
-    substituted = [values.activation_derivative[n]]
     if p.kind == "weight":
         source = net.neuron(p.layer - 1, p.source)
         first_sym, first_num = notation.o(source), ctx.factor(values.output[source])
-        substituted.append(values.output[source])
+        first_used = [values.output[source]]
     else:
-        first_sym, first_num = "1", "1"
-    second_sym = act.derivative_of(notation.o(n))
+        first_sym, first_num, first_used = "1", "1", []
+    if ctx.activation(p.layer).vector:
+        # Softmax: the neuron's delta already sums over the Jacobian (shown above).
+        return Equation((
+            Row(partial("C", symbol), "=",
+                rf"{partial(notation.i(n), symbol)} \cdot {partial('C', notation.i(n))}"),
+            Row("", "=", rf"{first_sym} \cdot {notation.delta(n)}"),
+            Row("", ctx.relation([*first_used, values.delta[n]]),
+                rf"{first_num} \cdot {ctx.factor(values.delta[n])}"),
+            Row("", result.relation, result.latex),
+        ))
+    substituted = [*first_used, values.activation_derivative[n]]
+    second_sym = ctx.sigma_prime(p.layer, notation.o(n), notation.i(n))
     second_num = ctx.factor(values.activation_derivative[n])
     if p.layer == net.depth:
         third_sym = _dC_do_symbols(ctx, n, p.layer)
@@ -271,8 +347,6 @@ def gradient_equation(ctx: Context, p: Parameter) -> Equation:
         third_sym = rf"\left({_dC_do_symbols(ctx, n, p.layer)}\right)"
         third_num = rf"\left({_dC_do_numbers(ctx, n, p.layer)}\right)"
         substituted += _dC_do_inputs(ctx, n, p.layer)
-    result = ctx.num(values.gradient[p.label])
-    symbol = notation.param(p.label)
     rows = (
         Row(partial("C", symbol), "=", " \\cdot ".join(_factors(ctx, p))),
         Row("", "=", rf"{first_sym} \cdot {second_sym} \cdot {third_sym}"),
@@ -280,3 +354,19 @@ def gradient_equation(ctx: Context, p: Parameter) -> Equation:
         Row("", result.relation, result.latex),
     )
     return Equation(rows)
+
+
+def _shared_bias_equation(ctx: Context, p: Parameter) -> Equation:
+    """A bias shared by a layer enters every neuron of it: its gradient sums their deltas."""
+    values = ctx.step.values
+    names = ctx.net.neurons(p.layer)
+    symbol = notation.param(p.label)
+    result = ctx.num(values.gradient[p.label])
+    return Equation((
+        Row(partial("C", symbol), "=", " + ".join(
+            rf"{partial(notation.i(n), symbol)}\, {partial('C', notation.i(n))}" for n in names)),
+        Row("", "=", " + ".join(rf"1 \cdot {notation.delta(n)}" for n in names)),
+        Row("", ctx.relation([values.delta[n] for n in names]),
+            " + ".join(ctx.factor(values.delta[n]) for n in names)),
+        Row("", result.relation, result.latex),
+    ))

@@ -19,40 +19,52 @@ def neuron_equation(ctx: Context, name: str, layer: int, values, params: dict) -
     """
     net = ctx.net
     j = net.neurons(layer).index(name)
-    weights = sorted(
-        (p for p in net.parameters if p.kind == "weight" and p.layer == layer and p.target == j),
-        key=lambda p: p.source,
-    )
-    bias = next(p for p in net.parameters if p.kind == "bias" and p.layer == layer and p.target == j)
+    weights = net.weights_into(layer, j)
+    bias = net.bias_of(layer, j)
     sources = [net.neuron(layer - 1, p.source) for p in weights]
     symbolic = " + ".join(
         [f"{notation.param(p.label)}\\, {notation.o(s)}" for p, s in zip(weights, sources, strict=True)]
-        + [notation.param(bias.label)]
+        + ([notation.param(bias.label)] if bias else [])
     )
     numbers = " + ".join(
         [f"{ctx.factor(params[p.label])} \\cdot {ctx.factor(values.output[s])}"
          for p, s in zip(weights, sources, strict=True)]
-        + [ctx.factor(params[bias.label])]
+        + ([ctx.factor(params[bias.label])] if bias else [])
     )
-    i_shown, o_shown = ctx.num(values.input[name]), ctx.num(values.output[name])
-    minus_i = ctx.num(-values.input[name])
-    act = net.activations[layer - 1]
+    substituted = [params[p.label] for p in [*weights, *([bias] if bias else [])]]
+    i_shown = ctx.num(values.input[name])
     rows = [
         Row(notation.i(name), "=", symbolic),
-        Row("", ctx.relation([params[p.label] for p in [*weights, bias]]
-                             + [values.output[s] for s in sources]), numbers),
+        Row("", ctx.relation(substituted + [values.output[s] for s in sources]), numbers),
         Row("", i_shown.relation, i_shown.latex),
+        *_output_rows(ctx, name, layer, values),
     ]
-    if act == "sigmoid":
-        exponent = minus_i.latex
-        rows += [
-            Row(notation.o(name), "=", rf"\sigma({notation.i(name)}) = "
-                                        rf"\frac{{1}}{{1 + e^{{-{notation.i(name)}}}}}"),
-            Row("", minus_i.relation,
-                rf"\frac{{1}}{{1 + e^{{{exponent}}}}}"),
-            Row("", o_shown.relation, o_shown.latex),
-        ]
     return Equation(tuple(rows))
+
+
+def _output_rows(ctx: Context, name: str, layer: int, values) -> list[Row]:
+    """o_n = σ(i_n): the activation's formula, the number put in, the result."""
+    act_name = ctx.net.activations[layer - 1]
+    i_sym, o_sym = notation.i(name), notation.o(name)
+    i_val = values.input[name]
+    o_shown = ctx.num(values.output[name])
+    result = Row("", o_shown.relation, o_shown.latex)
+    if act_name == "sigmoid":
+        minus_i = ctx.num(-i_val)
+        return [Row(o_sym, "=", rf"\sigma({i_sym}) = \frac{{1}}{{1 + e^{{-{i_sym}}}}}"),
+                Row("", minus_i.relation, rf"\frac{{1}}{{1 + e^{{{minus_i.latex}}}}}"), result]
+    if act_name == "softmax":
+        names = ctx.net.neurons(layer)
+        total = " + ".join(rf"e^{{{notation.i(m)}}}" for m in names)
+        numbers = " + ".join(rf"e^{{{ctx.num(values.input[m]).latex}}}" for m in names)
+        return [Row(o_sym, "=", rf"\frac{{e^{{{i_sym}}}}}{{{total}}}"),
+                Row("", ctx.relation([values.input[m] for m in names]),
+                    rf"\frac{{e^{{{ctx.num(i_val).latex}}}}}{{{numbers}}}"), result]
+    formula = {"tanh": rf"\tanh({i_sym})", "relu": rf"\max(0, {i_sym})",
+               "leaky_relu": rf"\sigma({i_sym})", "linear": i_sym}[act_name]
+    at = {"tanh": rf"\tanh({ctx.num(i_val).latex})", "relu": rf"\max(0, {ctx.num(i_val).latex})",
+          "leaky_relu": rf"\sigma({ctx.num(i_val).latex})", "linear": ctx.num(i_val).latex}[act_name]
+    return [Row(o_sym, "=", formula), Row("", ctx.relation([i_val]), at), result]
 
 
 def _forward(ctx: Context) -> Section:
@@ -94,17 +106,20 @@ def cost_equation(ctx: Context, outputs: dict, terms: tuple, cost) -> Equation:
     """C written out term by term: symbols, numbers, each difference, each term, the sum."""
     net, cn = ctx.net, ctx.cost_notation
     last = net.neurons(net.depth)
-    symbolic = " + ".join(cn.term(notation.o(n), notation.expected(j + 1)) for j, n in enumerate(last))
+    symbolic = " + ".join(ctx.cost_term(notation.o(n), notation.expected(j + 1))
+                          for j, n in enumerate(last))
     numbers = " + ".join(
-        cn.term(ctx.num(outputs[n]).latex, ctx.factor(e))
+        ctx.cost_term(ctx.factor(outputs[n]), ctx.factor(e))
         for n, e in zip(last, ctx.expected, strict=True)
     )
     rows = [Row("C", "=", symbolic),
             Row("", ctx.relation([outputs[n] for n in last] + ctx.expected), numbers)]
-    if net.cost == "sum_squared":
+    if cn.squared:
         differences = [outputs[n] - e for n, e in zip(last, ctx.expected, strict=True)]
+        prefix = {"sum_squared": "", "half_sum_squared": r"\tfrac{1}{2}",
+                  "mean_squared": rf"\tfrac{{1}}{{{len(last)}}}"}[net.cost]
         rows.append(Row("", ctx.relation(differences),
-                        " + ".join(f"{ctx.factor(d)}^{{2}}" for d in differences)))
+                        " + ".join(f"{prefix}{ctx.factor(d)}^{{2}}" for d in differences)))
     rows.append(Row("", ctx.relation(terms), " + ".join(ctx.num(t).latex for t in terms)))
     rows.append(Row("", ctx.num(cost).relation, ctx.num(cost).latex))
     return Equation(tuple(rows))

@@ -18,8 +18,6 @@ from explainer.walkthrough import Context, inline
 LAYER_SPACING = 4.5  # cm between layers in the figure
 NEURON_SPACING = 2.5  # cm between neurons of a layer
 
-ACTIVATION_WORDS = {"sigmoid": "sigmoid"}
-COST_WORDS = {"sum_squared": "sum of squared errors"}
 
 
 def shape(ctx: Context) -> str:
@@ -28,11 +26,12 @@ def shape(ctx: Context) -> str:
 
 def subtitle(ctx: Context) -> str:
     net = ctx.net
-    acts = sorted(set(net.activations))
+    acts = list(dict.fromkeys(net.activations))
+    words = " and ".join(notation.ACTIVATIONS[a].words for a in acts)
     return (
         f"Backpropagation worked through by hand, every number computed twice: a {shape(ctx)} "
-        f"network with {' and '.join(ACTIVATION_WORDS[a] for a in acts)} activation, the "
-        f"{COST_WORDS[net.cost]} as cost, one gradient-descent step."
+        f"network with {words} as activation, {notation.COSTS[net.cost].words} as cost, "
+        "one gradient-descent step."
     )
 
 
@@ -115,9 +114,9 @@ def figure(ctx: Context) -> NetworkFigure:
             if layer == 0:
                 value = f"{notation.neuron(name)} = {ctx.num(ctx.step.values.input[name]).latex}"
             else:
-                b = next(p for p in net.parameters
-                         if p.kind == "bias" and p.layer == layer and p.target == j)
-                bias = f"{notation.param(b.label)} = {ctx.num(ctx.param_value(b.label)).latex}"
+                b = net.bias_of(layer, j)
+                if b is not None:
+                    bias = f"{notation.param(b.label)} = {ctx.num(ctx.param_value(b.label)).latex}"
             neurons.append(FigureNeuron(name, notation.neuron(name), layer, layer * LAYER_SPACING,
                                         y, bias, value))
     edges = []
@@ -148,16 +147,22 @@ def _label_position(net, p) -> float:
 
 
 def _notation(ctx: Context) -> Section:
-    act = ctx.activation(ctx.net.depth)
     cost = ctx.cost_notation
+    acts = [notation.ACTIVATIONS[a] for a in dict.fromkeys(ctx.net.activations)]
     rows = [
         (Math(r"x_{k}"), Text("the k-th input value")),
         (Math(r"i_{n}"), Text("the input of neuron n: the weighted sum of the outputs of the layer "
                               "before, plus the neuron's bias")),
         (Math(r"o_{n} = \sigma(i_{n})"), Text("the output of neuron n")),
-        (Math(act.formula), Text(f"the activation, {act.words}")),
-        (Math(act.derivative), Text("its derivative, written with the output o, as one computes "
-                                    "it by hand")),
+        *[row for act in acts for row in (
+            (Math(act.formula), Text(f"the activation, {act.words}")),
+            (Math(act.derivative), Text("its derivative" + (
+                ", written with the output o, as one computes it by hand"
+                if act.derivative_of and not act.vector else ""))),
+        )],
+        *([(Math(rf"a = {ctx.num(ctx.net.leaky_slope).latex}"), Text("the leaky ReLU's slope for "
+                                                                       "negative inputs"))]
+          if "leaky_relu" in ctx.net.activations else []),
         (Math(r"w_{k},\ b_{k}"), Text("the weights and biases: the parameters we train")),
         (Math(r"y_{j} = o_{L_{j}},\ \mathrm{exp}_{j}"),
          Text("the network's j-th output and the value we expected there")),

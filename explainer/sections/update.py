@@ -21,11 +21,16 @@ def _update(ctx: Context) -> Section:
         before, gradient = step.parameters[p.label], step.values.gradient[p.label]
         shown_after = ctx.num(step.updated[p.label])
         # One row per parameter: the rule was written out in general just above.
-        rows.append(Row(
-            notation.updated(p.label), ctx.relation([before, eta, gradient]),
-            rf"{ctx.num(before).latex} - {ctx.num(eta).latex} \cdot {ctx.factor(gradient)} "
-            rf"{shown_after.relation} {shown_after.latex}",
-        ))
+        if p.label in ctx.spec.frozen:
+            rows.append(Row(notation.updated(p.label), "=",
+                            rf"{notation.param(p.label)} = {shown_after.latex}"
+                            r"\quad\text{(frozen: not trained)}"))
+        else:
+            rows.append(Row(
+                notation.updated(p.label), ctx.relation([before, eta, gradient]),
+                rf"{ctx.num(before).latex} - {ctx.num(eta).latex} \cdot {ctx.factor(gradient)} "
+                rf"{shown_after.relation} {shown_after.latex}",
+            ))
         table_rows.append((
             Math(notation.param(p.label)),
             Math(ctx.num(before).latex),
@@ -38,6 +43,13 @@ def _update(ctx: Context) -> Section:
             "derivative, scaled by the learning rate ", Math(rf"\eta = {ctx.num(eta).latex}"), ": ",
             Math(r"p^{+} = p - \eta\, \frac{\partial C}{\partial p}"), ".",
         )),
+        *([Paragraph(inline(
+            "Frozen parameters keep their values: ",
+            Math(", ".join(notation.param(p.label) for p in ctx.net.parameters
+                           if p.label in ctx.spec.frozen)),
+            ". Their derivatives are still computed (they are part of the chain), but the step "
+            "does not apply them.",
+        ))] if ctx.spec.frozen else []),
         Equation(tuple(rows)),
         Paragraph(inline("The whole step at a glance:")),
         Table(
