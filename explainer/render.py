@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jinja2
@@ -82,7 +82,13 @@ def latex_to_text(latex: str) -> str:
 
 def mathml(latex: str, display: bool = False) -> Markup:
     """LaTeX math to a MathML element, for HTML that needs no script and no network."""
-    return Markup(_latex_to_mathml(latex, display="block" if display else "inline"))
+    return Markup(_converted(latex, display))
+
+
+@lru_cache(maxsize=4096)
+def _converted(latex: str, display: bool) -> str:
+    # A walkthrough repeats many formulas (every ∂C/∂o, every factor); convert each once.
+    return _latex_to_mathml(latex, display="block" if display else "inline")
 
 
 # An <mo> that is not a closing bracket (or postfix !), directly followed by a bare - or +.
