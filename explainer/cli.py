@@ -131,7 +131,7 @@ def run_explain(args: argparse.Namespace) -> int:
         write_atomically(path, text)
         written.append(path)
 
-    status = EXIT_OK if explanation.agreement.agrees else EXIT_DISAGREE
+    status = EXIT_OK if explanation.agrees else EXIT_DISAGREE
     pdf_note = ""
     if args.pdf:
         if not pdflatex_available():
@@ -177,6 +177,13 @@ def summary(explanation: Explanation, written: list[Path]) -> str:
         f"({exact} exactly, {held - exact} by evaluation)",
         f"  wrote      {', '.join(str(p) for p in written)}",
     ]
+    if explanation.history:
+        h = explanation.history
+        first, last = h.points[0], h.points[-1]
+        gap = scientific(max(h.cost_discrepancy, h.parameter_discrepancy), latex=False)
+        lines.insert(3, f"  training   {spec.steps} step(s) over {len(spec.samples)} sample(s), "
+                        f"{spec.mode}: mean cost {show(first.cost, 6).text} -> "
+                        f"{show(last.cost, 6).text} (engines agree to {gap})")
     return "\n".join(lines)
 
 

@@ -154,7 +154,9 @@ def step(spec: Spec, values: Values | None = None, sample: Sample | None = None)
     params = arrays(net, values)
     before = forward(net, params, sample)
     back = backward(net, params, before, sample)
-    updated = update(spec, values, back.gradient)
+    # In batch mode the first update applies the mean over all samples' gradients.
+    batch = spec.mode == "batch" and len(spec.samples) > 1
+    updated = update(spec, values, mean_gradient(spec, values) if batch else back.gradient)
     after = forward(net, arrays(net, updated), sample)
     return Step(before, back, updated, after)
 

@@ -6,7 +6,9 @@ of the last layer), ``activation_derivative`` (∂o/∂i) and ``delta`` (∂C/�
 non-input neuron, ``gradient`` and ``updated`` per parameter label, ``after``
 (``output`` per neuron and ``cost`` after the step) and ``checks`` (agreement and
 proofs). Also ``title``, ``network``, ``learning_rate``, ``sample`` and
-``parameters`` (values before the step), so the file stands on its own.
+``parameters`` (values before the step), so the file stands on its own. A run
+of several samples or steps adds ``history``: per step the mean cost over the
+samples and every parameter (step 0 is before training).
 
 Numbers are the symbolic engine's values rounded to float64 (JSON numbers), or,
 with `digits`, decimal strings with that many significant digits.
@@ -62,9 +64,18 @@ def to_json(explanation: Explanation, digits: int | None = None) -> dict:
         "delta": per(values.delta),
         "gradient": per(values.gradient),
         "updated": per(step.updated),
+        "mode": spec.mode,
+        "frozen": sorted(spec.frozen, key=lambda label: [p.label for p in net.parameters].index(label)),
         "after": {"output": per(step.after.output), "cost": num(step.after.cost)},
+        **({"history": [
+            {"step": point.step, "cost": num(point.cost), "parameters": per(point.parameters)}
+            for point in explanation.history.points
+        ]} if explanation.history else {}),
         "checks": {
-            "agrees": agreement.agrees,
+            "agrees": explanation.agrees,
+            **({"history_cost_difference": explanation.history.cost_discrepancy,
+                "history_parameter_difference": explanation.history.parameter_discrepancy}
+               if explanation.history else {}),
             "relative_tolerance": RELATIVE_TOLERANCE,
             "finite_difference_step": FD_STEP,
             "cost_relative_difference": agreement.cost_discrepancy,

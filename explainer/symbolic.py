@@ -27,7 +27,7 @@ Values are computed from the spec's exact numbers with `PRECISION` digits.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -113,10 +113,12 @@ class SymbolicStep:
     """The derivation and its numbers: before, the update, and after."""
 
     derivation: Derivation
-    values: Values
+    values: Values  # the first sample's forward and backward pass
     parameters: dict[str, sympy.Rational]  # the spec's values, exact
     updated: dict[str, sympy.Float]
     after: Values  # the forward pass again, with the updated parameters
+    gradient: dict[str, sympy.Float]  # what the update applied: values.gradient, or the batch mean
+    sample_gradients: tuple[dict[str, sympy.Float], ...]  # per sample, in batch mode
 
     @property
     def after_cost(self) -> sympy.Float:
@@ -334,7 +336,8 @@ def _prove_by_evaluation(chain: sympy.Expr, direct: sympy.Expr, label: str) -> P
 # ---------------------------------------------------------------- values
 
 
-def evaluate(d: Derivation, params: dict[str, sympy.Expr], sample: Sample) -> Values:
+def evaluate(d: Derivation, params: dict[str, sympy.Expr], sample: Sample,
+             backward: bool = True) -> Values:
     """Put numbers into the local expressions, layer by layer, reusing each result.
 
     Forward: i and o of every neuron from the layer before. Backward: δ of every
@@ -360,6 +363,8 @@ def evaluate(d: Derivation, params: dict[str, sympy.Expr], sample: Sample) -> Va
     cost = value(d.cost_expr)
     terms = tuple(value(t) for t in d.cost_terms)
     output_derivative, activation_derivative, delta = {}, {}, {}
+    if not backward:  # the forward pass and the cost are all a caller asked for
+        return Values(inputs, outputs, cost, terms, {}, {}, {}, {}, {})
     for layer in range(net.depth, 0, -1):
         for n in net.neurons(layer):
             activation_derivative[n] = value(d.activation_derivative_expr[n])
@@ -382,11 +387,28 @@ def step(spec: Spec, derivation: Derivation | None = None) -> SymbolicStep:
     d = derivation or derive(spec.network)
     params = {p.label: rational(p.value) for p in spec.network.parameters}
     values = evaluate(d, params, spec.sample)
+    per_sample: tuple[dict[str, sympy.Float], ...] = (values.gradient,)
+    if spec.mode == "batch" and len(spec.samples) > 1:
+        per_sample += tuple(evaluate(d, params, s).gradient for s in spec.samples[1:])
+    gradient = mean_of(per_sample)
+    updated = update(spec, params, gradient)
+    after = evaluate(d, updated, spec.sample)
+    return SymbolicStep(d, values, params, updated, after, gradient, per_sample)
+
+
+def mean_of(gradients: Sequence[dict[str, sympy.Expr]]) -> dict[str, sympy.Expr]:
+    """The mean gradient over samples (the one gradient itself when there is one)."""
+    if len(gradients) == 1:
+        return dict(gradients[0])
+    return {k: sympy.Float(sum(g[k] for g in gradients) / len(gradients), PRECISION)
+            for k in gradients[0]}
+
+
+def update(spec: Spec, params: dict[str, sympy.Expr], gradient: dict[str, sympy.Expr]) -> dict:
+    """p⁺ = p − η ∂C/∂p with PRECISION digits; frozen parameters keep their values."""
     eta = rational(spec.learning_rate)
-    updated = {
+    return {
         label: v if label in spec.frozen else
-        sympy.Float((v - eta * values.gradient[label]).evalf(PRECISION), PRECISION)
+        sympy.Float((v - eta * gradient[label]).evalf(PRECISION), PRECISION)
         for label, v in params.items()
     }
-    after = evaluate(d, updated, spec.sample)
-    return SymbolicStep(d, values, params, updated, after)

@@ -22,6 +22,7 @@ from explainer import notation
 from explainer.agreement import Agreement
 from explainer.document import Document, Math, Section, Text
 from explainer.formatting import Shown, show
+from explainer.history import History
 from explainer.numeric import Step
 from explainer.spec import Network, Parameter, Spec
 from explainer.symbolic import SymbolicStep, rational
@@ -37,6 +38,12 @@ class Explanation:
     symbolic: SymbolicStep
     numeric: Step
     agreement: Agreement
+    history: History | None = None  # several samples or steps: the whole run
+
+    @property
+    def agrees(self) -> bool:
+        """Whether every comparison of the independent computations passed."""
+        return self.agreement.agrees and (self.history is None or self.history.agrees)
 
 
 @dataclass(frozen=True)

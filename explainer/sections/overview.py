@@ -36,7 +36,7 @@ def subtitle(ctx: Context) -> str:
 
 
 def summary(ctx: Context) -> tuple[tuple[str, str], ...]:
-    step, agreement = ctx.step, ctx.explanation.agreement
+    step = ctx.step
     before, after = ctx.num(step.values.cost), ctx.num(step.after_cost)
     proofs = step.derivation.proofs.values()
     exact = sum(1 for p in proofs if p.method == "exact" and p.holds)
@@ -45,7 +45,7 @@ def summary(ctx: Context) -> tuple[tuple[str, str], ...]:
         ("Learning rate η", ctx.num(ctx.learning_rate).text),
         ("Cost before the step", before.text),
         ("Cost after the step", after.text),
-        ("Engines agree", "yes" if agreement.agrees else "NO — see the agreement section"),
+        ("Engines agree", "yes" if ctx.explanation.agrees else "NO — see the agreement section"),
         ("Chain rule proven exactly", f"{exact} of {len(step.derivation.proofs)} derivatives"),
     )
 
