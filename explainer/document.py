@@ -105,7 +105,33 @@ class NetworkFigure:
     caption: str
 
 
-Block = Paragraph | Equation | Table | NetworkFigure
+@dataclass(frozen=True)
+class Tick:
+    """An axis tick: where it sits along the axis (0..1) and its label (plain text)."""
+
+    at: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Plot:
+    """A line chart, such as the cost after every step.
+
+    `points` are in data units (for renderers that draw axes themselves, like
+    pgfplots); `normalized` are the same points scaled into the unit square, with
+    `x_ticks` and `y_ticks` placed the same way, for renderers that draw by hand.
+    """
+
+    points: tuple[tuple[float, float], ...]
+    normalized: tuple[tuple[float, float], ...]
+    x_ticks: tuple[Tick, ...]
+    y_ticks: tuple[Tick, ...]
+    x_label: str
+    y_label: str
+    caption: str
+
+
+Block = Paragraph | Equation | Table | NetworkFigure | Plot
 
 
 @dataclass(frozen=True)

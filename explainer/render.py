@@ -23,7 +23,7 @@ import jinja2
 from latex2mathml.converter import convert as _latex_to_mathml
 from markupsafe import Markup
 
-from explainer.document import Document, Equation, Math, NetworkFigure, Paragraph, Table, Text
+from explainer.document import Document, Equation, Math, NetworkFigure, Paragraph, Plot, Table, Text
 
 FORMATS = ("tex", "html", "md")
 
@@ -134,7 +134,7 @@ def tidy_mathml(markup: str) -> Markup:
 def _kind(block: object) -> str:
     return {
         Paragraph: "paragraph", Equation: "equation", Table: "table",
-        NetworkFigure: "figure", Text: "text", Math: "math",
+        NetworkFigure: "figure", Plot: "plot", Text: "text", Math: "math",
     }[type(block)]
 
 

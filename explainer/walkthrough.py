@@ -124,11 +124,11 @@ def inline(*parts: str | Math | Text) -> tuple[Text | Math, ...]:
 def build(explanation: Explanation, digits: int = DEFAULT_DIGITS) -> Document:
     """The whole walkthrough of one gradient-descent step, numbers to `digits` significant digits."""
     # Imported here: the section modules import Context and inline from this module.
-    from explainer.sections import backward, checks, forward, overview, update
+    from explainer.sections import backward, checks, forward, overview, run, update
 
     ctx = Context(explanation, digits)
     sections: list[Section] = []
-    for part in (overview, forward, backward, update, checks):
+    for part in (overview, forward, backward, update, run, checks):
         sections.extend(part.sections(ctx))
     return Document(
         title=explanation.spec.title,

@@ -163,3 +163,59 @@ def test_softmax_cross_entropy_shortcut_is_shown_only_where_it_holds(tmp_path):
         if holds:  # δ = o − exp exactly, as the note says
             for n, exp in zip(["L1", "L2"], ["0.75", "0.25"], strict=True):
                 assert abs(values.delta[n] - (values.output[n] - float(exp))) < 1e-40
+
+
+def torch_run(spec) -> list[float]:
+    """The mean cost over the samples after every step (step 0 first), in torch float64."""
+    net = spec.network
+    f64 = torch.float64
+    W = [torch.tensor([[float(v) for v in row] for row in w], dtype=f64) for w in net.weights]
+    b = [torch.tensor([float(v) for v in bias], dtype=f64) for bias in net.biases]
+    act = {"sigmoid": torch.sigmoid, "tanh": torch.tanh}
+    samples = [(torch.tensor([float(v) for v in s.input], dtype=f64),
+                torch.tensor([float(v) for v in s.expected], dtype=f64)) for s in spec.samples]
+    eta = float(spec.learning_rate)
+
+    def cost(W, b, x, e):
+        o = x
+        for n, (w, name) in enumerate(zip(W, net.activations, strict=True)):
+            o = act[name](w @ o + b[n])
+        return -torch.sum(e * torch.log(o) + (1 - e) * torch.log(1 - o))
+
+    def grads(W, b, batch):
+        W = [w.clone().requires_grad_() for w in W]
+        b = [v.clone().requires_grad_() for v in b]
+        total = sum(cost(W, b, x, e) for x, e in batch) / len(batch)
+        total.backward()
+        return [w.grad for w in W], [v.grad for v in b]
+
+    def mean_cost(W, b):
+        return float(sum(cost(W, b, x, e) for x, e in samples) / len(samples))
+
+    costs = [mean_cost(W, b)]
+    for _ in range(spec.steps):
+        batches = [samples] if spec.mode == "batch" else [[s] for s in samples]
+        for batch in batches:
+            gW, gb = grads(W, b, batch)
+            W = [w - eta * g for w, g in zip(W, gW, strict=True)]
+            b = [v - eta * g for v, g in zip(b, gb, strict=True)]
+        costs.append(mean_cost(W, b))
+    return costs
+
+
+@pytest.mark.parametrize("mode", ["sgd", "batch"])
+def test_several_samples_and_steps_agree_with_torch(mode, tmp_path):
+    text = (SPECS / "three-samples.toml").read_text().replace('mode = "batch"', f'mode = "{mode}"')
+    spec_path = tmp_path / "run.toml"
+    spec_path.write_text(text)
+    assert main(["explain", str(spec_path), "-o", str(tmp_path), "--format", "json,md"]) == 0
+    data = json.loads((tmp_path / "run.json").read_text())
+    oracle = torch_run(load_spec(spec_path))
+    assert [h["step"] for h in data["history"]] == list(range(6))
+    for point, cost in zip(data["history"], oracle, strict=True):
+        assert math.isclose(point["cost"], cost, rel_tol=1e-9)
+    assert data["history"][-1]["cost"] < data["history"][0]["cost"]
+    assert data["checks"]["history_cost_difference"] < 1e-12
+    md = (tmp_path / "run.md").read_text()
+    assert "Training run" in md and "xychart-beta" in md
+    assert ("This is a batch step" in md) is (mode == "batch")

@@ -18,7 +18,7 @@ def _update(ctx: Context) -> Section:
     rows = []
     table_rows = []
     for p in ctx.net.parameters:
-        before, gradient = step.parameters[p.label], step.values.gradient[p.label]
+        before, gradient = step.parameters[p.label], step.gradient[p.label]
         shown_after = ctx.num(step.updated[p.label])
         # One row per parameter: the rule was written out in general just above.
         if p.label in ctx.spec.frozen:
@@ -38,6 +38,7 @@ def _update(ctx: Context) -> Section:
             Math(shown_after.latex),
         ))
     blocks = (
+        *_batch_mean(ctx),
         Paragraph(inline(
             "With every partial derivative known, each parameter moves against its own "
             "derivative, scaled by the learning rate ", Math(rf"\eta = {ctx.num(eta).latex}"), ": ",
@@ -61,6 +62,29 @@ def _update(ctx: Context) -> Section:
         ),
     )
     return Section("The update", "update", blocks)
+
+
+def _batch_mean(ctx: Context) -> list:
+    """In batch mode the update uses the mean gradient over the samples: show each sample's."""
+    step = ctx.step
+    if len(step.sample_gradients) == 1:
+        return []
+    n = len(step.sample_gradients)
+    rows = tuple(
+        (Math(notation.param(p.label)),
+         *[Math(ctx.num(g[p.label]).latex) for g in step.sample_gradients],
+         Math(ctx.num(step.gradient[p.label]).latex))
+        for p in ctx.net.parameters)
+    return [
+        Paragraph(inline(
+            f"This is a batch step: the derivation above is for sample 1, and samples 2 to {n} go "
+            "through the same chain with their own numbers. The update uses the mean of the "
+            f"{n} gradients:",
+        )),
+        Table(header=(Text("Parameter"), *[Text(f"Sample {k + 1}") for k in range(n)], Text("Mean")),
+              rows=rows, align="l" + "r" * (n + 1),
+              caption="Each sample's gradient and their mean, the gradient the update applies."),
+    ]
 
 
 def _sanity_check(ctx: Context) -> Section:
