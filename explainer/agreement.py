@@ -79,14 +79,27 @@ def relative(a: float, b: float) -> float:
     return 0.0 if scale == 0 else float(abs(a - b) / scale)
 
 
-def finite_difference(spec: Spec, label: str, h: float = FD_STEP) -> float:
-    """∂C/∂p by the sixth-order central difference of the numeric forward pass."""
+def finite_difference(spec: Spec, label: str, h: float = FD_STEP,
+                      base: numeric.Parameters | None = None) -> float:
+    """∂C/∂p by the sixth-order central difference of the numeric forward pass.
+
+    `base` is the network's parameters as long-double arrays (built once by
+    `compare` for all parameters); only the one entry that p occupies is moved.
+    """
     net, sample = spec.network, spec.sample
-    base = numeric.initial(net)
+    base = base or numeric.arrays(net, numeric.initial(net), FD_TYPE)
+    p = net.parameter(label)
 
     def cost_at(k: int):
-        values = {**base, label: FD_TYPE(base[label]) + k * FD_TYPE(h)}
-        return numeric.forward(net, numeric.arrays(net, values, FD_TYPE), sample).cost
+        W, b = list(base.W), list(base.b)
+        shift = k * FD_TYPE(h)
+        if p.kind == "weight":
+            W[p.layer - 1] = W[p.layer - 1].copy()
+            W[p.layer - 1][p.target, p.source] += shift
+        else:  # a shared bias moves every entry of its layer's bias vector
+            b[p.layer - 1] = b[p.layer - 1].copy()
+            b[p.layer - 1][slice(None) if p.target is None else p.target] += shift
+        return numeric.forward(net, numeric.Parameters(tuple(W), tuple(b)), sample).cost
 
     total = sum(FD_TYPE(c) * (cost_at(k) - cost_at(-k)) for k, c in _STENCIL)
     return float(total / (60 * FD_TYPE(h)))
@@ -100,10 +113,11 @@ def compare(spec: Spec, symbolic: SymbolicStep, num: numeric.Step) -> Agreement:
     numeric_allowance = 16 * EPS * max(cost, 1.0) * n_params
     fd_allowance = 10 * 1.83 * FD_EPS * max(cost, 1.0) / FD_STEP
     comparisons = []
+    base = numeric.arrays(net, numeric.initial(net), FD_TYPE)
     for p in net.parameters:
         s = float(symbolic.values.gradient[p.label])
         n = float(num.backward.gradient[p.label])
-        f = finite_difference(spec, p.label)
+        f = finite_difference(spec, p.label, base=base)
         agrees = bool(
             abs(s - n) <= RELATIVE_TOLERANCE * max(abs(s), abs(n)) + numeric_allowance
             and abs(s - f) <= RELATIVE_TOLERANCE * max(abs(s), abs(f)) + fd_allowance

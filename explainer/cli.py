@@ -78,6 +78,9 @@ def parser() -> argparse.ArgumentParser:
     ex.add_argument("--digits", type=int, default=DEFAULT_DIGITS,
                     help=f"significant digits shown in the walkthrough (default {DEFAULT_DIGITS}, "
                          f"at most {MAX_DIGITS}); every digit shown is correct")
+    ex.add_argument("--full", action="store_true",
+                    help="derive every parameter in full even for a large network (by default "
+                         "networks above 60 parameters get a summarised walkthrough)")
     ex.add_argument("--json-digits", type=int, default=None, metavar="N",
                     help="write JSON values as decimal strings with N significant digits "
                          "instead of float64 numbers")
@@ -113,9 +116,10 @@ def run_explain(args: argparse.Namespace) -> int:
     except SpecError as err:
         return _fail(str(err))
 
-    explanation = explain(spec)
+    full = True if args.full else None
+    explanation = explain(spec, full, rendering=bool(set(formats) - {"json"}))
     # Render everything in memory first, so a failure leaves no partial set of files.
-    document = build(explanation, digits=args.digits) if set(formats) - {"json"} else None
+    document = build(explanation, args.digits, full) if set(formats) - {"json"} else None
     contents: dict[str, str] = {}
     for fmt in formats:
         if fmt == "json":
@@ -174,7 +178,9 @@ def summary(explanation: Explanation, written: list[Path]) -> str:
         f" ({worst_n.label}), finite differences {scientific(worst_f.fd_discrepancy, latex=False)}"
         f" ({worst_f.label})",
         f"  proofs     {held} of {len(step.derivation.proofs)} chain-rule products equal diff(C) "
-        f"({exact} exactly, {held - exact} by evaluation)",
+        f"({exact} exactly, {held - exact} by evaluation)" if step.derivation.proofs else
+        "  proofs     none: a network this large is proven where a walkthrough shows it "
+        "(ask for tex, html or md)",
         f"  wrote      {', '.join(str(p) for p in written)}",
     ]
     if explanation.history:

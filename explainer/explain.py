@@ -10,12 +10,21 @@ from __future__ import annotations
 from explainer import history, numeric, symbolic
 from explainer.agreement import compare
 from explainer.spec import Spec
-from explainer.walkthrough import Explanation
+from explainer.walkthrough import Explanation, representative, summarised
 
 
-def explain(spec: Spec) -> Explanation:
-    """Compute one step twice, independently, and compare the two with finite differences."""
-    sym = symbolic.step(spec)
+def explain(spec: Spec, full: bool | None = None, rendering: bool = True) -> Explanation:
+    """Compute one step twice, independently, and compare the two with finite differences.
+
+    The chain-rule products are proven for every parameter, or, for a network
+    large enough to get a summarised walkthrough (see `walkthrough.summarised`),
+    for the parameters it derives in full — and for none when no walkthrough is
+    rendered (JSON only): differentiating the whole cost of a large network per
+    parameter is exactly the slow road the chain rule avoids.
+    """
+    net = spec.network
+    prove = None if not summarised(net, full) else representative(net) if rendering else []
+    sym = symbolic.step(spec, symbolic.derive(net, prove))
     num = numeric.step(spec)
     several = spec.steps > 1 or len(spec.samples) > 1
     return Explanation(spec, sym, num, compare(spec, sym, num),

@@ -17,16 +17,14 @@ refers to it by the symbol δ_m instead of deriving it again. That reuse is
 backpropagation's dynamic programming, and why the work grows with the number of
 parameters rather than with the size of the full cost expression.
 
-Each chain-rule product, with the δ symbols expanded, is then proven equal to
-`sympy.diff` of the full cost expression: exactly where SymPy reduces the
-difference to 0, otherwise by evaluating it at random points with 60 digits.
+Each chain-rule product is then proven equal to `sympy.diff` of the full cost
+expression (see `explainer.proof`).
 
 Values are computed from the spec's exact numbers with `PRECISION` digits.
 """
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -34,24 +32,13 @@ from fractions import Fraction
 import mpmath
 import sympy
 
+from explainer import proof
 from explainer.functions import ACTIVATIONS, COSTS
-from explainer.spec import Network, Parameter, Sample, Spec
+from explainer.mpeval import mp_evaluate, to_mp
+from explainer.proof import Proof
+from explainer.spec import Network, Sample, Spec
 
 PRECISION = 60  # working digits; values are reported to at least 30 significant digits
-PROOF_POINTS = 3  # random points for the evaluation proof, when the exact one is not possible
-EXACT_PROOF_LIMIT = 1500  # above this many operations, prove by evaluation instead
-
-EXACT = "exact"
-EVALUATED = "evaluated"
-
-
-@dataclass(frozen=True)
-class Proof:
-    """How a chain-rule product was shown equal to direct differentiation."""
-
-    method: str  # EXACT: SymPy simplified the difference to 0; EVALUATED: see `detail`
-    holds: bool
-    detail: str
 
 
 @dataclass
@@ -83,10 +70,8 @@ class Derivation:
     gradient_expr: dict[str, sympy.Expr] = field(default_factory=dict)  # ∂i_n/∂p · δ_n
     # The whole cost as one expression in w, b, x, exp.
     full_cost: sympy.Expr = sympy.S.Zero
-    proofs: dict[str, Proof] = field(default_factory=dict)
-
-    def param(self, label: str) -> Parameter:
-        return next(p for p in self.network.parameters if p.label == label)
+    proofs: dict[str, Proof] = field(default_factory=dict)  # see explainer.proof
+    input_terms: dict[str, dict[sympy.Symbol, sympy.Expr]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -142,10 +127,7 @@ def derive(net: Network, prove: Iterable[str] | None = None) -> Derivation:
     _backward_expressions(d)
     _check_activation_identities(d)
     labels = [p.label for p in net.parameters] if prove is None else list(prove)
-    if labels:
-        full = _full_expressions(d)
-        for label in labels:
-            d.proofs[label] = _prove(d, net.parameter(label), full)
+    d.proofs = proof.prove(d, labels)
     return d
 
 
@@ -202,7 +184,7 @@ def _backward_expressions(d: Derivation) -> None:
             else:
                 # Σ_m ∂i_m/∂o_n · δ_m over the layer after: δ_m is reused, not re-derived.
                 dC_do = sympy.Add(*[
-                    sympy.diff(d.input_expr[m], d.o[n]) * d.delta[m] for m in net.neurons(layer + 1)
+                    _term_diff(d, m, d.o[n]) * d.delta[m] for m in net.neurons(layer + 1)
                 ])
             d.output_derivative_expr[n] = dC_do
         for n in names:
@@ -215,10 +197,24 @@ def _backward_expressions(d: Derivation) -> None:
             d.delta_expr[n] = sympy.Add(*[column[m] * d.output_derivative_expr[m] for m in column])
     for p in net.parameters:
         fed = [net.neuron(p.layer, j) for j in range(net.layers[p.layer]) if p.feeds(j)]
-        d.input_derivative_expr[p.label] = sympy.diff(d.input_expr[fed[0]], d.symbol[p.label])
+        d.input_derivative_expr[p.label] = _term_diff(d, fed[0], d.symbol[p.label])
         # A bias shared by a layer enters every neuron of it: one term per neuron.
         d.gradient_expr[p.label] = sympy.Add(*[
-            sympy.diff(d.input_expr[n], d.symbol[p.label]) * d.delta[n] for n in fed])
+            _term_diff(d, n, d.symbol[p.label]) * d.delta[n] for n in fed])
+
+
+def _term_diff(d: Derivation, n: str, symbol: sympy.Symbol) -> sympy.Expr:
+    """∂i_n/∂symbol. A neuron's input is a sum, so the derivative is that of the one
+    term holding the symbol (a weight times an output, or a bias): differentiating
+    the term instead of the whole sum gives the same result without scanning the
+    other terms, which matters when a layer has thousands of weights."""
+    terms = d.input_terms.get(n)
+    if terms is None:
+        terms = d.input_terms[n] = {}
+        for term in sympy.Add.make_args(d.input_expr[n]):
+            for s in term.free_symbols:
+                terms[s] = terms.get(s, 0) + term
+    return sympy.diff(terms.get(symbol, sympy.S.Zero), symbol)
 
 
 def _check_activation_identities(d: Derivation) -> None:
@@ -231,106 +227,8 @@ def _check_activation_identities(d: Derivation) -> None:
             continue  # piecewise (the choice at the kink is documented) or a Jacobian
         o = sigma.sympy_form(t, slope)
         difference = sympy.diff(o, t) - sigma.derivative_from_output(o, slope)
-        if not _is_identically_zero(difference):
+        if not proof.is_identically_zero(difference):
             raise AssertionError(f"derivative_from_output of {name} is not σ′")
-
-
-@dataclass
-class _Full:
-    """Expressions written out down to w, b, x, exp (no intermediate symbols)."""
-
-    i: dict[str, sympy.Expr]
-    o: dict[str, sympy.Expr]
-    delta: dict[str, sympy.Expr]
-    cost: sympy.Expr
-
-
-def _full_expressions(d: Derivation) -> _Full:
-    net = d.network
-    full_i: dict[str, sympy.Expr] = {}
-    full_o: dict[str, sympy.Expr] = {}
-    for layer in range(net.depth + 1):
-        names = net.neurons(layer)
-        below = {d.o[m]: full_o[m] for m in net.neurons(layer - 1)} if layer else {}
-        for n in names:
-            full_i[n] = d.input_expr[n].xreplace(below)
-        inputs = {d.i[n]: full_i[n] for n in names}  # softmax outputs use every input
-        for n in names:
-            full_o[n] = d.output_expr[n].xreplace(inputs)
-    subs_o = {d.o[n]: full_o[n] for n in full_o}
-    subs_i = {d.i[n]: full_i[n] for n in full_i}
-    full_delta: dict[str, sympy.Expr] = {}
-    for layer in range(net.depth, 0, -1):
-        after = {d.delta[m]: full_delta[m] for m in net.neurons(layer + 1)} if layer < net.depth else {}
-        for n in net.neurons(layer):
-            full_delta[n] = d.delta_expr[n].xreplace(after).xreplace(subs_i).xreplace(subs_o)
-    d.full_cost = d.cost_expr.xreplace(subs_o)
-    return _Full(full_i, full_o, full_delta, d.full_cost)
-
-
-def _prove(d: Derivation, p: Parameter, full: _Full) -> Proof:
-    """Show Σ ∂i/∂p · δ (δ expanded) equals sympy.diff(C, p) of the full cost."""
-    net = d.network
-    subs_o = {d.o[m]: full.o[m] for m in full.o}
-    chain = d.gradient_expr[p.label].xreplace(
-        {d.delta[n]: full.delta[n] for n in net.neurons(p.layer)}).xreplace(subs_o)
-    direct = sympy.diff(full.cost, d.symbol[p.label])
-    difference = chain - direct
-    if sympy.count_ops(difference) <= EXACT_PROOF_LIMIT and _is_identically_zero(difference):
-        return Proof(EXACT, True, "SymPy reduced (chain-rule product − diff of the full cost) to 0")
-    return _prove_by_evaluation(chain, direct, p.label)
-
-
-def _is_identically_zero(expr: sympy.Expr) -> bool:
-    """Exact test: with each function application (exp, tanh, log, …) replaced by a
-    fresh symbol, the difference is a rational function; it is zero when its
-    numerator expands to 0.
-
-    Replacing atoms innermost first keeps identical atoms identical. The test is
-    sound: if the difference vanishes for independent symbols it vanishes for any
-    value they stand for. It can miss an identity that needs a function's own
-    rules (then the evaluation proof is used): d/di e^u = e^u du/di keeps both
-    sides rational in the e^u atoms, which covers sigmoid and softmax.
-    """
-    atoms: dict[sympy.Expr, sympy.Symbol] = {}
-    try:
-        while True:
-            inner = [a for a in expr.atoms(sympy.Function)
-                     if not any(arg.atoms(sympy.Function) for arg in a.args)]
-            if not inner:
-                break
-            for a in inner:
-                atoms.setdefault(a, sympy.Dummy())
-            expr = expr.xreplace({a: atoms[a] for a in inner})
-        numerator, _ = sympy.fraction(sympy.together(expr))
-        return sympy.expand(numerator) == 0
-    except (sympy.PolynomialError, TypeError, ValueError):
-        return False
-
-
-
-def _prove_by_evaluation(chain: sympy.Expr, direct: sympy.Expr, label: str) -> Proof:
-    """Evaluate both sides at random points with PRECISION digits and compare.
-
-    The expressions are compiled to mpmath code with common subexpressions shared
-    (SymPy's lambdify with cse): evaluating the tree node by node with evalf would
-    take minutes for a three-layer network. This stays inside the symbolic engine.
-    """
-    rng = random.Random(f"proof:{label}")  # fixed per parameter, so a run is repeatable
-    free = sorted(chain.free_symbols | direct.free_symbols, key=str)
-    both = sympy.lambdify(free, [chain, direct], modules="mpmath", cse=True)
-    worst = mpmath.mpf(0)
-    with mpmath.workdps(PRECISION):
-        for _ in range(PROOF_POINTS):
-            point = [mpmath.mpf(rng.randint(-2000, 2000)) / 1000 for _ in free]
-            a, b = both(*point)
-            worst = max(worst, abs(a - b) / max(1, abs(b)))
-    holds = worst < mpmath.mpf(10) ** (-(PRECISION - 15))
-    return Proof(
-        EVALUATED, bool(holds),
-        f"chain-rule product and diff of the full cost agree to {mpmath.nstr(worst, 3)} "
-        f"(relative) at {PROOF_POINTS} random points with {PRECISION} digits",
-    )
 
 
 # ---------------------------------------------------------------- values
@@ -344,15 +242,14 @@ def evaluate(d: Derivation, params: dict[str, sympy.Expr], sample: Sample,
     neuron from the δ's of the layer after. Nothing is evaluated twice.
     """
     net = d.network
-    known: dict[sympy.Symbol, sympy.Expr] = {d.symbol[k]: v for k, v in params.items()}
+    known = _Known()
+    for k, v in params.items():
+        known[d.symbol[k]] = v
     for j, x in enumerate(sample.input):
         known[d.symbol[f"x{j + 1}"]] = rational(x)
     for j, e in enumerate(sample.expected):
         known[d.symbol[f"exp{j + 1}"]] = rational(e)
-
-    def value(expr: sympy.Expr) -> sympy.Expr:
-        result = expr.xreplace(known)
-        return result if result.is_Rational else sympy.Float(result.evalf(PRECISION), PRECISION)
+    value = known.value
 
     inputs, outputs = {}, {}
     for layer in range(net.depth + 1):
@@ -375,6 +272,34 @@ def evaluate(d: Derivation, params: dict[str, sympy.Expr], sample: Sample,
     gradient = {p.label: value(d.gradient_expr[p.label]) for p in net.parameters}
     return Values(inputs, outputs, cost, terms, output_derivative, activation_derivative, delta,
                   gradient, jacobian)
+
+
+class _Known(dict):
+    """The numbers known so far in one evaluation, exact where they can be.
+
+    An expression whose inputs are all exact (the spec's numbers, and sums and
+    products of them) keeps an exact value, so a walkthrough can write "=" for it;
+    anything else is evaluated with mpmath at PRECISION digits, each shared
+    subexpression once.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mp: dict[sympy.Symbol, object] = {}
+        self.memo: dict[sympy.Expr, object] = {}
+
+    def __setitem__(self, symbol: sympy.Symbol, number: sympy.Expr) -> None:
+        super().__setitem__(symbol, number)
+        self.mp[symbol] = to_mp(number)
+
+    def value(self, expr: sympy.Expr) -> sympy.Expr:
+        if all(self[s].is_Rational for s in expr.free_symbols):
+            result = expr.xreplace(self)
+            if result.is_Rational:
+                return result
+            return sympy.Float(result.evalf(PRECISION), PRECISION)
+        with mpmath.workdps(PRECISION):
+            return sympy.Float(mp_evaluate(expr, self.mp, self.memo), PRECISION)
 
 
 def rational(q: Fraction) -> sympy.Rational:

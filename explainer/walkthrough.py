@@ -28,6 +28,28 @@ from explainer.spec import Network, Parameter, Spec
 from explainer.symbolic import SymbolicStep, rational
 
 DEFAULT_DIGITS = 6
+# Above this many parameters a walkthrough is summarised unless asked otherwise: every
+# derivation is shown for one representative weight and bias per layer (and the first
+# neuron of each layer), and tables list the rest, up to TABLE_ROWS rows each.
+SUMMARY_LIMIT = 60
+TABLE_ROWS = 100
+
+
+def representative(net: Network) -> list[str]:
+    """The parameters a summarised walkthrough derives in full: per layer, the weight
+    from the first neuron before to the first neuron, and the bias of that neuron."""
+    labels = []
+    for layer in range(net.depth, 0, -1):
+        labels.append(net.weight(layer, 0, 0).label)
+        bias = net.bias_of(layer, 0)
+        if bias is not None:
+            labels.append(bias.label)
+    return labels
+
+
+def summarised(net: Network, full: bool | None = None) -> bool:
+    """Whether a walkthrough of `net` is summarised: `full` decides when given."""
+    return not full if full is not None else len(net.parameters) > SUMMARY_LIMIT
 
 
 @dataclass(frozen=True)
@@ -52,6 +74,7 @@ class Context:
 
     explanation: Explanation
     digits: int
+    summary: bool = False  # a summarised walkthrough (see SUMMARY_LIMIT)
 
     @property
     def spec(self) -> Spec:
@@ -112,6 +135,24 @@ class Context:
         act = self.activation(layer)
         return act.derivative_of(out) if act.derivative_of else rf"\sigma'({inp})"
 
+    def shown_neurons(self, layer: int) -> list[str]:
+        """The neurons of a layer whose equations are written out."""
+        names = self.net.neurons(layer)
+        return names[:1] if self.summary else names
+
+    def shown_params(self, kind: str, layer: int) -> list[Parameter]:
+        """The weights or biases of a layer whose derivations are written out."""
+        chosen = set(representative(self.net)) if self.summary else None
+        return [p for p in self.net.parameters if p.kind == kind and p.layer == layer
+                and (chosen is None or p.label in chosen)]
+
+    def capped(self, rows: list) -> tuple[tuple, str]:
+        """At most TABLE_ROWS rows of a table, and a caption remark if some were left out."""
+        if len(rows) <= TABLE_ROWS:
+            return tuple(rows), ""
+        return tuple(rows[:TABLE_ROWS]), (f" The first {TABLE_ROWS} of {len(rows)} rows; "
+                                          "the JSON output has every value.")
+
     def hidden_layers(self) -> range:
         return range(self.net.depth - 1, 0, -1)
 
@@ -121,12 +162,13 @@ def inline(*parts: str | Math | Text) -> tuple[Text | Math, ...]:
     return tuple(Text(p) if isinstance(p, str) else p for p in parts)
 
 
-def build(explanation: Explanation, digits: int = DEFAULT_DIGITS) -> Document:
-    """The whole walkthrough of one gradient-descent step, numbers to `digits` significant digits."""
+def build(explanation: Explanation, digits: int = DEFAULT_DIGITS, full: bool | None = None) -> Document:
+    """The walkthrough of one gradient-descent step, numbers to `digits` significant digits;
+    summarised above SUMMARY_LIMIT parameters unless `full` says otherwise."""
     # Imported here: the section modules import Context and inline from this module.
     from explainer.sections import backward, checks, forward, overview, run, update
 
-    ctx = Context(explanation, digits)
+    ctx = Context(explanation, digits, summarised(explanation.spec.network, full))
     sections: list[Section] = []
     for part in (overview, forward, backward, update, run, checks):
         sections.extend(part.sections(ctx))

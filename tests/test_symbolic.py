@@ -5,7 +5,7 @@ from __future__ import annotations
 import mpmath
 import sympy
 
-from explainer import symbolic
+from explainer import proof, symbolic
 from explainer.spec import parse_spec
 from tests.test_spec import _three_layer
 
@@ -24,23 +24,23 @@ def test_hidden_deltas_reuse_the_next_layers_delta_symbols(seed):
 def test_every_chain_rule_product_is_proven_exactly(seed):
     proofs = seed.symbolic.derivation.proofs
     assert len(proofs) == 12
-    assert all(p.holds and p.method == symbolic.EXACT for p in proofs.values())
+    assert all(p.holds and p.method == proof.EXACT for p in proofs.values())
 
 
 def test_a_wrong_product_is_not_proven():
     x, y = sympy.symbols("x y")
-    assert symbolic._is_identically_zero(sympy.exp(x) * (1 + y) - sympy.exp(x) - y * sympy.exp(x))
-    assert not symbolic._is_identically_zero(sympy.exp(-x) / (1 + sympy.exp(-x)) - 1)
+    assert proof.is_identically_zero(sympy.exp(x) * (1 + y) - sympy.exp(x) - y * sympy.exp(x))
+    assert not proof.is_identically_zero(sympy.exp(-x) / (1 + sympy.exp(-x)) - 1)
 
 
 def test_the_evaluation_proof_tells_right_from_wrong():
     x, y = sympy.symbols("x y")
     sigmoid = 1 / (1 + sympy.exp(-x * y))
-    right = symbolic._prove_by_evaluation(sigmoid * (1 - sigmoid) * y, sympy.diff(sigmoid, x), "t")
-    assert right.method == symbolic.EVALUATED and right.holds
+    right = proof.prove_by_evaluation(sigmoid * (1 - sigmoid) * y, sympy.diff(sigmoid, x), "t")
+    assert right.method == proof.EVALUATED and right.holds
     # σ(o)(1 − σ(o)) in place of o(1 − o): close, but not the derivative.
     slipped = 1 / (1 + sympy.exp(-sigmoid))
-    wrong = symbolic._prove_by_evaluation(slipped * (1 - slipped) * y, sympy.diff(sigmoid, x), "t")
+    wrong = proof.prove_by_evaluation(slipped * (1 - slipped) * y, sympy.diff(sigmoid, x), "t")
     assert not wrong.holds
 
 

@@ -8,7 +8,7 @@ factors written with the network's symbols, the numbers, and the result.
 from __future__ import annotations
 
 from explainer import notation
-from explainer.document import Equation, Math, Paragraph, Row, Section, Text
+from explainer.document import Equation, Math, Paragraph, Row, Section, Table, Text
 from explainer.notation import partial
 from explainer.spec import Parameter
 from explainer.walkthrough import Context, inline
@@ -89,7 +89,8 @@ def _last_layer(ctx: Context) -> Section:
     ]
     blocks += _delta_equations(ctx, net.depth)
     blocks.append(Paragraph(inline("Now every weight of the last layer, factor by factor:")))
-    blocks += [gradient_equation(ctx, p) for p in _params(ctx, "weight", net.depth)]
+    blocks += [gradient_equation(ctx, p) for p in ctx.shown_params("weight", net.depth)]
+    blocks += _gradient_table(ctx, "weight", net.depth)
     return Section("The last layer", "last-layer", tuple(blocks))
 
 
@@ -131,7 +132,8 @@ def _hidden_layer(ctx: Context, layer: int) -> Section:
     ]
     blocks += _delta_equations(ctx, layer)
     blocks.append(Paragraph(inline("Now every weight of this layer, factor by factor:")))
-    blocks += [gradient_equation(ctx, p) for p in _params(ctx, "weight", layer)]
+    blocks += [gradient_equation(ctx, p) for p in ctx.shown_params("weight", layer)]
+    blocks += _gradient_table(ctx, "weight", layer)
     return Section(title, f"hidden-layer-{layer}" if net.depth > 2 else "hidden-layer",
                    tuple(blocks))
 
@@ -154,7 +156,8 @@ def _biases(ctx: Context) -> Section:
         ".",
     ))]
     for layer in range(ctx.net.depth, 0, -1):
-        blocks += [gradient_equation(ctx, p) for p in _params(ctx, "bias", layer)]
+        blocks += [gradient_equation(ctx, p) for p in ctx.shown_params("bias", layer)]
+        blocks += _gradient_table(ctx, "bias", layer)
     return Section("Biases", "biases", tuple(blocks))
 
 
@@ -203,7 +206,7 @@ def _delta_equations(ctx: Context, layer: int) -> list:
         "The delta of each neuron of this layer:" if layer == net.depth else
         "The delta of each neuron of this layer, from the deltas of the layer after:",
     ))]
-    for n in net.neurons(layer):
+    for n in ctx.shown_neurons(layer):
         dC_do, do_di = values.output_derivative[n], values.activation_derivative[n]
         rows = [Row(partial("C", notation.o(n)), "=", _dC_do_symbols(ctx, n, layer))]
         if layer < net.depth:
@@ -227,7 +230,28 @@ def _delta_equations(ctx: Context, layer: int) -> list:
         blocks.append(Equation(tuple(rows)))
     if act.vector and net.cost == "cross_entropy":
         blocks.append(_softmax_cross_entropy_note(ctx, layer))
+    if ctx.summary:
+        rows, more = ctx.capped([
+            (Math(notation.neuron(n)), Math(ctx.num(values.output_derivative[n]).latex),
+             Math(ctx.num(values.activation_derivative[n]).latex), Math(ctx.num(values.delta[n]).latex))
+            for n in net.neurons(layer)])
+        blocks.append(Table(
+            header=(Text("Neuron"), Math(r"\partial C / \partial o"), Math(r"\partial o / \partial i"),
+                    Math(r"\delta")),
+            rows=rows, align="lrrr",
+            caption="Every neuron of this layer, computed the same way as the first." + more))
     return blocks
+
+
+def _gradient_table(ctx: Context, kind: str, layer: int) -> list:
+    """In a summarised walkthrough, every other weight or bias of the layer in a table."""
+    if not ctx.summary:
+        return []
+    values = ctx.step.values
+    rows, more = ctx.capped([(Math(notation.param(p.label)), Math(ctx.num(values.gradient[p.label]).latex))
+                             for p in _params(ctx, kind, layer)])
+    return [Table(header=(Text("Parameter"), Math(r"\partial C / \partial p")), rows=rows, align="lr",
+                  caption=f"Every {kind} of this layer, derived the same way." + more)]
 
 
 def _delta_rows(ctx: Context, n: str, layer: int) -> list[Row]:

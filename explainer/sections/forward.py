@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from explainer import notation
-from explainer.document import Equation, Math, Paragraph, Row, Section
+from explainer.document import Equation, Math, Paragraph, Row, Section, Table, Text
 from explainer.walkthrough import Context, inline
 
 
@@ -67,6 +67,14 @@ def _output_rows(ctx: Context, name: str, layer: int, values) -> list[Row]:
     return [Row(o_sym, "=", formula), Row("", ctx.relation([i_val]), at), result]
 
 
+def neuron_table(ctx: Context, layer: int, values) -> Table:
+    """Every neuron's input and output in a layer (for summarised walkthroughs)."""
+    rows, more = ctx.capped([(Math(notation.neuron(n)), Math(ctx.num(values.input[n]).latex),
+                              Math(ctx.num(values.output[n]).latex)) for n in ctx.net.neurons(layer)])
+    return Table(header=(Text("Neuron"), Math("i"), Math("o")), rows=rows, align="lrr",
+                 caption="Every neuron of this layer, computed the same way as the first." + more)
+
+
 def _forward(ctx: Context) -> Section:
     net, values = ctx.net, ctx.step.values
     blocks: list = [Paragraph(inline(
@@ -81,8 +89,10 @@ def _forward(ctx: Context) -> Section:
     ))]
     for layer in range(1, net.depth + 1):
         blocks.append(Paragraph(inline(_layer_intro(ctx, layer))))
-        for name in net.neurons(layer):
+        for name in ctx.shown_neurons(layer):
             blocks.append(neuron_equation(ctx, name, layer, values, ctx.step.parameters))
+        if ctx.summary:
+            blocks.append(neuron_table(ctx, layer, values))
     outputs = [ctx.num(values.output[n]).latex for n in net.neurons(net.depth)]
     blocks.append(Paragraph(inline(
         "So the network answers ",

@@ -46,7 +46,9 @@ def summary(ctx: Context) -> tuple[tuple[str, str], ...]:
         ("Cost before the step", before.text),
         ("Cost after the step", after.text),
         ("Engines agree", "yes" if ctx.explanation.agrees else "NO — see the agreement section"),
-        ("Chain rule proven exactly", f"{exact} of {len(step.derivation.proofs)} derivatives"),
+        ("Chain rule proven exactly", f"{exact} of {len(step.derivation.proofs)} derivatives"
+                                      + ("" if len(step.derivation.proofs) == len(ctx.net.parameters)
+                                         else " (those derived in full)")),
     )
 
 
@@ -64,10 +66,13 @@ def _network(ctx: Context) -> Section:
             f" and a last layer of {net.layers[-1]} neurons ",
             Math(", ".join(notation.neuron(n) for n in net.neurons(net.depth))),
             ". Each neuron is connected to every neuron of the next layer. Every connection "
-            "carries a weight, and every neuron after the inputs adds a bias of its own. "
-            "The figure shows all of them with their starting values.",
+            "carries a weight, and every neuron after the inputs adds a bias. "
+            + ("This network is large, so the walkthrough is summarised: each derivation is "
+               "written out for the first neuron and for one weight and one bias of each layer, "
+               "and tables give every other value."
+               if ctx.summary else "The figure shows all of them with their starting values."),
         )),
-        figure(ctx),
+        _layer_table(ctx) if ctx.summary else figure(ctx),
         Paragraph(inline(_numbering_words(net.numbering))),
         Paragraph(inline(
             "We train on one sample. The input is ",
@@ -99,6 +104,24 @@ def _numbering_words(numbering: str) -> str:
              "every weight arriving at the second, and so on")
     return (f"Weights are numbered {order}, layer after layer. Biases are numbered layer by "
             "layer, top to bottom.")
+
+
+def _layer_table(ctx: Context) -> Table:
+    """A large network as a table of layers: a figure with every weight would be unreadable."""
+    net = ctx.net
+    rows = []
+    for layer, size in enumerate(net.layers):
+        names = net.neurons(layer)
+        span = notation.neuron(names[0]) + (rf", \ldots, {notation.neuron(names[-1])}" if size > 1 else "")
+        weights = size * net.layers[layer - 1] if layer else 0
+        biases = len(net.biases[layer - 1]) if layer else 0
+        rows.append((Text(str(layer)), Math(span), Text(str(size)),
+                     Text(net.activations[layer - 1] if layer else "input"),
+                     Text(f"{weights} weights, {biases} biases" if layer else "")))
+    return Table(header=(Text("Layer"), Text("Neurons"), Text("Size"), Text("Activation"),
+                         Text("Parameters in")),
+                 rows=tuple(rows), align="llrll",
+                 caption=f"The {shape(ctx)} network, layer by layer (too large to draw every weight).")
 
 
 def figure(ctx: Context) -> NetworkFigure:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from explainer import notation
 from explainer.document import Equation, Math, Paragraph, Row, Section, Table, Text
 from explainer.formatting import show
-from explainer.sections.forward import cost_equation, neuron_equation
+from explainer.sections.forward import cost_equation, neuron_equation, neuron_table
 from explainer.walkthrough import Context, inline
 
 
@@ -17,20 +17,14 @@ def _update(ctx: Context) -> Section:
     step, eta = ctx.step, ctx.learning_rate
     rows = []
     table_rows = []
+    shown = {q.label for kind in ("weight", "bias") for layer in range(1, ctx.net.depth + 1)
+             for q in ctx.shown_params(kind, layer)}
     for p in ctx.net.parameters:
         before, gradient = step.parameters[p.label], step.gradient[p.label]
         shown_after = ctx.num(step.updated[p.label])
-        # One row per parameter: the rule was written out in general just above.
-        if p.label in ctx.spec.frozen:
-            rows.append(Row(notation.updated(p.label), "=",
-                            rf"{notation.param(p.label)} = {shown_after.latex}"
-                            r"\quad\text{(frozen: not trained)}"))
-        else:
-            rows.append(Row(
-                notation.updated(p.label), ctx.relation([before, eta, gradient]),
-                rf"{ctx.num(before).latex} - {ctx.num(eta).latex} \cdot {ctx.factor(gradient)} "
-                rf"{shown_after.relation} {shown_after.latex}",
-            ))
+        # One row per parameter shown: the rule was written out in general just above.
+        if p.label in shown:
+            rows.append(_update_row(ctx, p.label, before, gradient, shown_after))
         table_rows.append((
             Math(notation.param(p.label)),
             Math(ctx.num(before).latex),
@@ -56,12 +50,26 @@ def _update(ctx: Context) -> Section:
         Table(
             header=(Text("Parameter"), Text("Before"), Math(r"\partial C / \partial p"),
                     Text("After")),
-            rows=tuple(table_rows),
+            rows=ctx.capped(table_rows)[0],
             align="lrrr",
-            caption="Every parameter before and after one gradient-descent step.",
+            caption="Every parameter before and after one gradient-descent step."
+                    + ctx.capped(table_rows)[1],
         ),
     )
     return Section("The update", "update", blocks)
+
+
+def _update_row(ctx: Context, label: str, before, gradient, shown_after) -> Row:
+    """p⁺ with its numbers, or the frozen parameter's unchanged value."""
+    if label in ctx.spec.frozen:
+        return Row(notation.updated(label), "=", rf"{notation.param(label)} = {shown_after.latex}"
+                                                 r"\quad\text{(frozen: not trained)}")
+    eta = ctx.learning_rate
+    return Row(
+        notation.updated(label), ctx.relation([before, eta, gradient]),
+        rf"{ctx.num(before).latex} - {ctx.num(eta).latex} \cdot {ctx.factor(gradient)} "
+        rf"{shown_after.relation} {shown_after.latex}",
+    )
 
 
 def _batch_mean(ctx: Context) -> list:
@@ -95,8 +103,10 @@ def _sanity_check(ctx: Context) -> Section:
         "updated parameters:",
     ))]
     for layer in range(1, net.depth + 1):
-        for name in net.neurons(layer):
+        for name in ctx.shown_neurons(layer):
             blocks.append(neuron_equation(ctx, name, layer, after, step.updated))
+        if ctx.summary:
+            blocks.append(neuron_table(ctx, layer, after))
     blocks.append(Paragraph(inline("The cost with the new outputs:")))
     blocks.append(cost_equation(ctx, after.output, after.cost_terms, after.cost))
     rows = []
