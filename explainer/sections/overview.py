@@ -39,6 +39,7 @@ def summary(ctx: Context) -> tuple[tuple[str, str], ...]:
     step = ctx.step
     before, after = ctx.num(step.values.cost), ctx.num(step.after_cost)
     proofs = step.derivation.proofs.values()
+    held = sum(1 for p in proofs if p.holds)
     exact = sum(1 for p in proofs if p.method == "exact" and p.holds)
     return (
         ("Network", f"{shape(ctx)}, {len(ctx.net.parameters)} parameters"),
@@ -46,9 +47,10 @@ def summary(ctx: Context) -> tuple[tuple[str, str], ...]:
         ("Cost before the step", before.text),
         ("Cost after the step", after.text),
         ("Engines agree", "yes" if ctx.explanation.agrees else "NO — see the agreement section"),
-        ("Chain rule proven exactly", f"{exact} of {len(step.derivation.proofs)} derivatives"
-                                      + ("" if len(step.derivation.proofs) == len(ctx.net.parameters)
-                                         else " (those derived in full)")),
+        ("Chain rule proven", f"{held} of {len(step.derivation.proofs)} derivatives "
+                              f"({exact} exactly, {held - exact} by evaluation)"
+                              + ("" if len(step.derivation.proofs) == len(ctx.net.parameters)
+                                 else ", those derived in full")),
     )
 
 
