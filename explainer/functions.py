@@ -98,7 +98,7 @@ LINEAR = Activation(
     name="linear",
     sympy_form=lambda i, slope: i,
     derivative_from_output=lambda o, slope: sympy.Integer(1),
-    numpy_form=lambda i, slope: np.asarray(i, dtype=float).copy(),
+    numpy_form=lambda i, slope: np.array(i, copy=True),  # keeps long double for finite differences
     numpy_derivative=lambda i, o, slope: np.ones_like(i),
 )
 SOFTMAX = Activation(

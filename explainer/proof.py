@@ -18,7 +18,10 @@ Every proof says which route it took.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
@@ -36,6 +39,8 @@ PRECISION = 60  # the symbolic engine's working digits
 PROOF_POINTS = 3  # random points for the evaluation proof
 EXACT_PROOF_LIMIT = 1500  # above this many operations in a difference, evaluate instead
 EXACT_PROOF_PARAMETERS = 60  # larger networks go straight to the evaluation proof
+
+PROOFS_PER_WORKER = 2  # below this many proofs per core, a worker costs more than it saves
 
 EXACT = "exact"
 EVALUATED = "evaluated"
@@ -159,8 +164,34 @@ def prove(d: Derivation, labels: list[str]) -> dict[str, Proof]:
     net = d.network
     if len(net.parameters) <= EXACT_PROOF_PARAMETERS:
         full = _full_expressions(d)
-        return {label: _prove(d, net.parameter(label), full) for label in labels}
+        return _in_parallel(lambda label: _prove(d, net.parameter(label), full), labels)
     return _prove_large(d, labels)
+
+
+_TASK: Callable[[str], Proof] | None = None  # what a forked worker runs (see _in_parallel)
+
+
+def _run_task(label: str) -> Proof:
+    assert _TASK is not None
+    return _TASK(label)
+
+
+def _in_parallel(task: Callable[[str], Proof], labels: list[str]) -> dict[str, Proof]:
+    """Run the proofs on every core. The proofs are independent of each other and
+    each costs a differentiation of the whole cost, so they split cleanly. Forked
+    workers inherit the derivation as it is in memory; without fork (or with one
+    core, or few proofs) they run here, one after another."""
+    global _TASK
+    workers = min(os.cpu_count() or 1, len(labels) // PROOFS_PER_WORKER)
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return {label: task(label) for label in labels}
+    _TASK = task
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            chunk = -(-len(labels) // workers)
+            return dict(zip(labels, pool.map(_run_task, labels, chunksize=chunk), strict=True))
+    finally:
+        _TASK = None
 
 
 def _full_cost(d: Derivation) -> sympy.Expr:
@@ -196,20 +227,21 @@ def _prove_large(d: Derivation, labels: list[str]) -> dict[str, Proof]:
         values.update({d.symbol[f"exp{j + 1}"]: sympy.Rational(q.numerator, q.denominator)
                        for j, q in enumerate(sample.expected)})
         points.append((chain, {s: to_mp(v) for s, v in values.items()}))
-    proofs = {}
-    for label in labels:
+
+    def one(label: str) -> Proof:
         direct = sympy.diff(cost, d.symbol[label])
         worst = mpmath.mpf(0)
         with mpmath.workdps(PRECISION):
             for chain, values in points:
                 b = mp_evaluate(direct, values, {})
                 worst = max(worst, abs(to_mp(chain[label]) - b) / max(1, abs(b)))
-        proofs[label] = Proof(
+        return Proof(
             EVALUATED, bool(worst < mpmath.mpf(10) ** (-(PRECISION - 15))),
             f"chain rule (evaluated layer by layer) and diff of the full cost agree to "
             f"{mpmath.nstr(worst, 3)} (relative) at {PROOF_POINTS} random points with "
             f"{PRECISION} digits",
         )
-    return proofs
+
+    return _in_parallel(one, labels)
 
 

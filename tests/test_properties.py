@@ -5,7 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import numpy as np
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from explainer import numeric
@@ -63,7 +63,18 @@ def _near_a_kink(spec: Spec) -> bool:
                for n, name in enumerate(spec.network.activations))
 
 
+# Found by this test: a linear layer rounded finite differences' long double to float64.
+LINEAR_AFTER_LEAKY = Spec(
+    "random", Network(
+        (1, 3, 1, 1), ("leaky_relu", "sigmoid", "linear"), "half_sum_squared", "source-major",
+        (((Fraction(1, 100),), (Fraction(-12, 25),), (Fraction(1, 100),)),
+         ((Fraction(0), Fraction(53, 50), Fraction(0)),), ((Fraction(31, 50),),)),
+        ((Fraction(0),) * 3, (Fraction(0),), (Fraction(0),)), ("neuron",) * 3, Fraction(1, 100)),
+    Fraction(1, 100), 1, (Sample((Fraction(-89, 50),), (Fraction(0),)),), "<random>")
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(LINEAR_AFTER_LEAKY)
 @given(specs())
 def test_engines_and_finite_differences_agree_on_random_networks(spec):
     assume(not _near_a_kink(spec))
