@@ -179,8 +179,8 @@ def summary(explanation: Explanation, written: list[Path]) -> str:
         f" ({worst_f.label})",
         f"  proofs     {held} of {len(step.derivation.proofs)} chain-rule products equal diff(C) "
         f"({exact} exactly, {held - exact} by evaluation)" if step.derivation.proofs else
-        "  proofs     none: a network this large is proven where a walkthrough shows it "
-        "(ask for tex, html or md)",
+        "  proofs     none: a large network is proven where a walkthrough shows it, up to "
+        "1,000 parameters when it has several hidden layers (see the README)",
         f"  wrote      {', '.join(str(p) for p in written)}",
     ]
     if explanation.history:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from explainer import history, numeric, symbolic
 from explainer.agreement import compare
 from explainer.spec import Spec
-from explainer.walkthrough import Explanation, representative, summarised
+from explainer.walkthrough import Explanation, provable, representative, summarised
 
 
 def explain(spec: Spec, full: bool | None = None, rendering: bool = True) -> Explanation:
@@ -23,7 +23,12 @@ def explain(spec: Spec, full: bool | None = None, rendering: bool = True) -> Exp
     parameter is exactly the slow road the chain rule avoids.
     """
     net = spec.network
-    prove = None if not summarised(net, full) else representative(net) if rendering else []
+    if not provable(net) or (summarised(net, full) and not rendering):
+        prove: list[str] | None = []
+    elif summarised(net, full):
+        prove = representative(net)
+    else:
+        prove = None  # every parameter
     sym = symbolic.step(spec, symbolic.derive(net, prove))
     num = numeric.step(spec)
     several = spec.steps > 1 or len(spec.samples) > 1

@@ -35,6 +35,18 @@ SUMMARY_LIMIT = 60
 TABLE_ROWS = 100
 
 
+# Networks with more than one hidden layer and more parameters than this are not proven:
+# the full cost of such a network is so large that `sympy.diff` of it takes minutes per
+# parameter (see bench/README.md). Their gradients are still checked against NumPy and
+# finite differences.
+PROOF_LIMIT = 1000
+
+
+def provable(net: Network) -> bool:
+    """Whether proving the shown products against the full cost finishes in reasonable time."""
+    return net.depth < 3 or len(net.parameters) <= PROOF_LIMIT
+
+
 def representative(net: Network) -> list[str]:
     """The parameters a summarised walkthrough derives in full: per layer, the weight
     from the first neuron before to the first neuron, and the bias of that neuron."""

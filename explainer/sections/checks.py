@@ -60,7 +60,10 @@ def sections(ctx: Context) -> list[Section]:
             + ("" if len(proofs) == len(ctx.net.parameters) else
                f" Differentiating the whole cost is slow for a network this size, so the proof "
                f"covers the {len(proofs)} parameters derived in full above; every gradient is "
-               "still checked against NumPy and finite differences."),
+               "still checked against NumPy and finite differences." if proofs else
+               " For a network this deep and wide, differentiating the whole cost takes minutes "
+               "per parameter, so no product was proven this way; every gradient is still "
+               "checked against NumPy and finite differences."),
         )),
         Paragraph(inline(
             Text("Backpropagation in floating point.", strong=True),
