@@ -56,7 +56,6 @@ class Agreement:
     comparisons: tuple[Comparison, ...]
     cost_discrepancy: float  # relative, symbolic vs numeric cost before the step
     after_cost_discrepancy: float  # relative, symbolic vs numeric cost after the step
-    fd_step: float
 
     @property
     def agrees(self) -> bool:
@@ -127,5 +126,4 @@ def compare(spec: Spec, symbolic: SymbolicStep, num: numeric.Step) -> Agreement:
         tuple(comparisons),
         relative(float(symbolic.values.cost), float(num.before.cost)),
         relative(float(symbolic.after_cost), float(num.after.cost)),
-        FD_STEP,
     )

@@ -66,7 +66,6 @@ class Derivation:
     # softmax only: jacobian_expr[n][m] = ∂o_m/∂i_n, the column δ_n sums over
     jacobian_expr: dict[str, dict[str, sympy.Expr]] = field(default_factory=dict)
     delta_expr: dict[str, sympy.Expr] = field(default_factory=dict)  # δ_n, reusing δ's after
-    input_derivative_expr: dict[str, sympy.Expr] = field(default_factory=dict)  # ∂i_n/∂p
     gradient_expr: dict[str, sympy.Expr] = field(default_factory=dict)  # ∂i_n/∂p · δ_n
     # The whole cost as one expression in w, b, x, exp.
     full_cost: sympy.Expr = sympy.S.Zero
@@ -197,7 +196,6 @@ def _backward_expressions(d: Derivation) -> None:
             d.delta_expr[n] = sympy.Add(*[column[m] * d.output_derivative_expr[m] for m in column])
     for p in net.parameters:
         fed = [net.neuron(p.layer, j) for j in range(net.layers[p.layer]) if p.feeds(j)]
-        d.input_derivative_expr[p.label] = _term_diff(d, fed[0], d.symbol[p.label])
         # A bias shared by a layer enters every neuron of it: one term per neuron.
         d.gradient_expr[p.label] = sympy.Add(*[
             _term_diff(d, n, d.symbol[p.label]) * d.delta[n] for n in fed])

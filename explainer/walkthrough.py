@@ -125,9 +125,6 @@ class Context:
     def param_value(self, label: str) -> object:
         return self.step.parameters[label]
 
-    def parameter(self, label: str) -> Parameter:
-        return next(p for p in self.net.parameters if p.label == label)
-
     def activation(self, layer: int) -> notation.ActivationNotation:
         return notation.ACTIVATIONS[self.net.activations[layer - 1]]
 
