@@ -68,14 +68,14 @@ def _network(ctx: Context) -> Section:
             f" and a last layer of {net.layers[-1]} neurons ",
             Math(", ".join(notation.neuron(n) for n in net.neurons(net.depth))),
             ". Each neuron is connected to every neuron of the next layer. Every connection "
-            "carries a weight, and every neuron after the inputs adds a bias. "
+            f"carries a weight{_bias_words(net.bias_modes)}. "
             + ("This network is large, so the walkthrough is summarised: each derivation is "
                "written out for the first neuron and for one weight and one bias of each layer, "
                "and tables give every other value."
                if ctx.summary else "The figure shows all of them with their starting values."),
         )),
         _layer_table(ctx) if ctx.summary else figure(ctx),
-        Paragraph(inline(_numbering_words(net.numbering))),
+        Paragraph(inline(_numbering_words(net))),
         Paragraph(inline(
             "We train on one sample. The input is ",
             Math(notation.vector("x", [ctx.num(ctx.step.values.input[n]).latex for n in net.neurons(0)])),
@@ -99,13 +99,29 @@ def _hidden_words(ctx: Context) -> tuple:
     return (f"{len(hidden)} hidden layers of {', '.join(map(str, hidden))} neurons",)
 
 
-def _numbering_words(numbering: str) -> str:
+def _bias_words(modes: tuple[str, ...]) -> str:
+    if all(m == "neuron" for m in modes):
+        return ", and every neuron after the inputs adds a bias of its own"
+    if all(m == "none" for m in modes):
+        return "; there are no biases"
+    if all(m == "shared" for m in modes):
+        return ", and each layer adds one bias, shared by all of its neurons"
+    words = {"neuron": "a bias per neuron", "shared": "one bias shared by the whole layer",
+             "none": "no bias"}
+    return ". Biases: " + ", ".join(f"layer {n + 1} has {words[m]}" for n, m in enumerate(modes))
+
+
+def _numbering_words(net) -> str:
+    numbering = net.numbering
     order = ("source by source: first every weight leaving the first neuron of a layer, then "
              "every weight leaving the second, and so on" if numbering == "source-major" else
              "target by target: first every weight arriving at the first neuron of a layer, then "
              "every weight arriving at the second, and so on")
-    return (f"Weights are numbered {order}, layer after layer. Biases are numbered layer by "
-            "layer, top to bottom.")
+    shared = any(m == "shared" for m in net.bias_modes)
+    biases = ("" if all(m == "none" for m in net.bias_modes) else
+              " Biases are numbered layer by layer, top to bottom"
+              + (", one per layer where a layer shares its bias." if shared else "."))
+    return f"Weights are numbered {order}, layer after layer.{biases}"
 
 
 def _layer_table(ctx: Context) -> Table:
