@@ -22,8 +22,6 @@ from explainer.agreement import FD_STEP, RELATIVE_TOLERANCE
 from explainer.formatting import show, to_decimal
 from explainer.walkthrough import Explanation
 
-MAX_JSON_DIGITS = 40
-
 
 def number_writer(digits: int | None) -> Callable[[object], float | str]:
     """float64 by default; decimal strings with `digits` significant digits on request."""

@@ -35,7 +35,6 @@ from explainer.numbers import NotANumber, describe, exact
 
 NUMBERINGS = ("source-major", "target-major")
 MODES = ("sgd", "batch")
-BIAS_MODES = ("neuron", "shared", "none")
 DEFAULT_LEAKY_SLOPE = Fraction(1, 100)
 # Costs that take logarithms of the outputs, and the activations whose outputs they accept.
 LOG_COSTS = {"cross_entropy": ("softmax", "sigmoid"), "binary_cross_entropy": ("sigmoid",)}
