@@ -1,9 +1,10 @@
 """The network spec: what a person writes down before a worked example starts.
 
 A spec names the layer sizes, the activation and cost, every weight and bias,
-the training sample(s) and the learning rate. It is read from TOML with every
-number kept exact (see `explainer.numbers`), and checked so that a mistake gets
-one clear line naming the file, the key and the problem (`SpecError`).
+the training sample(s) and the learning rate. This module holds its data model
+(`Spec`, `Network`, `Parameter`, `Sample`) and the one error every input problem
+becomes (`SpecError`); reading and checking a TOML file is the job of
+`explainer.spec_reader`, reached through `load_spec` and `parse_spec` here.
 
 Layers are counted from 0 (the inputs) to L (the last layer). In TOML the
 non-input layers are listed in order as ``[[network.layer]]`` tables, so the
@@ -22,29 +23,30 @@ neuron or one per layer when shared.
 
 from __future__ import annotations
 
-import difflib
-import tomllib
+import re
 from dataclasses import dataclass
-from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
 from pathlib import Path
 
-from explainer.functions import ACTIVATIONS, COSTS
-from explainer.numbers import NotANumber, describe, exact
-
-NUMBERINGS = ("source-major", "target-major")
-MODES = ("sgd", "batch")
 DEFAULT_LEAKY_SLOPE = Fraction(1, 100)
-# Costs that take logarithms of the outputs, and the activations whose outputs they accept.
-LOG_COSTS = {"cross_entropy": ("softmax", "sigmoid"), "binary_cross_entropy": ("sigmoid",)}
+
+# Characters that would start a new line in a terminal or in str.splitlines(): an
+# error must stay one line even when a file name or a key holds one of them.
+_LINE_BREAKS = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
 
 
 class SpecError(Exception):
-    """A problem with an input file: where it is and what is wrong, in one line."""
+    """A problem with an input file: where it is and what is wrong, in one line.
+
+    The message is ``SOURCE: KEY: PROBLEM`` (``SOURCE: PROBLEM`` when no key is to
+    blame, e.g. a TOML syntax error). Control characters anywhere in it are
+    written as escapes, so the message is one line whatever the file contains.
+    """
 
     def __init__(self, source: str, key: str, problem: str) -> None:
-        super().__init__(f"{source}: {key}: {problem}" if key else f"{source}: {problem}")
+        message = f"{source}: {key}: {problem}" if key else f"{source}: {problem}"
+        super().__init__(_LINE_BREAKS.sub(lambda m: repr(m.group())[1:-1], message))
         self.source, self.key, self.problem = source, key, problem
 
 
@@ -185,223 +187,17 @@ def _label_parameters(net: Network) -> tuple[Parameter, ...]:
     return tuple(weights + biases)
 
 
-# ---------------------------------------------------------------- loading
-
-
 def load_spec(path: str | Path) -> Spec:
     """Read and check a spec file; raise SpecError with one clear line if it is wrong."""
-    path = Path(path)
-    source = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise SpecError(source, "", "file not found") from None
-    except OSError as err:
-        raise SpecError(source, "", f"cannot read the file ({err.strerror})") from None
-    return parse_spec(raw, source)
+    # Imported here because the reader builds this module's types: a module-level
+    # import would be circular.
+    from explainer.spec_reader import load
+
+    return load(path)
 
 
 def parse_spec(raw: bytes, source: str) -> Spec:
-    """Check a spec given as the bytes of a TOML document."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise SpecError(source, "", "not UTF-8 text") from None
-    try:
-        data = tomllib.loads(text, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as err:
-        raise SpecError(source, "", f"not valid TOML ({err})") from None
-    return _Reader(source).spec(data)
+    """Check a spec given as the bytes of a TOML document; `source` names it in errors."""
+    from explainer.spec_reader import parse
 
-
-class _Reader:
-    """Walks the TOML tables, checking each key and remembering where it is."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-
-    def fail(self, key: str, problem: str) -> SpecError:
-        return SpecError(self.source, key, problem)
-
-    def table(self, data: object, key: str, allowed: tuple[str, ...], required: tuple[str, ...]):
-        if not isinstance(data, dict):
-            raise self.fail(key, f"expected a table, found {describe(data)}")
-        for name in data:
-            if name not in allowed:
-                close = difflib.get_close_matches(name, allowed, n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else f" (allowed: {', '.join(allowed)})"
-                raise self.fail(_join(key, name), f"unknown key{hint}")
-        for name in required:
-            if name not in data:
-                raise self.fail(_join(key, name), "missing")
-        return data
-
-    def number(self, value: object, key: str) -> Fraction:
-        try:
-            return exact(value)
-        except NotANumber as err:
-            raise self.fail(key, str(err)) from None
-
-    def vector(self, value: object, key: str, length: int | None = None) -> tuple[Fraction, ...]:
-        if not isinstance(value, list):
-            raise self.fail(key, f"expected a list of numbers, found {describe(value)}")
-        if length is not None and len(value) != length:
-            raise self.fail(key, f"expected {length} numbers, found {len(value)}")
-        return tuple(self.number(v, f"{key}[{n + 1}]") for n, v in enumerate(value))
-
-    def name(self, value: object, key: str, choices: tuple[str, ...]) -> str:
-        if not isinstance(value, str):
-            raise self.fail(key, f"expected a name, found {describe(value)}")
-        if value not in choices:
-            close = difflib.get_close_matches(value, choices, n=1)
-            hint = f"did you mean '{close[0]}'? " if close else ""
-            raise self.fail(key, f"unknown name {value!r} ({hint}known: {', '.join(choices)})")
-        return value
-
-    def integer(self, value: object, key: str, minimum: int) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(key, f"expected a whole number, found {describe(value)}")
-        if value < minimum:
-            raise self.fail(key, f"must be at least {minimum}, found {value}")
-        return value
-
-    # ---- the document
-
-    def spec(self, data: dict) -> Spec:
-        self.table(data, "", ("title", "network", "training"), ("network", "training"))
-        title = data.get("title", "A gradient-descent step")
-        if not isinstance(title, str):
-            raise self.fail("title", f"expected text, found {describe(title)}")
-        network = self.network(data["network"])
-        training = self.table(
-            data["training"], "training", ("learning_rate", "steps", "sample", "mode", "freeze"),
-            ("learning_rate", "sample"),
-        )
-        rate = self.number(training["learning_rate"], "training.learning_rate")
-        if rate <= 0:
-            raise self.fail("training.learning_rate", f"must be positive, found {_show(rate)}")
-        steps = self.integer(training.get("steps", 1), "training.steps", 1)
-        mode = self.name(training.get("mode", "sgd"), "training.mode", MODES)
-        samples = self.samples(training["sample"], network)
-        frozen = self.freeze(training.get("freeze", []), network)
-        return Spec(title, network, rate, steps, samples, self.source, mode, frozen)
-
-    def freeze(self, value: object, net: Network) -> frozenset[str]:
-        """Parameter labels, or the words "weights" and "biases" for all of a kind."""
-        if not isinstance(value, list):
-            raise self.fail("training.freeze", f"expected a list of labels, found {describe(value)}")
-        labels = [p.label for p in net.parameters]
-        frozen: set[str] = set()
-        for n, item in enumerate(value):
-            key = f"training.freeze[{n + 1}]"
-            if item in ("weights", "biases"):
-                kind = {"weights": "weight", "biases": "bias"}[item]
-                frozen |= {p.label for p in net.parameters if p.kind == kind}
-            elif isinstance(item, str) and item in labels:
-                frozen.add(item)
-            else:
-                self.name(item, key, ("weights", "biases", *labels))
-        return frozenset(frozen)
-
-    def network(self, data: object) -> Network:
-        net = self.table(
-            data, "network",
-            ("layers", "activation", "cost", "numbering", "layer", "leaky_slope"), ("layers", "layer"),
-        )
-        layers = net["layers"]
-        if not isinstance(layers, list) or len(layers) < 2:
-            raise self.fail("network.layers", "expected a list of at least two layer sizes")
-        sizes = tuple(self.integer(n, f"network.layers[{i + 1}]", 1) for i, n in enumerate(layers))
-        depth = len(sizes) - 1
-        activations = self.activations(net.get("activation", "sigmoid"), depth)
-        cost = self.name(net.get("cost", "sum_squared"), "network.cost", tuple(COSTS))
-        numbering = self.name(net.get("numbering", "source-major"), "network.numbering", NUMBERINGS)
-        tables = net["layer"]
-        if not isinstance(tables, list):
-            raise self.fail("network.layer", "expected [[network.layer]] tables, one per non-input layer")
-        if len(tables) != depth:
-            raise self.fail(
-                "network.layer",
-                f"network.layers lists {depth} non-input layer(s) but {len(tables)} "
-                "[[network.layer]] table(s) are given",
-            )
-        weights, biases, modes = [], [], []
-        for n, table in enumerate(tables):
-            w, b, mode = self.layer(table, f"network.layer[{n + 1}]", sizes[n], sizes[n + 1])
-            weights.append(w)
-            biases.append(b)
-            modes.append(mode)
-        slope = self.number(net.get("leaky_slope", DEFAULT_LEAKY_SLOPE), "network.leaky_slope")
-        return Network(sizes, activations, cost, numbering, tuple(weights), tuple(biases),
-                       tuple(modes), slope)
-
-    def activations(self, value: object, depth: int) -> tuple[str, ...]:
-        choices = tuple(ACTIVATIONS)
-        if isinstance(value, list):
-            if len(value) != depth:
-                raise self.fail(
-                    "network.activation",
-                    f"expected one activation per non-input layer ({depth}), found {len(value)}",
-                )
-            names = tuple(self.name(v, f"network.activation[{i + 1}]", choices)
-                          for i, v in enumerate(value))
-        else:
-            names = (self.name(value, "network.activation", choices),) * depth
-        for i, name in enumerate(names[:-1]):
-            if name == "softmax":
-                key = f"network.activation[{i + 1}]" if isinstance(value, list) else "network.activation"
-                raise self.fail(key, "softmax can only be the activation of the last layer")
-        return names
-
-    def layer(self, data: object, key: str, n_in: int, n_out: int):
-        table = self.table(data, key, ("weights", "biases"), ("weights",))
-        rows = table["weights"]
-        if not isinstance(rows, list):
-            raise self.fail(f"{key}.weights", f"expected a list of rows, found {describe(rows)}")
-        if len(rows) != n_out:
-            raise self.fail(
-                f"{key}.weights",
-                f"expected {n_out} rows (one per neuron of this layer), found {len(rows)}",
-            )
-        weights = tuple(
-            self.vector(row, f"{key}.weights[{j + 1}]", n_in) for j, row in enumerate(rows)
-        )
-        if "biases" not in table:
-            return weights, (), "none"
-        if isinstance(table["biases"], list):
-            return weights, self.vector(table["biases"], f"{key}.biases", n_out), "neuron"
-        return weights, (self.number(table["biases"], f"{key}.biases"),), "shared"
-
-    def samples(self, data: object, net: Network) -> tuple[Sample, ...]:
-        if not isinstance(data, list) or not data:
-            raise self.fail("training.sample", "expected at least one [[training.sample]] table")
-        out = []
-        for n, raw in enumerate(data):
-            key = f"training.sample[{n + 1}]"
-            table = self.table(raw, key, ("input", "expected"), ("input", "expected"))
-            x = self.vector(table["input"], f"{key}.input", net.layers[0])
-            expected = self.vector(table["expected"], f"{key}.expected", net.layers[-1])
-            if net.cost in LOG_COSTS:
-                self.probabilities(expected, f"{key}.expected", net)
-            out.append(Sample(x, expected))
-        return tuple(out)
-
-    def probabilities(self, expected: tuple[Fraction, ...], key: str, net: Network) -> None:
-        """Cross-entropy compares probabilities: targets in [0, 1], outputs that are probabilities."""
-        for n, e in enumerate(expected):
-            if not 0 <= e <= 1:
-                raise self.fail(f"{key}[{n + 1}]", f"{net.cost} needs expected values between 0 and 1, "
-                                                   f"found {_show(e)}")
-        allowed = LOG_COSTS[net.cost]
-        if net.activations[-1] not in allowed:
-            raise self.fail("network.cost", f"{net.cost} takes the logarithm of the outputs, so the last "
-                                            f"layer's activation must be {' or '.join(allowed)}, not "
-                                            f"{net.activations[-1]}")
-
-
-def _join(prefix: str, name: str) -> str:
-    return f"{prefix}.{name}" if prefix else name
-
-
-def _show(value: Fraction) -> str:
-    return str(value) if value.denominator == 1 else str(float(value))
+    return parse(raw, source)
