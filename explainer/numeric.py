@@ -95,7 +95,8 @@ def forward(net: Network, params: Parameters, sample: Sample) -> ForwardPass:
         i.append(i_l)
         o.append(sigma.numpy_form(i_l, slope))
     expected = np.array([float(v) for v in sample.expected], dtype=dtype)
-    return ForwardPass(tuple(i), tuple(o), COSTS[net.cost].numpy_form(o[-1], expected))
+    cost = COSTS[net.cost].numpy_value(net.activations[-1], i[-1], o[-1], expected)
+    return ForwardPass(tuple(i), tuple(o), cost)
 
 
 def backward(net: Network, params: Parameters, fp: ForwardPass, sample: Sample) -> BackwardPass:

@@ -109,9 +109,12 @@ class Context:
         return "=" if all(self.num(v).exact for v in values) else r"\approx"
 
     def factor(self, value: object) -> str:
-        """A value as a factor in a product: negative numbers get parentheses."""
+        """A value as a factor in a product or the base of a power: negative numbers get
+        parentheses, and so does scientific notation (5 \\times 10^{-9} squared would
+        otherwise be a double superscript, which LaTeX and MathML refuse)."""
         shown = self.num(value)
-        return f"\\left({shown.latex}\\right)" if shown.negative else shown.latex
+        wrap = shown.negative or r"\times" in shown.latex
+        return f"\\left({shown.latex}\\right)" if wrap else shown.latex
 
     @property
     def learning_rate(self) -> sympy.Rational:

@@ -134,11 +134,15 @@ def _sanity_check(ctx: Context) -> Section:
             rf"{ctx.num(before_c).latex} - {ctx.num(after_c).latex}"),
         Row("", change.relation, change.latex),
     )))
-    went_down = decrease > 0
+    # A cost of 0 before the step (possible in batch mode, where the other samples
+    # move the parameters) has no percentage.
+    share = f" ({show(abs(decrease) / before_c * 100, 3).text} % of its value). " if before_c else ". "
+    if decrease:
+        opening = ("The cost went " + ("down" if decrease > 0 else "up") + " by ", Math(change.latex), share)
+    else:
+        opening = ("The cost did not change (", Math(change.latex), "). ")
     blocks.append(Paragraph(inline(
-        "The cost went " + ("down" if went_down else "up") + " by ",
-        Math(change.latex),
-        f" ({show(abs(decrease) / before_c * 100, 3).text} % of its value). "
+        *opening,
         "For a small step, calculus predicts a decrease of about ",
         Math(rf"\eta \sum_{{p}} \left({notation.partial('C', 'p')}\right)^{{2}} "
              rf"{ctx.num(predicted).relation} {ctx.num(predicted).latex}"),
@@ -150,6 +154,8 @@ def _sanity_check(ctx: Context) -> Section:
 
 def _verdict(decrease, predicted) -> str:
     """Compare the real decrease with the first-order prediction, in words."""
+    if decrease == 0 and predicted == 0:
+        return "Every gradient is 0 here, so the step changes nothing."
     if decrease <= 0:
         return ("Here the cost rose instead: the learning rate is too large for this step, "
                 "and the straight-line prediction does not hold so far from the start.")
