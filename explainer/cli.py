@@ -18,8 +18,10 @@ from pathlib import Path
 
 from explainer.explain import explain
 from explainer.formatting import scientific, show
+from explainer.limits import check_run
+from explainer.paths import safe_stem
 from explainer.pdf import PdfError, compile_pdf, pdflatex_available
-from explainer.render import FORMATS, render, write_atomically
+from explainer.render import FORMATS, render, write_together
 from explainer.report import to_json
 from explainer.spec import SpecError, load_spec
 from explainer.walkthrough import DEFAULT_DIGITS, Explanation, build
@@ -84,6 +86,8 @@ def parser() -> argparse.ArgumentParser:
     ex.add_argument("--json-digits", type=int, default=None, metavar="N",
                     help="write JSON values as decimal strings with N significant digits "
                          "instead of float64 numbers")
+    ex.add_argument("--no-limits", action="store_true",
+                    help="lift the size limits on parameters and training (see the README)")
     return top
 
 
@@ -113,6 +117,7 @@ def run_explain(args: argparse.Namespace) -> int:
     spec_path = args.spec or builtin_example()
     try:
         spec = load_spec(spec_path)
+        check_run(spec, limits=not args.no_limits)
     except SpecError as err:
         return _fail(str(err))
 
@@ -128,12 +133,9 @@ def run_explain(args: argparse.Namespace) -> int:
         else:
             contents[fmt] = render(document, fmt)
 
-    stem = Path(spec_path).stem or "walkthrough"
-    written = []
-    for fmt, text in contents.items():
-        path = args.output / f"{stem}.{fmt}"
-        write_atomically(path, text)
-        written.append(path)
+    stem = safe_stem(spec_path)
+    written = [args.output / f"{stem}.{fmt}" for fmt in contents]
+    write_together(dict(zip(written, contents.values(), strict=True)))  # all or none
 
     status = EXIT_OK if explanation.agrees else EXIT_DISAGREE
     pdf_note = ""
@@ -172,7 +174,7 @@ def summary(explanation: Explanation, written: list[Path]) -> str:
         f"  network    {'-'.join(map(str, net.layers))}, {', '.join(sorted(set(net.activations)))}, "
         f"{net.cost}, {len(net.parameters)} parameters, learning rate {show(spec.learning_rate, 6).text}",
         f"  cost       {show(before, 6).text} -> {show(after, 6).text} "
-        f"(change {show(change, 3).text}, {show(change / before * 100, 3).text} %)",
+        f"(change {show(change, 3).text}" + (f", {show(change / before * 100, 3).text} %)" if before else ")"),
         f"  agreement  {verdict}",
         f"             worst relative difference: NumPy {scientific(worst_n.numeric_discrepancy, latex=False)}"
         f" ({worst_n.label}), finite differences {scientific(worst_f.fd_discrepancy, latex=False)}"

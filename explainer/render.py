@@ -44,16 +44,21 @@ _TEX_SPECIAL = {
     # OT1 text fonts print these as ¡ ¿ — ”; the LaTeX template's preamble gives them glyphs.
     "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}", '"': r"\textquotedbl{}",
     "\n": " ",  # a blank line would end a paragraph, a table cell or a macro argument
+    "`": r"\textasciigrave{}",  # TeX's fonts print ` as ‘, `` as “, and !` ?` as ¡ ¿
 }
 _TEX_RE = re.compile("|".join(re.escape(c) for c in _TEX_SPECIAL))
+# -- and --- would print as dashes and '' as ”; "-{}" and "'{}" end the ligature. A
+# single ' stays: it prints as the apostrophe ’, as prose wants.
+_TEX_LIGATURES = re.compile(r"([-'])(?=\1)")
 
 
 def tex_escape(text: str) -> str:
-    """Make user or prose text safe inside a LaTeX document: nothing in it can be a command."""
-    return _TEX_RE.sub(lambda m: _TEX_SPECIAL[m.group()], str(text))
+    """Make user or prose text safe inside a LaTeX document: nothing in it can be a command,
+    and it prints as written (no quote or dash ligatures)."""
+    return _TEX_LIGATURES.sub(r"\1{}", _TEX_RE.sub(lambda m: _TEX_SPECIAL[m.group()], str(text)))
 
 
-_MD_RE = re.compile(r"([\\`*_\[\]<>|$~])")
+_MD_RE = re.compile(r"([\\`*_\[\]<>|$~&])")  # & too, or "&lt;" would show as "<"
 _MD_LINE_START = re.compile(r"^(\s*)([#+\-=>]|\d+\.)(?=\s|$)", re.MULTILINE)
 
 
@@ -179,14 +184,30 @@ def _umask() -> int:
 
 def write_atomically(path: Path, content: str | bytes) -> None:
     """Write to a temporary file beside `path`, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    write_together({path: content})
+
+
+def write_together(files: dict[Path, str | bytes]) -> None:
+    """Write several files so that a failure leaves every previous file as it was.
+
+    Each file is first written in full under a temporary name beside its
+    destination; only when all are written are they renamed into place (a rename
+    within a directory replaces the old file at once, and replaces a symbolic link
+    rather than writing through it). On any failure the temporary files are removed.
+    """
+    temporary: dict[Path, str] = {}
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes files private; outputs are ordinary files
-        os.replace(tmp, path)
+        for path, content in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+            temporary[path] = tmp
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes files private; outputs are ordinary files
+        for path, tmp in temporary.items():
+            os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        for tmp in temporary.values():
+            Path(tmp).unlink(missing_ok=True)
         raise
