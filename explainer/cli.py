@@ -2,6 +2,7 @@
 
     explainer                          explain the built-in seed example into ./output/
     explainer explain SPEC.toml [-o DIR] [--format tex,html,md,json] [--pdf] [--digits N]
+    explainer check CLAIMS.toml [--format text,json,html,tex,md] [-o DIR] [--rel-tol X] [--abs-tol X]
 
 Exit codes: 0 success; 1 the independent computations disagree (the walkthrough
 is still written, and says so); 2 bad input (one line naming the file, the key
@@ -16,6 +17,7 @@ import sys
 from importlib import resources
 from pathlib import Path
 
+from explainer import cli_check
 from explainer.explain import explain
 from explainer.formatting import scientific, show
 from explainer.pdf import PdfError, compile_pdf, pdflatex_available
@@ -84,6 +86,7 @@ def parser() -> argparse.ArgumentParser:
     ex.add_argument("--json-digits", type=int, default=None, metavar="N",
                     help="write JSON values as decimal strings with N significant digits "
                          "instead of float64 numbers")
+    cli_check.add_parser(commands)
     return top
 
 
@@ -91,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command is None:  # the no-argument run: the built-in example, everything
         args = parser().parse_args(["explain"])
+    if args.command == "check":
+        return cli_check.run_check(args)
     return run_explain(args)
 
 
