@@ -20,6 +20,7 @@ from explainer.handcheck import CORRECT, FOLLOWS, Check, Verdict
 from explainer.slips import CATALOGUE
 from explainer.walkthrough import inline
 
+MARKS_AS_NOTES = 2  # claims about one derivation shown as notes; more become a small table
 TONES = {CORRECT: "correct", FOLLOWS: "follows", "wrong": "wrong"}
 VERDICT_WORDS = {CORRECT: "right", FOLLOWS: "carried forward", "wrong": "wrong"}
 
@@ -100,6 +101,17 @@ def _title(slip_id: str) -> str:
     return slip_id.replace("_", " ")
 
 
+def claims_table(verdicts: tuple[Verdict, ...], caption: str) -> Table:
+    rows = tuple(
+        (Math(quantity(v.key)), Math(written(v)), Math(true_shown(v)),
+         Text(VERDICT_WORDS[v.verdict]),
+         Text(", ".join(_title(s) for s in v.diagnosis) if v.diagnosis else
+              ("from " + ", ".join(v.follows_from) if v.follows_from else "")))
+        for v in verdicts)
+    return Table(header=(Text("Quantity"), Text("You wrote"), Text("True value"), Text("Verdict"),
+                         Text("Slip")), rows=rows, align="lrrll", caption=caption)
+
+
 def checked_section(check: Check) -> Section:
     """The list of claims with verdicts, and one explanation per slip found."""
     verdicts = check.verdicts
@@ -110,17 +122,8 @@ def checked_section(check: Check) -> Section:
         "is right when it is within one unit of its last written digit of the true value (or of what your "
         "own right numbers give). Each is also marked beside its derivation below.",
     ))]
-    rows = tuple(
-        (Math(quantity(v.key)), Math(written(v)), Math(true_shown(v)),
-         Text(VERDICT_WORDS[v.verdict]),
-         Text(", ".join(_title(s) for s in v.diagnosis) if v.diagnosis else
-              ("from " + ", ".join(v.follows_from) if v.follows_from else "")))
-        for v in verdicts)
-    blocks.append(Table(
-        header=(Text("Quantity"), Text("You wrote"), Text("True value"), Text("Verdict"), Text("Slip")),
-        rows=rows, align="lrrll",
-        caption="Every claimed number, the true value to as many digits, and the slip that reproduces "
-                "each wrong one."))
+    blocks.append(claims_table(verdicts, "Every claimed number, the true value to as many digits, and "
+                                         "the slip that reproduces each wrong one."))
     for slip_id in dict.fromkeys(s for v in verdicts for s in v.diagnosis):
         blocks += _slip_blocks(check, slip_id)
     return Section("Your numbers, checked", "claims", tuple(blocks))
@@ -153,7 +156,11 @@ def annotate(document: Document, check: Check) -> Document:
         for block in section.blocks:
             blocks.append(block)
             if isinstance(block, Equation):
-                blocks += [mark(verdicts[k]) for k in block.keys if k in verdicts]
+                mine = tuple(verdicts[k] for k in block.keys if k in verdicts)
+                if len(mine) > MARKS_AS_NOTES:  # a note each would bury the derivation
+                    blocks.append(claims_table(mine, "Your numbers for the rows above."))
+                else:
+                    blocks += [mark(v) for v in mine]
         sections.append(dataclasses.replace(section, blocks=tuple(blocks)))
     # After the overview (the network and its notation), before the forward pass.
     anchors = [s.anchor for s in sections]
