@@ -2,6 +2,7 @@
 
     explainer                          explain the built-in seed example into ./output/
     explainer explain SPEC.toml [-o DIR] [--format tex,html,md,json] [--pdf] [--digits N]
+    explainer check CLAIMS.toml [--format text,json,html,tex,md] [-o DIR] [--rel-tol X] [--abs-tol X]
 
 Exit codes: 0 success; 1 the independent computations disagree (the walkthrough
 is still written, and says so); 2 bad input (one line naming the file, the key
@@ -16,19 +17,20 @@ import sys
 from importlib import resources
 from pathlib import Path
 
+from explainer import cli_check
+from explainer.cli_common import EXIT_OK, UsageError, fail, formats_from, make_pdf, write_outputs
 from explainer.explain import explain
 from explainer.formatting import scientific, show
 from explainer.limits import check_run
 from explainer.paths import safe_stem
-from explainer.pdf import PdfError, compile_pdf, pdflatex_available
-from explainer.render import FORMATS, render, write_together
+from explainer.render import FORMATS, render
 from explainer.report import to_json
 from explainer.spec import SpecError, load_spec
 from explainer.walkthrough import DEFAULT_DIGITS, Explanation, build
 
 ALL_FORMATS = (*FORMATS, "json")
 MAX_DIGITS = 30  # the symbolic values are good to at least this many significant digits
-EXIT_OK, EXIT_DISAGREE, EXIT_BAD_INPUT, EXIT_PDF = 0, 1, 2, 3
+EXIT_DISAGREE = 1  # exit codes: see explainer.cli_common
 
 DESCRIPTION = """\
 Derive, check and explain one gradient-descent step with backpropagation through a
@@ -88,6 +90,7 @@ def parser() -> argparse.ArgumentParser:
                          "instead of float64 numbers")
     ex.add_argument("--no-limits", action="store_true",
                     help="lift the size limits on parameters and training (see the README)")
+    cli_check.add_parser(commands)
     return top
 
 
@@ -95,31 +98,25 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command is None:  # the no-argument run: the built-in example, everything
         args = parser().parse_args(["explain"])
+    if args.command == "check":
+        return cli_check.run_check(args)
     return run_explain(args)
 
 
-def _fail(message: str) -> int:
-    print(f"explainer: error: {message}", file=sys.stderr)
-    return EXIT_BAD_INPUT
-
-
 def run_explain(args: argparse.Namespace) -> int:
-    formats = [f.strip() for f in args.format.split(",") if f.strip()]
-    unknown = [f for f in formats if f not in ALL_FORMATS]
-    if unknown or not formats:
-        return _fail(f"--format: unknown format {unknown[0]!r} (choose from "
-                     f"{', '.join(ALL_FORMATS)})" if unknown else "--format: no format given")
-    for option, value in (("--digits", args.digits), ("--json-digits", args.json_digits)):
-        if value is not None and not 1 <= value <= MAX_DIGITS:
-            return _fail(f"{option}: must be between 1 and {MAX_DIGITS}, found {value}")
-    if args.pdf and "tex" not in formats:
-        formats.append("tex")
+    try:
+        formats = formats_from(args.format, ALL_FORMATS, args.pdf)
+        for option, value in (("--digits", args.digits), ("--json-digits", args.json_digits)):
+            if value is not None and not 1 <= value <= MAX_DIGITS:
+                raise UsageError(f"{option}: must be between 1 and {MAX_DIGITS}, found {value}")
+    except UsageError as err:
+        return fail(str(err))
     spec_path = args.spec or builtin_example()
     try:
         spec = load_spec(spec_path)
         check_run(spec, limits=not args.no_limits)
     except SpecError as err:
-        return _fail(str(err))
+        return fail(str(err))
 
     full = True if args.full else None
     explanation = explain(spec, full, rendering=bool(set(formats) - {"json"}))
@@ -134,25 +131,13 @@ def run_explain(args: argparse.Namespace) -> int:
             contents[fmt] = render(document, fmt)
 
     stem = safe_stem(spec_path)
-    written = [args.output / f"{stem}.{fmt}" for fmt in contents]
-    write_together(dict(zip(written, contents.values(), strict=True)))  # all or none
-
+    written = write_outputs(args.output, stem, contents)  # all or none
     status = EXIT_OK if explanation.agrees else EXIT_DISAGREE
-    pdf_note = ""
     if args.pdf:
-        if not pdflatex_available():
-            pdf_note = ("no PDF: pdflatex is not on PATH (install TeX Live, e.g. apt-get install "
-                        "texlive-latex-base texlive-latex-recommended texlive-pictures)")
-        else:
-            try:
-                compile_pdf(contents["tex"], args.output / f"{stem}.pdf")
-                written.append(args.output / f"{stem}.pdf")
-            except PdfError as err:
-                print(f"explainer: error: PDF: {err}", file=sys.stderr)
-                status = max(status, EXIT_PDF)
+        pdf, pdf_status = make_pdf(contents["tex"], args.output, stem)
+        written += [pdf] if pdf else []
+        status = max(status, pdf_status)
     print(summary(explanation, written))
-    if pdf_note:
-        print(pdf_note)
     return status
 
 

@@ -36,10 +36,15 @@ Inline = Text | Math
 
 @dataclass(frozen=True)
 class Paragraph:
-    """A run of prose and inline math. A `note` is set apart as a highlighted remark."""
+    """A run of prose and inline math. A `note` is set apart as a highlighted remark.
+
+    `tone` marks a note about a number someone claimed (see `explainer check`):
+    "correct", "wrong" or "follows" (wrong only because of an earlier wrong number).
+    """
 
     parts: tuple[Inline, ...]
     note: bool = False
+    tone: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,9 +62,15 @@ class Row:
 
 @dataclass(frozen=True)
 class Equation:
-    """A displayed derivation of one or more aligned rows, with an optional tag label."""
+    """A displayed derivation of one or more aligned rows.
+
+    `keys` name the quantities it derives, as a claims file names them
+    (``output.h1``, ``delta.L1``, ``gradient.w5``, ``after.cost``), so that a checked
+    walkthrough can mark a person's number beside the derivation of its true value.
+    """
 
     rows: tuple[Row, ...]
+    keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

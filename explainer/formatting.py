@@ -92,3 +92,12 @@ def scientific(value: float, digits: int = 2, latex: bool = True) -> str:
         return "0"
     mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
     return rf"{mantissa} \times 10^{{{int(exponent)}}}" if latex else f"{mantissa}e{int(exponent)}"
+
+
+def show_like(value: object, written: str) -> Shown:
+    """`value` to as many significant digits as the number `written` has (at least 3,
+    at most 30): a true value set beside a person's number, digit for digit."""
+    digits = len(Decimal(written).normalize().as_tuple().digits) if Decimal(written) else 3
+    if not isinstance(value, sympy.Basic | int | Fraction | float):
+        value = sympy.Float(value, 60)  # an mpmath number from the checker
+    return show(value, max(3, min(digits, 30)))

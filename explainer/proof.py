@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import mpmath
 import sympy
+from sympy.core.parameters import evaluate
 
 from explainer.mpeval import mp_evaluate, to_mp
 from explainer.spec import Parameter, Sample
@@ -90,7 +91,7 @@ def _full_expressions(d: Derivation) -> _Full:
     return _Full(full_i, full_o, full_delta, d.full_cost)
 
 
-def _prove(d: Derivation, p: Parameter, full: _Full) -> Proof:
+def _prove(d: Derivation, p: Parameter, full: _Full, atomise: Atomiser) -> Proof:
     """Show Σ ∂i/∂p · δ (δ expanded) equals sympy.diff(C, p) of the full cost."""
     net = d.network
     subs_o = {d.o[m]: full.o[m] for m in full.o}
@@ -98,37 +99,58 @@ def _prove(d: Derivation, p: Parameter, full: _Full) -> Proof:
         {d.delta[n]: full.delta[n] for n in net.neurons(p.layer)}).xreplace(subs_o)
     direct = sympy.diff(full.cost, d.symbol[p.label])
     difference = chain - direct
-    if sympy.count_ops(difference) <= EXACT_PROOF_LIMIT and is_identically_zero(difference):
+    if sympy.count_ops(difference) <= EXACT_PROOF_LIMIT and is_identically_zero(difference, atomise):
         return Proof(EXACT, True, "SymPy reduced (chain-rule product − diff of the full cost) to 0")
     return prove_by_evaluation(chain, direct, p.label)
 
 
-def is_identically_zero(expr: sympy.Expr) -> bool:
-    """Exact test: with each function application (exp, tanh, log, …) replaced by a
-    fresh symbol, the difference is a rational function; it is zero when its
+class Atomiser:
+    """Replaces each function application (exp, tanh, log, …) by a fresh symbol,
+    the same symbol wherever the same application occurs.
+
+    One bottom-up walk, memoised on subexpressions: the differences proven for one
+    network share most of their subtrees, so an `Atomiser` kept across them visits
+    each shared subtree once.
+    """
+
+    def __init__(self) -> None:
+        self._memo: dict[object, sympy.Expr] = {}
+
+    def __call__(self, expr: sympy.Expr) -> sympy.Expr:
+        done = self._memo.get(expr)
+        if done is not None:
+            return done
+        if not expr.args:
+            out = expr
+        else:
+            args = [self(a) for a in expr.args]
+            unchanged = all(a is b for a, b in zip(args, expr.args, strict=True))
+            if isinstance(expr, sympy.Function):
+                # Keyed by the application with atomised arguments, so that
+                # applications equal after their inner atoms are named share a symbol.
+                application = expr if unchanged else expr.func(*args)
+                out = self._memo.setdefault(("applied", application), sympy.Dummy())
+            else:
+                out = expr if unchanged else expr.func(*args)
+        self._memo[expr] = out
+        return out
+
+
+def is_identically_zero(expr: sympy.Expr, atomise: Atomiser | None = None) -> bool:
+    """Exact test: with each function application replaced by a fresh symbol (see
+    `Atomiser`), the difference is a rational function; it is zero when its
     numerator expands to 0.
 
-    Replacing atoms innermost first keeps identical atoms identical. The test is
-    sound: if the difference vanishes for independent symbols it vanishes for any
-    value they stand for. It can miss an identity that needs a function's own
-    rules (then the evaluation proof is used): d/di e^u = e^u du/di keeps both
-    sides rational in the e^u atoms, which covers sigmoid and softmax.
+    The test is sound: if the difference vanishes for independent symbols it
+    vanishes for any value they stand for. It can miss an identity that needs a
+    function's own rules (then the evaluation proof is used): d/di e^u = e^u du/di
+    keeps both sides rational in the e^u atoms, which covers sigmoid and softmax.
     """
-    atoms: dict[sympy.Expr, sympy.Symbol] = {}
     try:
-        while True:
-            inner = [a for a in expr.atoms(sympy.Function)
-                     if not any(arg.atoms(sympy.Function) for arg in a.args)]
-            if not inner:
-                break
-            for a in inner:
-                atoms.setdefault(a, sympy.Dummy())
-            expr = expr.xreplace({a: atoms[a] for a in inner})
-        numerator, _ = sympy.fraction(sympy.together(expr))
+        numerator, _ = sympy.fraction(sympy.together((atomise or Atomiser())(expr)))
         return sympy.expand(numerator) == 0
     except (sympy.PolynomialError, TypeError, ValueError):
         return False
-
 
 
 def prove_by_evaluation(chain: sympy.Expr, direct: sympy.Expr, label: str) -> Proof:
@@ -163,8 +185,8 @@ def prove(d: Derivation, labels: list[str]) -> dict[str, Proof]:
         return {}
     net = d.network
     if len(net.parameters) <= EXACT_PROOF_PARAMETERS:
-        full = _full_expressions(d)
-        return _in_parallel(lambda label: _prove(d, net.parameter(label), full), labels)
+        full, atomise = _full_expressions(d), Atomiser()
+        return _in_parallel(lambda label: _prove(d, net.parameter(label), full, atomise), labels)
     return _prove_large(d, labels)
 
 
@@ -188,23 +210,67 @@ def _in_parallel(task: Callable[[str], Proof], labels: list[str]) -> dict[str, P
     _TASK = task
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            chunk = -(-len(labels) // workers)
-            return dict(zip(labels, pool.map(_run_task, labels, chunksize=chunk), strict=True))
+            # One label at a time: proofs differ in cost by orders of magnitude (a
+            # first-layer weight of a deep network against a last-layer bias), and
+            # handing them out as workers come free keeps both cores busy.
+            return dict(zip(labels, pool.map(_run_task, labels, chunksize=1), strict=True))
     finally:
         _TASK = None
 
 
 def _full_cost(d: Derivation) -> sympy.Expr:
-    """C(W, b, x, exp) as one expression: the forward expressions substituted layer by layer."""
+    """C(W, b, x, exp) as one expression: the forward expressions substituted layer by layer.
+
+    Built with SymPy's automatic evaluation off: substituting a whole layer into
+    exp(−i) would otherwise make SymPy query assumptions of every growing argument,
+    which costs more than the proofs. The unevaluated tree has the same value and the
+    same derivative; `sympy.diff` works on it as on any other.
+    """
     net = d.network
     full_o: dict[str, sympy.Expr] = {}
-    for layer in range(net.depth + 1):
-        names = net.neurons(layer)
-        below = {d.o[m]: full_o[m] for m in net.neurons(layer - 1)} if layer else {}
-        inputs = {d.i[n]: d.input_expr[n].xreplace(below) for n in names}
-        for n in names:
-            full_o[n] = d.output_expr[n].xreplace(inputs)
-    return d.cost_expr.xreplace({d.o[n]: full_o[n] for n in full_o})
+    with evaluate(False):
+        for layer in range(net.depth + 1):
+            names = net.neurons(layer)
+            below = {d.o[m]: full_o[m] for m in net.neurons(layer - 1)} if layer else {}
+            inputs = {d.i[n]: d.input_expr[n].xreplace(below) for n in names}
+            for n in names:
+                full_o[n] = d.output_expr[n].xreplace(inputs)
+        return d.cost_expr.xreplace({d.o[n]: full_o[n] for n in full_o})
+
+
+def constants_named(expr: sympy.Expr, p: sympy.Symbol) -> tuple[sympy.Expr, dict[sympy.Symbol, sympy.Expr]]:
+    """`expr` with every largest subtree free of `p` replaced by a fresh symbol, and
+    what each symbol stands for.
+
+    d/dp leaves those subtrees alone, so differentiating the reduced expression and
+    substituting back gives exactly `sympy.diff(expr, p)`. SymPy's diff checks the
+    free symbols of every node it visits, which makes the whole cost of a deep network
+    quadratic to differentiate; most of that cost does not depend on p (for a
+    first-layer weight, every hidden neuron but one), so the reduced expression is far
+    smaller. The same subtree gets the same symbol wherever it occurs.
+    """
+    memo: dict[sympy.Expr, tuple[sympy.Expr, bool]] = {}
+    named: dict[sympy.Symbol, sympy.Expr] = {}
+
+    def walk(e: sympy.Expr) -> tuple[sympy.Expr, bool]:
+        done = memo.get(e)
+        if done is not None:
+            return done
+        if not e.args:
+            out = (e, e == p)
+        else:
+            parts = [walk(a) for a in e.args]
+            if any(depends for _, depends in parts):
+                unchanged = all(new is old for (new, _), old in zip(parts, e.args, strict=True))
+                out = (e if unchanged else e.func(*(new for new, _ in parts)), True)
+            else:
+                name = sympy.Dummy()
+                named[name] = e
+                out = (name, False)
+        memo[e] = out
+        return out
+
+    return walk(expr)[0], named
 
 
 def _prove_large(d: Derivation, labels: list[str]) -> dict[str, Proof]:
@@ -229,10 +295,14 @@ def _prove_large(d: Derivation, labels: list[str]) -> dict[str, Proof]:
         points.append((chain, {s: to_mp(v) for s, v in values.items()}))
 
     def one(label: str) -> Proof:
-        direct = sympy.diff(cost, d.symbol[label])
+        symbol = d.symbol[label]
+        reduced, named = constants_named(cost, symbol)
+        direct = sympy.diff(reduced, symbol)
         worst = mpmath.mpf(0)
         with mpmath.workdps(PRECISION):
             for chain, values in points:
+                memo: dict = {}
+                values = values | {k: mp_evaluate(e, values, memo) for k, e in named.items()}
                 b = mp_evaluate(direct, values, {})
                 worst = max(worst, abs(to_mp(chain[label]) - b) / max(1, abs(b)))
         return Proof(

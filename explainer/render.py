@@ -144,11 +144,22 @@ def _kind(block: object) -> str:
 
 
 @cache
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Jinja2's per-user cache of compiled templates (a private directory in the
+    temp dir, checked for ownership by Jinja2): compiling the templates costs a
+    fresh process more than rendering them. Without a usable temp dir, compile."""
+    try:
+        return jinja2.FileSystemBytecodeCache()
+    except (OSError, RuntimeError):
+        return None
+
+
+@cache
 def environment(fmt: str) -> jinja2.Environment:
     """The Jinja2 environment for one output format."""
     loader = jinja2.FileSystemLoader(str(templates_dir()))
     common = dict(loader=loader, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
-                  trim_blocks=True, lstrip_blocks=True)
+                  trim_blocks=True, lstrip_blocks=True, bytecode_cache=_bytecode_cache())
     if fmt == "tex":
         env = jinja2.Environment(
             block_start_string="<%", block_end_string="%>",

@@ -6,6 +6,7 @@ import mpmath
 import sympy
 
 from explainer import proof, symbolic
+from explainer.mpeval import mp_evaluate
 from explainer.spec import parse_spec
 from tests.test_spec import _three_layer
 
@@ -83,3 +84,38 @@ def test_deeper_networks_are_derived_and_proven():
     assert d.delta["h2_1"] in d.delta_expr["h1_1"].free_symbols
     assert all(p.holds for p in d.proofs.values())
     assert step.after.cost < step.values.cost
+
+
+def test_naming_constant_subtrees_keeps_the_derivative():
+    """diff of the cost with p-free subtrees named, substituted back, is diff of the cost."""
+    spec = parse_spec(_three_layer(), "deep.toml")
+    d = symbolic.derive(spec.network, prove=[])
+    cost = proof._full_cost(d)
+    point = {s: mpmath.mpf(k % 7 - 3) / 5 for k, s in enumerate(sorted(cost.free_symbols, key=str))}
+    with mpmath.workdps(60):
+        for p in spec.network.parameters:
+            s = d.symbol[p.label]
+            reduced, named = proof.constants_named(cost, s)
+            assert len(named) > 0 and s in reduced.free_symbols
+            memo: dict = {}
+            values = point | {k: mp_evaluate(e, point, memo) for k, e in named.items()}
+            fast = mp_evaluate(sympy.diff(reduced, s), values, {})
+            slow = mp_evaluate(sympy.diff(cost, s), point, {})
+            assert abs(fast - slow) <= mpmath.mpf(10) ** -50 * max(1, abs(slow)), p.label
+
+
+def test_the_large_route_tells_a_wrong_chain_value(monkeypatch):
+    spec = parse_spec(_three_layer(), "deep.toml")
+    d = symbolic.derive(spec.network, prove=[])
+    right = proof._prove_large(d, ["w1", "b1"])
+    assert all(p.holds and p.method == proof.EVALUATED for p in right.values())
+    honest = symbolic.evaluate
+
+    def slipped(*args, **kwargs):
+        values = honest(*args, **kwargs)
+        values.gradient["w1"] *= sympy.Rational(1001, 1000)  # a slip in the fourth digit
+        return values
+
+    monkeypatch.setattr(symbolic, "evaluate", slipped)
+    wrong = proof._prove_large(d, ["w1", "b1"])
+    assert not wrong["w1"].holds and wrong["b1"].holds

@@ -227,7 +227,9 @@ def _delta_equations(ctx: Context, layer: int) -> list:
                 Row("", ctx.num(do_di).relation, ctx.num(do_di).latex),
             ]
         rows += _delta_rows(ctx, n, layer)
-        blocks.append(Equation(tuple(rows)))
+        keys = (*([f"cost_derivative.{n}"] if layer == net.depth else []),
+                f"activation_derivative.{n}", f"delta.{n}")
+        blocks.append(Equation(tuple(rows), keys=keys))
     if act.vector and net.cost == "cross_entropy":
         blocks.append(_softmax_cross_entropy_note(ctx, layer))
     if ctx.summary:
@@ -359,7 +361,7 @@ def gradient_equation(ctx: Context, p: Parameter) -> Equation:
             Row("", ctx.relation([*first_used, values.delta[n]]),
                 rf"{first_num} \cdot {ctx.factor(values.delta[n])}"),
             Row("", result.relation, result.latex),
-        ))
+        ), keys=(f"gradient.{p.label}",))
     substituted = [*first_used, values.activation_derivative[n]]
     second_sym = ctx.sigma_prime(p.layer, notation.o(n), notation.i(n))
     second_num = ctx.factor(values.activation_derivative[n])
@@ -377,7 +379,7 @@ def gradient_equation(ctx: Context, p: Parameter) -> Equation:
         Row("", ctx.relation(substituted), rf"{first_num} \cdot {second_num} \cdot {third_num}"),
         Row("", result.relation, result.latex),
     )
-    return Equation(rows)
+    return Equation(rows, keys=(f"gradient.{p.label}",))
 
 
 def _shared_bias_equation(ctx: Context, p: Parameter) -> Equation:
@@ -393,4 +395,4 @@ def _shared_bias_equation(ctx: Context, p: Parameter) -> Equation:
         Row("", ctx.relation([values.delta[n] for n in names]),
             " + ".join(ctx.factor(values.delta[n]) for n in names)),
         Row("", result.relation, result.latex),
-    ))
+    ), keys=(f"gradient.{p.label}",))

@@ -11,7 +11,7 @@ def sections(ctx: Context) -> list[Section]:
     return [_forward(ctx), _cost(ctx)]
 
 
-def neuron_equation(ctx: Context, name: str, layer: int, values, params: dict) -> Equation:
+def neuron_equation(ctx: Context, name: str, layer: int, values, params: dict, prefix: str = "") -> Equation:
     """i_n = Σ w·o + b and o_n = σ(i_n) for one neuron, numbers substituted.
 
     `values` holds the pass's neuron inputs and outputs and `params` the parameter
@@ -39,7 +39,7 @@ def neuron_equation(ctx: Context, name: str, layer: int, values, params: dict) -
         Row("", i_shown.relation, i_shown.latex),
         *_output_rows(ctx, name, layer, values),
     ]
-    return Equation(tuple(rows))
+    return Equation(tuple(rows), keys=(f"{prefix}input.{name}", f"{prefix}output.{name}"))
 
 
 def _output_rows(ctx: Context, name: str, layer: int, values) -> list[Row]:
@@ -112,7 +112,7 @@ def _layer_intro(ctx: Context, layer: int) -> str:
     return f"Hidden layer {layer} takes the outputs of hidden layer {layer - 1}:"
 
 
-def cost_equation(ctx: Context, outputs: dict, terms: tuple, cost) -> Equation:
+def cost_equation(ctx: Context, outputs: dict, terms: tuple, cost, prefix: str = "") -> Equation:
     """C written out term by term: symbols, numbers, each difference, each term, the sum."""
     net, cn = ctx.net, ctx.cost_notation
     last = net.neurons(net.depth)
@@ -132,7 +132,7 @@ def cost_equation(ctx: Context, outputs: dict, terms: tuple, cost) -> Equation:
                         " + ".join(f"{prefix}{ctx.factor(d)}^{{2}}" for d in differences)))
     rows.append(Row("", ctx.relation(terms), " + ".join(ctx.num(t).latex for t in terms)))
     rows.append(Row("", ctx.num(cost).relation, ctx.num(cost).latex))
-    return Equation(tuple(rows))
+    return Equation(tuple(rows), keys=(f"{prefix}cost",))
 
 
 def _cost(ctx: Context) -> Section:

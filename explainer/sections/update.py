@@ -45,7 +45,7 @@ def _update(ctx: Context) -> Section:
             ". Their derivatives are still computed (they are part of the chain), but the step "
             "does not apply them.",
         ))] if ctx.spec.frozen else []),
-        Equation(tuple(rows)),
+        Equation(tuple(rows), keys=tuple(f"updated.{p.label}" for p in ctx.net.parameters if p.label in shown)),
         Paragraph(inline("The whole step at a glance:")),
         Table(
             header=(Text("Parameter"), Text("Before"), Math(r"\partial C / \partial p"),
@@ -104,11 +104,11 @@ def _sanity_check(ctx: Context) -> Section:
     ))]
     for layer in range(1, net.depth + 1):
         for name in ctx.shown_neurons(layer):
-            blocks.append(neuron_equation(ctx, name, layer, after, step.updated))
+            blocks.append(neuron_equation(ctx, name, layer, after, step.updated, prefix="after."))
         if ctx.summary:
             blocks.append(neuron_table(ctx, layer, after))
     blocks.append(Paragraph(inline("The cost with the new outputs:")))
-    blocks.append(cost_equation(ctx, after.output, after.cost_terms, after.cost))
+    blocks.append(cost_equation(ctx, after.output, after.cost_terms, after.cost, prefix="after."))
     rows = []
     for j, n in enumerate(net.neurons(net.depth)):
         target = ctx.expected[j]

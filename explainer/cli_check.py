@@ -1,0 +1,126 @@
+"""`explainer check`: verify numbers computed by hand.
+
+    explainer check CLAIMS.toml [--format text,json,html,tex,md] [-o DIR]
+                                [--rel-tol X] [--abs-tol X] [--digits N] [--pdf]
+
+The claims file names its spec (see `explainer.claims`). The terminal table is
+printed for `text` (the default); the other formats are written into DIR as
+CLAIMS-STEM.json, .html, .tex, .md (and .pdf). Exit codes: 0 every claim is right;
+1 some claim is wrong or carries an earlier wrong one forward (or the engines
+disagree); 2 bad input; 3 the PDF could not be made.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from importlib import resources
+from pathlib import Path
+
+from explainer.checkreport import to_json, to_text
+from explainer.claims import load_claims
+from explainer.cli_common import EXIT_FOUND, EXIT_OK, UsageError, fail, formats_from, make_pdf, write_outputs
+from explainer.explain import explain
+from explainer.handcheck import Tolerance, check
+from explainer.limits import check_run
+from explainer.paths import safe_stem
+from explainer.render import FORMATS, render
+from explainer.sections.claimed import annotate
+from explainer.spec import SpecError
+from explainer.walkthrough import DEFAULT_DIGITS, build
+
+CHECK_FORMATS = ("text", "json", *FORMATS)
+
+EPILOG = """\
+examples:
+  explainer check                                      the seed article's numbers, checked
+  explainer check my-claims.toml                       the table in the terminal
+  explainer check my-claims.toml --format html -o out  an annotated walkthrough
+  explainer check my-claims.toml --abs-tol 0.001       accept anything within 0.001
+
+A number written with k decimals is right within one unit of its last digit (half a
+unit for its own rounding, half for rounding carried from earlier steps), plus
+1e-12 * max(1, |true|) for floating-point noise; --abs-tol/--rel-tol replace that
+rule with max(abs-tol, rel-tol * |true|).
+
+exit codes: 0 all claims right, 1 some claim wrong or carried forward, 2 bad input,
+3 the PDF could not be made
+"""
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    ch = commands.add_parser(
+        "check", help="check numbers computed by hand, carry errors forward and name the slip",
+        description="Check the numbers in CLAIMS (a TOML file naming its spec; see the README): "
+                    "which are right, which are wrong, what the right value is, and which classic "
+                    "slip reproduces each wrong one.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ch.add_argument("claims", type=Path, nargs="?", default=None,
+                    help="the claims file (default: the seed article's printed numbers, built in)")
+    ch.add_argument("-o", "--output", type=Path, default=Path("output"),
+                    help="directory for json/html/tex/md/pdf (default: ./output)")
+    ch.add_argument("--format", default="text",
+                    help=f"comma-separated formats out of {','.join(CHECK_FORMATS)} (default: text)")
+    ch.add_argument("--rel-tol", type=float, default=None, metavar="X",
+                    help="a claim is right within X times the true value (replaces the digits rule)")
+    ch.add_argument("--abs-tol", type=float, default=None, metavar="X",
+                    help="a claim is right within X of the true value (replaces the digits rule)")
+    ch.add_argument("--digits", type=int, default=DEFAULT_DIGITS,
+                    help=f"significant digits of the walkthrough's own numbers (default {DEFAULT_DIGITS})")
+    ch.add_argument("--pdf", action="store_true", help="also compile the .tex to PDF")
+    ch.add_argument("--no-limits", action="store_true",
+                    help="lift the size limits on parameters and training (see the README)")
+
+
+def builtin_claims() -> Path:
+    """The numbers the seed article prints, as claims (examples/article-claims.toml)."""
+    return Path(str(resources.files("explainer") / "examples" / "article-claims.toml"))
+
+
+def run_check(args: argparse.Namespace) -> int:
+    try:
+        formats = formats_from(args.format, CHECK_FORMATS, args.pdf)
+        for option, value in (("--rel-tol", args.rel_tol), ("--abs-tol", args.abs_tol)):
+            if value is not None and not (math.isfinite(value) and value >= 0):
+                raise UsageError(f"{option}: must be a finite number ≥ 0, found {value}")
+        if not 1 <= args.digits <= 30:
+            raise UsageError(f"--digits: must be between 1 and 30, found {args.digits}")
+    except UsageError as err:
+        return fail(str(err))
+    if args.claims is None:
+        args.claims = builtin_claims()
+    try:
+        claims = load_claims(args.claims)
+        check_run(claims.spec, limits=not args.no_limits)
+    except SpecError as err:
+        return fail(str(err))
+
+    walkthrough = [f for f in formats if f in FORMATS]
+    explanation = explain(claims.spec, None, rendering=bool(walkthrough))
+    result = check(claims, explanation.symbolic, Tolerance(args.abs_tol, args.rel_tol))
+    contents: dict[str, str] = {}
+    if "json" in formats:
+        contents["json"] = json.dumps(to_json(result, str(claims.spec.source)), indent=2,
+                                      ensure_ascii=False) + "\n"
+    if walkthrough:
+        document = annotate(build(explanation, args.digits), result)
+        for fmt in walkthrough:
+            contents[fmt] = render(document, fmt)
+    stem = safe_stem(args.claims)
+    written = write_outputs(args.output, stem, contents)  # all or none
+    status = EXIT_OK if result.ok and explanation.agrees else EXIT_FOUND
+    if args.pdf:
+        pdf, pdf_status = make_pdf(contents["tex"], args.output, stem)
+        written += [pdf] if pdf else []
+        status = max(status, pdf_status)
+    if "text" in formats:
+        print(to_text(result))
+    if not explanation.agrees:
+        print("DISAGREEMENT: the engines differ beyond 1e-10 relative; the true values are in doubt",
+              file=sys.stderr)
+    if written:
+        print(f"wrote {', '.join(str(p) for p in written)}")
+    return status

@@ -1,0 +1,124 @@
+"""The catalogue of classic slips in hand-computed backpropagation.
+
+Each slip is a way a careful person still gets a step wrong. `explainer check`
+recomputes the whole step once per way the slip can happen (its `Twist`s) and
+reports every slip that reproduces a wrong number someone wrote down.
+
+A `Twist` says how the paper computation departs from the correct one; the
+default `Twist()` is the correct computation. `explainer.handstep` reads it.
+Each catalogue entry carries one sentence a learner can read, and the wrong and
+the right formula in LaTeX for the annotated walkthrough.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from explainer.spec import Network
+
+SQUARED_WITHOUT_HALF = ("sum_squared", "mean_squared")
+# Activations whose σ′ changes when evaluated at o instead of i (for ReLU-like ones
+# and linear, o and i lie on the same side of the kink, so the slip is invisible).
+CURVED = ("sigmoid", "tanh")
+
+
+@dataclass(frozen=True)
+class Twist:
+    """How a paper computation departs from the correct one (the default: not at all)."""
+
+    derivative_at_output: bool = False  # σ′(o) in place of σ′(i)
+    cost_scale: Fraction = Fraction(1)  # C as the person computes it, times this
+    cost_derivative_scale: Fraction = Fraction(1)  # ∂C/∂o times this (−1: exp − y)
+    update_sign: int = -1  # p − η·g is −1; +1 adds the gradient
+    eta_power: int = 1  # η used 0 times (left out), once, or twice
+    updated_weights_backward: bool = False  # δ of a hidden layer with the updated weights after it
+    transposed: str = ""  # "", "backward" (δ's sum reads w_kj for w_jk), or "both" (forward too)
+    bias_factor: str | int | None = None  # None: δ·1; "input": δ·i; k: δ times the k-th incoming output
+
+
+@dataclass(frozen=True)
+class Slip:
+    """One entry of the catalogue."""
+
+    id: str
+    explanation: str  # one sentence
+    wrong: str  # the slipped formula, LaTeX
+    right: str  # the correct formula, LaTeX
+
+
+CATALOGUE: dict[str, Slip] = {s.id: s for s in (
+    Slip("activation_derivative_at_output",
+         "The activation's derivative was evaluated at the neuron's output o instead of its input i: "
+         "for a sigmoid, σ(o)(1 − σ(o)) was computed where σ′(i) = o(1 − o) was needed.",
+         r"\sigma'(o) = \sigma(o)\,(1-\sigma(o))",
+         r"\sigma'(i) = \sigma(i)\,(1-\sigma(i)) = o\,(1-o)"),
+    Slip("missing_factor_two",
+         "The 2 that differentiating a square brings down was left out of ∂C/∂o.",
+         r"\frac{\partial C}{\partial o} = o - \mathrm{exp}",
+         r"\frac{\partial C}{\partial o} = 2\,(o - \mathrm{exp})"),
+    Slip("extra_half",
+         "The cost was taken with the ½ of the other convention, ½ Σ (o − exp)², halving the cost "
+         "and its derivative.",
+         r"C = \tfrac12 \sum (o - \mathrm{exp})^2,\quad \frac{\partial C}{\partial o} = o - \mathrm{exp}",
+         r"C = \sum (o - \mathrm{exp})^2,\quad \frac{\partial C}{\partial o} = 2\,(o - \mathrm{exp})"),
+    Slip("missing_half",
+         "The ½ in front of the squared error was dropped, doubling the cost and its derivative.",
+         r"C = \sum (o - \mathrm{exp})^2,\quad \frac{\partial C}{\partial o} = 2\,(o - \mathrm{exp})",
+         r"C = \tfrac12 \sum (o - \mathrm{exp})^2,\quad \frac{\partial C}{\partial o} = o - \mathrm{exp}"),
+    Slip("sign_flip",
+         "A sign was flipped: exp − o written for o − exp in ∂C/∂o, or the gradient added to a "
+         "parameter instead of subtracted.",
+         r"\frac{\partial C}{\partial o} \to -\frac{\partial C}{\partial o}"
+         r"\ \text{or}\ p^{+} = p + \eta\,\frac{\partial C}{\partial p}",
+         r"p^{+} = p - \eta\,\frac{\partial C}{\partial p}"),
+    Slip("updated_weights_in_backward_pass",
+         "A hidden layer's δ was computed with the next layer's weights after their update, "
+         "where backpropagation uses the weights of the forward pass.",
+         r"\delta_j = \sigma'(i_j) \sum_k w^{+}_{kj}\,\delta_k",
+         r"\delta_j = \sigma'(i_j) \sum_k w_{kj}\,\delta_k"),
+    Slip("transposed_weights",
+         "A weight w_jk was read as w_kj: the weight matrix was used transposed.",
+         r"\delta_j = \sigma'(i_j) \sum_k w_{jk}\,\delta_k",
+         r"\delta_j = \sigma'(i_j) \sum_k w_{kj}\,\delta_k"),
+    Slip("learning_rate_misapplied",
+         "The learning rate was left out of the update or applied twice.",
+         r"p^{+} = p - \frac{\partial C}{\partial p}\ \text{or}\ "
+         r"p^{+} = p - \eta^2\,\frac{\partial C}{\partial p}",
+         r"p^{+} = p - \eta\,\frac{\partial C}{\partial p}"),
+    Slip("bias_gradient_times_input",
+         "∂i/∂b was taken as a value coming into the neuron, as for a weight, instead of 1.",
+         r"\frac{\partial C}{\partial b_j} = \delta_j \cdot o_k",
+         r"\frac{\partial C}{\partial b_j} = \delta_j \cdot 1"),
+)}
+
+
+def twists(net: Network) -> list[tuple[str, Twist]]:
+    """Every way each catalogue slip can happen in this network, as (slip id, twist).
+
+    Slips that cannot show in this network (no sigmoid or tanh for the derivative
+    slip, no hidden layer for the backward-pass ones, no bias) are left out, so a
+    diagnosis is never a slip that changes nothing.
+    """
+    out: list[tuple[str, Twist]] = []
+    if any(a in CURVED for a in net.activations):
+        out.append(("activation_derivative_at_output", Twist(derivative_at_output=True)))
+    if net.cost in SQUARED_WITHOUT_HALF:
+        out.append(("missing_factor_two", Twist(cost_derivative_scale=Fraction(1, 2))))
+        out.append(("extra_half", Twist(cost_scale=Fraction(1, 2), cost_derivative_scale=Fraction(1, 2))))
+    if net.cost == "half_sum_squared":
+        out.append(("missing_half", Twist(cost_scale=Fraction(2), cost_derivative_scale=Fraction(2))))
+    out.append(("sign_flip", Twist(cost_derivative_scale=Fraction(-1))))
+    out.append(("sign_flip", Twist(update_sign=1)))
+    if net.depth >= 2:
+        out.append(("updated_weights_in_backward_pass", Twist(updated_weights_backward=True)))
+    if any(net.layers[layer] == net.layers[layer - 1] for layer in range(2, net.depth + 1)):
+        out.append(("transposed_weights", Twist(transposed="backward")))
+        out.append(("transposed_weights", Twist(transposed="both")))
+    out.append(("learning_rate_misapplied", Twist(eta_power=0)))
+    out.append(("learning_rate_misapplied", Twist(eta_power=2)))
+    if any(p.kind == "bias" for p in net.parameters):
+        out.append(("bias_gradient_times_input", Twist(bias_factor="input")))
+        for k in range(max(net.layers[:-1])):
+            out.append(("bias_gradient_times_input", Twist(bias_factor=k)))
+    return out

@@ -1,0 +1,230 @@
+"""`explainer check`: verdicts, errors carried forward, and the slip catalogue."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from fractions import Fraction
+
+import mpmath
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from explainer import handstep, symbolic
+from explainer.claims import Claim, Claims, load_claims
+from explainer.cli import main
+from explainer.handcheck import CORRECT, FOLLOWS, WRONG, check
+from explainer.slips import CATALOGUE, twists
+from explainer.spec import load_spec
+from tests.conftest import REPO, SHARED
+from tests.test_properties import specs
+
+SEED_CLAIMS = SHARED / "examples" / "article-claims.toml"
+RIGHT_IN_THE_SEED = {"cost", "output.h1", "output.L1", "output.L2", "cost_derivative.L1"}
+
+
+def judge(claims: Claims):
+    spec = claims.spec
+    return check(claims, symbolic.step(spec, symbolic.derive(spec.network, prove=[])))
+
+
+def claims_of(spec, values: dict, decimals: int) -> Claims:
+    """Claims as a person would write them: each value rounded to `decimals` decimals."""
+    out = []
+    for key, value in values.items():
+        exact = Decimal(mpmath.nstr(value, 40, min_fixed=-100, max_fixed=100))
+        rounded = exact.quantize(Decimal(1).scaleb(-decimals))
+        out.append(Claim(key, str(rounded), Fraction(rounded), decimals))
+    return Claims("<generated>", spec, tuple(out))
+
+
+@pytest.fixture(scope="module")
+def seed_check():
+    return judge(load_claims(SEED_CLAIMS))
+
+
+def test_the_seed_forward_pass_cost_and_cost_derivative_are_right(seed_check):
+    verdicts = {v.key: v.verdict for v in seed_check.verdicts}
+    assert {k for k, v in verdicts.items() if v == CORRECT} == RIGHT_IN_THE_SEED
+    assert set(verdicts.values()) == {CORRECT, WRONG, FOLLOWS}
+
+
+def test_every_wrong_seed_claim_is_the_derivative_at_output_slip(seed_check):
+    wrong = [v for v in seed_check.verdicts if v.verdict == WRONG]
+    assert {v.key for v in wrong} >= {"activation_derivative.L1", "activation_derivative.h1", "delta.L2"}
+    assert all(v.diagnosis == ("activation_derivative_at_output",) for v in wrong)
+
+
+def test_carried_claims_name_the_earlier_claims_they_follow_from(seed_check):
+    by_key = {v.key: v for v in seed_check.verdicts}
+    assert by_key["delta.L1"].verdict == FOLLOWS
+    assert by_key["delta.L1"].follows_from == ("activation_derivative.L1",)
+    assert by_key["gradient.w5"].follows_from == ("delta.L1",)
+    assert set(by_key["gradient.w1"].follows_from) == {"activation_derivative.h1", "delta.L1", "delta.L2"}
+    assert all(by_key[k].verdict != CORRECT for k in by_key if k not in RIGHT_IN_THE_SEED)
+
+
+def test_the_slip_reproduces_every_printed_digit_of_the_seed():
+    """Redone with σ′ at the output, the step gives each of the seed's wrong numbers to
+    within one unit of its last printed digit, or, for the 17-digit ones, to within two
+    float64 ulps: the seed printed float64 values, whose last digits carry its own
+    rounding (even its right cost is 9 ulps from the true value)."""
+    claims = load_claims(SEED_CLAIMS)
+    at_output = dict(twists(claims.spec.network))["activation_derivative_at_output"]
+    slipped = handstep.work(claims.spec, twist=at_output)
+    with mpmath.workdps(50):
+        for c in claims.claims:
+            if c.key in RIGHT_IN_THE_SEED:
+                continue
+            printed = handstep.mp(c.value)
+            gap = abs(slipped.value[c.key] - printed)
+            ulps = mpmath.mpf(2) ** (mpmath.floor(mpmath.log(abs(printed), 2)) - 51)
+            assert gap <= max(mpmath.mpf(10) ** -c.decimals, ulps), c.key
+            assert c.decimals >= 14
+
+
+def test_the_paper_computation_matches_the_engines_on_random_networks():
+    """handstep is a third, independent computation: checked against SymPy in `check`."""
+    spec = load_spec(REPO / "tests" / "specs" / "half-shared-frozen.toml")
+    paper = handstep.work(spec)
+    step = symbolic.step(spec, symbolic.derive(spec.network, prove=[]))
+    for p in spec.network.parameters:
+        assert abs(paper.value[f"gradient.{p.label}"] - float(step.values.gradient[p.label])) < 1e-12
+
+
+ALL_KEYS_OF = ("output.", "activation_derivative.", "cost_derivative.", "delta.", "gradient.",
+               "updated.", "after.output.")
+
+
+def _claimable(values: dict) -> dict:
+    """Every quantity a person computes (an input neuron's value is given, not computed)."""
+    return {k: v for k, v in values.items()
+            if (k.startswith(ALL_KEYS_OF) or k in ("cost", "after.cost"))
+            and not k.split(".")[-1].startswith("x")}
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(specs(), st.integers(1, 8))
+def test_correct_claims_rounded_to_a_few_digits_are_never_wrong(spec, digits):
+    true = _claimable(handstep.work(spec).value)
+    result = judge(claims_of(spec, true, digits))
+    assert all(v.verdict == CORRECT for v in result.verdicts), [
+        (v.key, v.claim.written, float(v.true)) for v in result.verdicts if v.verdict != CORRECT]
+
+
+@pytest.mark.parametrize("slip_id", sorted(CATALOGUE))
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(spec=specs(), data=st.data())
+def test_a_planted_slip_is_found_again(slip_id, spec, data):
+    """Claims computed with one slip: every number it changes is called wrong (or carried)
+    and diagnosed with that slip."""
+    ways = [t for sid, t in twists(spec.network) if sid == slip_id]
+    if not ways:
+        return  # the slip cannot happen in this network (e.g. no sigmoid or tanh)
+    twist = data.draw(st.sampled_from(ways))
+    planted = _claimable(handstep.work(spec, twist=twist).value)
+    true = handstep.work(spec).value
+    result = judge(claims_of(spec, planted, 12))
+    changed = [v for v in result.verdicts if v.verdict != CORRECT]
+    if any(abs(planted[k] - true[k]) > 1e-6 * max(1, abs(true[k])) for k in planted):
+        assert changed  # a slip that shows must be noticed
+    assert all(slip_id in v.diagnosis for v in changed if v.verdict == WRONG), [
+        (v.key, v.diagnosis) for v in changed]
+
+
+def test_conventions_of_the_general_networks_are_checked(tmp_path):
+    """½ cost, shared frozen biases, target-major numbering: right claims are right, and a
+    planted ½-convention slip is found."""
+    spec_file = tmp_path / "net.toml"
+    spec_file.write_bytes((REPO / "tests" / "specs" / "half-shared-frozen.toml").read_bytes())
+    spec = load_spec(spec_file)
+    true = handstep.work(spec).value
+    slipped = handstep.work(spec, twist=dict(twists(spec.network))["missing_half"]).value
+    lines = ['spec = "net.toml"', "[claims]", f"cost = {mpmath.nstr(true['cost'], 6)}",
+             "[claims.gradient]"] + [f"{p.label} = {mpmath.nstr(true['gradient.' + p.label], 6)}"
+                                     for p in spec.network.parameters] + [
+             "[claims.updated]", f"b1 = {mpmath.nstr(true['updated.b1'], 6)}",
+             f"w1 = {mpmath.nstr(true['updated.w1'], 6)}",
+             "[claims.cost_derivative]", f"L1 = {mpmath.nstr(slipped['cost_derivative.L1'], 6)}",
+             "[claims.delta]", f"L2 = {mpmath.nstr(slipped['delta.L2'], 6)}"]
+    claims_file = tmp_path / "claims.toml"
+    claims_file.write_text("\n".join(lines) + "\n")
+    result = judge(load_claims(claims_file))
+    by_key = {v.key: v for v in result.verdicts}
+    assert by_key["updated.b1"].verdict == CORRECT  # frozen: the update leaves it alone
+    with mpmath.workdps(50):
+        assert abs(by_key["updated.b1"].true - mpmath.mpf(35) / 100) < mpmath.mpf(10) ** -40
+    assert all(by_key[f"gradient.{p.label}"].verdict == CORRECT for p in spec.network.parameters)
+    assert by_key["cost_derivative.L1"].verdict == WRONG
+    assert "missing_half" in by_key["cost_derivative.L1"].diagnosis
+    assert "missing_half" in by_key["delta.L2"].diagnosis
+
+
+def test_the_command_prints_the_table_and_writes_every_format(tmp_path, capsys):
+    code = main(["check", str(SEED_CLAIMS), "--format", "text,json,html,md,tex", "-o", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "activation_derivative_at_output" in out and "WRONG" in out
+    data = json.loads((tmp_path / "article-claims.json").read_text())
+    first = data["claims"][0]
+    assert set(first) >= {"key", "claimed", "true", "verdict", "diagnosis", "follows_from"}
+    assert first["key"] == "cost" and first["claimed"] == "0.19374977898811957"
+    keys = {c["key"] for c in data["claims"]}
+    assert {"gradient.w5", "after.output.L1", "cost"} <= keys
+    html = (tmp_path / "article-claims.html").read_text()
+    assert "Your numbers, checked" in html and "tone-wrong" in html and "tone-follows" in html
+    assert "Carried forward" in (tmp_path / "article-claims.md").read_text()
+
+
+def test_all_right_claims_exit_zero(tmp_path):
+    spec = load_spec(SHARED / "examples" / "article.toml")
+    true = handstep.work(spec).value
+    (tmp_path / "article.toml").write_bytes((SHARED / "examples" / "article.toml").read_bytes())
+    (tmp_path / "c.toml").write_text('spec = "article.toml"\n[claims]\n'
+                                     f"cost = {mpmath.nstr(true['cost'], 5)}\n"
+                                     f"[claims.gradient]\nw5 = {mpmath.nstr(true['gradient.w5'], 4)}\n")
+    assert main(["check", str(tmp_path / "c.toml"), "-o", str(tmp_path / "out")]) == 0
+    assert not (tmp_path / "out").exists()  # text only: nothing written
+
+
+def test_tolerance_options_replace_the_digits_rule(tmp_path, capsys):
+    (tmp_path / "article.toml").write_bytes((SHARED / "examples" / "article.toml").read_bytes())
+    (tmp_path / "c.toml").write_text('spec = "article.toml"\n[claims.gradient]\nw5 = -0.06\n')
+    assert main(["check", str(tmp_path / "c.toml")]) == 1  # −0.0488 is more than 0.01 from −0.06
+    assert main(["check", str(tmp_path / "c.toml"), "--abs-tol", "0.02"]) == 0
+    assert main(["check", str(tmp_path / "c.toml"), "--rel-tol", "0.01"]) == 1
+    assert main(["check", str(tmp_path / "c.toml"), "--rel-tol", "-1"]) == 2
+    capsys.readouterr()
+
+
+def test_the_built_in_claims_are_the_seed_article_s(capsys):
+    assert (REPO / "explainer" / "examples" / "article-claims.toml").read_bytes() == SEED_CLAIMS.read_bytes()
+    assert main(["check"]) == 1
+    assert "activation_derivative_at_output" in capsys.readouterr().out
+
+
+def test_a_run_of_several_steps_is_checked_and_carried_forward(tmp_path):
+    """[claims.history.N]: right values are right; a wrong step 2 makes step 3 carried."""
+    spec_file = tmp_path / "run.toml"
+    spec_file.write_bytes((REPO / "tests" / "specs" / "three-samples.toml").read_bytes())
+    spec = load_spec(spec_file)
+    with mpmath.workdps(50):
+        state = {p.label: handstep.mp(p.value) for p in spec.network.parameters}
+        states = []
+        for _ in range(3):
+            state = handstep.run(spec, state)
+            states.append(state)
+        wrong_w1 = states[1]["w1"] + mpmath.mpf("0.1")  # a slip at step 2
+        carried = handstep.run(spec, states[1] | {"w1": wrong_w1})
+    lines = ['spec = "run.toml"', "[claims.history.1]", f"w1 = {mpmath.nstr(states[0]['w1'], 8)}",
+             "[claims.history.2]", f"w1 = {mpmath.nstr(wrong_w1, 8)}",
+             "[claims.history.3]", f"w2 = {mpmath.nstr(carried['w2'], 8)}",
+             f"cost = {mpmath.nstr(handstep.dataset_cost(spec, states[2]), 8)}"]
+    (tmp_path / "claims.toml").write_text("\n".join(lines) + "\n")
+    by_key = {v.key: v for v in judge(load_claims(tmp_path / "claims.toml")).verdicts}
+    assert by_key["history.1.w1"].verdict == CORRECT
+    assert by_key["history.2.w1"].verdict == WRONG
+    assert by_key["history.3.w2"].verdict == FOLLOWS
+    assert by_key["history.3.w2"].follows_from == ("history.2.w1",)
+    assert by_key["history.3.cost"].verdict == CORRECT
