@@ -30,9 +30,9 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
 
-from explainer.numbers import NotANumber, describe, exact
-from explainer.spec import Network, Spec, load_spec
-from explainer.spec_reader import Checker, read_file, read_toml
+from explainer.numbers import NotANumber, describe, exact, quote
+from explainer.spec import Network, Spec, SpecError, load_spec
+from explainer.spec_reader import Checker, join, read_file, read_toml
 
 NEURON_SECTIONS = ("input", "output", "activation_derivative", "cost_derivative", "delta")
 PARAMETER_SECTIONS = ("gradient", "updated")
@@ -81,7 +81,10 @@ def parse_claims(raw: bytes, source: str, folder: Path) -> Claims:
     spec_path = folder / data["spec"]
     if not spec_path.is_file():
         raise reader.fail("spec", f"spec file not found: {spec_path}")
-    spec = load_spec(spec_path)
+    try:
+        spec = load_spec(spec_path)
+    except SpecError as err:  # the problem is in the spec: say which claims file named it
+        raise reader.fail("spec", f"the spec it names is broken: {err}") from None
     claims = reader.claims(data["claims"], spec)
     if not claims:
         raise reader.fail("claims", "no claims to check (add e.g. [claims.gradient] w1 = 0.05)")
@@ -99,10 +102,10 @@ class _Reader(Checker):
             if name not in allowed:
                 close = difflib.get_close_matches(name, list(allowed), n=1)
                 hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(allowed)}"
-                raise self.fail(_join(key, name), f"no {what} '{name}' here ({hint})")
+                raise self.fail(join(key, name), f"no {what} {quote(name)} here ({hint})")
         for name in required:
             if name not in data:
-                raise self.fail(_join(key, name), "missing")
+                raise self.fail(join(key, name), "missing")
         return data
 
     def number(self, value: object, key: str) -> Claim:
@@ -152,8 +155,7 @@ class _Reader(Checker):
 
     def history(self, data: object, spec: Spec) -> list[Claim]:
         steps = [str(n) for n in range(1, spec.steps + 1)]
-        table = self.keys(data, "claims.history", steps, what="step (the spec's run has "
-                          f"{spec.steps} step{'s' if spec.steps != 1 else ''}) numbered")
+        table = self.keys(data, "claims.history", steps, what="step")
         out = []
         labels = [p.label for p in spec.network.parameters]
         for step, entry in table.items():
@@ -167,7 +169,3 @@ def _neurons_for(section: str, net: Network) -> list[str]:
         return net.neurons(net.depth)
     first = 0 if section in ("input", "output") else 1
     return [n for layer in range(first, net.depth + 1) for n in net.neurons(layer)]
-
-
-def _join(prefix: str, name: str) -> str:
-    return f"{prefix}.{name}" if prefix else name

@@ -80,7 +80,8 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(name, tmp_path, capsys)
 # encoding, a key deep in the file, the limits, the float64 dry run), run as a
 # real process, so that what reaches the terminal is checked, not a captured stream.
 SUBPROCESS_CASES = ["spec-toml-syntax.toml", "spec-not-utf8.toml", "spec-weights-row-length.toml",
-                    "spec-too-much-training.toml", "spec-saturated-cross-entropy.toml"]
+                    "spec-too-much-training.toml", "spec-saturated-cross-entropy.toml",
+                    "claims-unknown-parameter.toml", "claims-spec-broken.toml"]
 
 
 @pytest.mark.parametrize("name", SUBPROCESS_CASES)
@@ -88,7 +89,7 @@ def test_bad_input_in_a_process_prints_no_traceback(name, tmp_path):
     path = CORPUS / name
     out = tmp_path / "out"
     result = subprocess.run(
-        [sys.executable, "-W", "error::RuntimeWarning", "-m", "explainer.cli", "explain", str(path),
+        [sys.executable, "-W", "error::RuntimeWarning", "-m", "explainer.cli", _command(name), str(path),
          "-o", str(out)], capture_output=True, text=True, timeout=120, cwd=tmp_path,
     )
     assert result.returncode == 2
