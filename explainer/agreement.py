@@ -54,8 +54,8 @@ class Comparison:
 @dataclass(frozen=True)
 class Agreement:
     comparisons: tuple[Comparison, ...]
-    cost_discrepancy: float  # relative, symbolic vs numeric cost before the step
-    after_cost_discrepancy: float  # relative, symbolic vs numeric cost after the step
+    cost_discrepancy: float  # symbolic vs numeric cost before the step (see `scaled`)
+    after_cost_discrepancy: float  # symbolic vs numeric cost after the step
 
     @property
     def agrees(self) -> bool:
@@ -76,6 +76,16 @@ def relative(a: float, b: float) -> float:
     """|a − b| relative to the larger magnitude (0 when both are 0)."""
     scale = max(abs(a), abs(b))
     return 0.0 if scale == 0 else float(abs(a - b) / scale)
+
+
+def scaled(a: float, b: float) -> float:
+    """|a − b| relative to max(1, |a|, |b|): relative for values above 1, absolute below.
+
+    For costs and trained parameters. A step can land exactly on a minimum: the exact
+    cost after it is 0, float64 leaves 1e-33 there, and a plain relative difference
+    would call that total disagreement although float64 cannot resolve it.
+    """
+    return float(abs(a - b) / max(1.0, abs(a), abs(b)))
 
 
 def finite_difference(spec: Spec, label: str, h: float = FD_STEP,
@@ -124,6 +134,6 @@ def compare(spec: Spec, symbolic: SymbolicStep, num: numeric.Step) -> Agreement:
         comparisons.append(Comparison(p.label, s, n, f, relative(s, n), relative(s, f), agrees))
     return Agreement(
         tuple(comparisons),
-        relative(float(symbolic.values.cost), float(num.before.cost)),
-        relative(float(symbolic.after_cost), float(num.after.cost)),
+        scaled(float(symbolic.values.cost), float(num.before.cost)),
+        scaled(float(symbolic.after_cost), float(num.after.cost)),
     )

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import sympy
 
 from explainer import numeric, symbolic
-from explainer.agreement import RELATIVE_TOLERANCE
+from explainer.agreement import RELATIVE_TOLERANCE, scaled
 from explainer.spec import Spec
 
 
@@ -69,10 +69,6 @@ def run(spec: Spec, d: symbolic.Derivation) -> History:
     points = symbolic_run(spec, d)
     numeric_run = numeric.train(spec)
     pairs = list(zip(points, numeric_run, strict=True))
-    cost_gap = max(_gap(float(p.cost), float(c)) for p, (c, _) in pairs)
-    param_gap = max(_gap(float(p.parameters[k]), v[k]) for p, (_, v) in pairs for k in v)
+    cost_gap = max(scaled(float(p.cost), float(c)) for p, (c, _) in pairs)
+    param_gap = max(scaled(float(p.parameters[k]), v[k]) for p, (_, v) in pairs for k in v)
     return History(tuple(points), cost_gap, param_gap)
-
-
-def _gap(a: float, b: float) -> float:
-    return abs(a - b) / max(1.0, abs(a), abs(b))

@@ -47,3 +47,29 @@ def test_the_slip_reproduces_the_seeds_printed_w5(seed_spec, monkeypatch):
     num = numeric.step(seed_spec)
     w5 = next(p for p in seed_spec.network.parameters if p.label == "w5")
     assert np.isclose(num.backward.gradient[w5.label], -0.052525710835624, rtol=1e-12)
+
+
+def test_a_step_landing_exactly_on_the_minimum_agrees():
+    """y − exp shrinks by 1 − η(x² + 1) = 0 here: the exact cost after the step is 0 and
+    float64 leaves a few 1e-33 — agreement, not a DISAGREEMENT (exit 1) as a plain
+    relative difference of the costs would have it."""
+    from explainer.explain import explain
+    from explainer.spec import parse_spec
+
+    spec = parse_spec(b'''title = "on the minimum"
+[network]
+layers = [1, 2]
+activation = "linear"
+cost = "half_sum_squared"
+[[network.layer]]
+weights = [[0.5], [-0.2]]
+biases = [0.1, 0.3]
+[training]
+learning_rate = 0.1
+[[training.sample]]
+input = [3]
+expected = [1, 2]
+''', "minimum.toml")
+    explanation = explain(spec)
+    assert explanation.symbolic.after.cost == 0
+    assert explanation.agrees
