@@ -19,10 +19,10 @@ from pathlib import Path
 
 from explainer import cli_check
 from explainer.cli_common import EXIT_OK, UsageError, fail, formats_from, make_pdf, write_outputs
-from explainer.explain import explain
 from explainer.formatting import scientific, show
 from explainer.limits import check_run
 from explainer.paths import safe_stem
+from explainer.pipeline import explain
 from explainer.render import FORMATS, render
 from explainer.report import to_json
 from explainer.spec import SpecError, load_spec
