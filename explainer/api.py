@@ -27,8 +27,7 @@ from pathlib import Path
 
 from explainer import checkreport
 from explainer.claims import Claims, load_claims
-from explainer.cli import ALL_FORMATS, MAX_DIGITS
-from explainer.cli_common import write_outputs
+from explainer.cli_common import ALL_FORMATS, MAX_DIGITS, write_outputs
 from explainer.document import Document
 from explainer.handcheck import Check, Tolerance, Verdict
 from explainer.handcheck import check as check_claims
