@@ -77,7 +77,10 @@ class Walkthrough:
         return render(self.document, "tex")
 
     def json(self, digits: int | None = None) -> dict:
-        """Every value of the step, as the JSON file holds it (decimal strings with `digits`)."""
+        """Every value of the step, as the JSON file holds it: float64 numbers, or decimal
+        strings with `digits` significant digits (as ``--json-digits``)."""
+        if digits is not None:
+            _check_digits("json()", digits)
         return to_json(self.explanation, digits)
 
     def save(self, directory: str | Path, formats: Iterable[str] = ALL_FORMATS) -> list[Path]:
@@ -165,9 +168,7 @@ def explain(spec: str | Path | bytes | Spec, *, digits: int = DEFAULT_DIGITS, fu
     `full` derives every parameter of a large network (None: the command's
     default); `limits=False` lifts the size limits, as ``--no-limits`` does.
     """
-    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= MAX_DIGITS:
-        raise SpecError("explain()", "digits", f"must be a whole number between 1 and {MAX_DIGITS}, "
-                                               f"found {digits!r}")
+    _check_digits("explain()", digits)
     loaded = _spec_from(spec)
     check_run(loaded, limits=limits)
     return Walkthrough(explain_step(loaded, full), digits, full)
@@ -192,11 +193,19 @@ def check(claims: str | Path, *, rel_tol: float | None = None, abs_tol: float | 
     return CheckResult(loaded, result, explanation.agrees)
 
 
+def _check_digits(where: str, digits: object) -> None:
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= MAX_DIGITS:
+        raise SpecError(where, "digits", f"must be a whole number between 1 and {MAX_DIGITS}, found {digits!r}")
+
+
 def _spec_from(spec: str | Path | bytes | Spec) -> Spec:
     if isinstance(spec, Spec):
         return spec
     if isinstance(spec, bytes):
         return parse_spec(spec, TEXT_SOURCE)
+    if isinstance(spec, str) and "\n" in spec:  # TOML text where a path was expected
+        raise SpecError("explain()", "spec", "a str is the path of a spec file; pass TOML text as bytes "
+                                             "(text.encode())")
     if isinstance(spec, str | Path):
         return load_spec(spec)
     raise TypeError(f"explain() takes a spec path, TOML bytes or a Spec, not {type(spec).__name__}")

@@ -161,6 +161,8 @@ def test_right_claims_are_ok(walkthrough, tmp_path):
     (lambda: explain(b"title = "), "<spec text>: not valid TOML"),
     (lambda: explain("/nonexistent/net.toml"), "/nonexistent/net.toml: file not found"),
     (lambda: explain(builtin_example(), digits=0), "explain(): digits: must be a whole number between 1"),
+    (lambda: explain("[network]\nlayers = [2, 2]\n"), "explain(): spec: a str is the path of a spec file"),
+    (lambda: explain(builtin_example()).json(digits=31), "json(): digits: must be a whole number between 1"),
     (lambda: check("/nonexistent/claims.toml"), "/nonexistent/claims.toml: file not found"),
     (lambda: check(builtin_claims(), rel_tol=-1.0), "check(): rel_tol: must be a finite number ≥ 0"),
     (lambda: check(builtin_claims(), abs_tol=float("nan")), "check(): abs_tol: must be a finite number ≥ 0"),
