@@ -29,21 +29,37 @@ def _few(keys: tuple[str, ...], shown: int = 3) -> str:
     return ", ".join(keys[:shown]) + more
 
 
-def to_text(check: Check) -> str:
-    """The terminal table, then one line per slip found and a one-line verdict."""
-    header = ("claim", "claimed", "true", "verdict", "diagnosis", "follows from")
-    rows = [(v.key, v.claim.written, true_text(v), MARKS[v.verdict], ", ".join(v.diagnosis) or "-",
+HEADER = ("claim", "claimed", "true", "verdict", "diagnosis", "follows from")
+
+
+def rows(check: Check) -> list[tuple[str, ...]]:
+    """One row of text per claim, in the columns of `HEADER` (the table in any format)."""
+    return [(v.key, v.claim.written, true_text(v), MARKS[v.verdict], ", ".join(v.diagnosis) or "-",
              _few(v.follows_from)) for v in check.verdicts]
-    widths = [max(len(r[k]) for r in [header, *rows]) for k in range(len(header))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
-             for row in [header, *rows]]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    found = list(dict.fromkeys(s for v in check.verdicts for s in v.diagnosis))
+
+
+def tally(check: Check) -> str:
+    """The one-line verdict: how many claims are right, wrong and carried forward."""
     counts = {k: sum(1 for v in check.verdicts if v.verdict == k) for k in (CORRECT, "wrong", FOLLOWS)}
-    lines += ["", f"{len(check.verdicts)} claims: {counts[CORRECT]} right, {counts['wrong']} wrong, "
-                  f"{counts[FOLLOWS]} carried forward (wrong only because they use an earlier wrong claim)."]
-    for slip_id in found:
-        lines.append(f"{slip_id}: {CATALOGUE[slip_id].explanation}")
+    return (f"{len(check.verdicts)} claims: {counts[CORRECT]} right, {counts['wrong']} wrong, "
+            f"{counts[FOLLOWS]} carried forward (wrong only because they use an earlier wrong claim).")
+
+
+def slips_found(check: Check) -> list[tuple[str, str]]:
+    """Each slip the diagnosis names, once, with its explanation."""
+    found = dict.fromkeys(s for v in check.verdicts for s in v.diagnosis)
+    return [(slip_id, CATALOGUE[slip_id].explanation) for slip_id in found]
+
+
+def to_text(check: Check) -> str:
+    """The terminal table, then a one-line verdict and one line per slip found."""
+    table = rows(check)
+    widths = [max(len(r[k]) for r in [HEADER, *table]) for k in range(len(HEADER))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+             for row in [HEADER, *table]]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines += ["", tally(check)]
+    lines += [f"{slip_id}: {explanation}" for slip_id, explanation in slips_found(check)]
     return "\n".join(lines)
 
 

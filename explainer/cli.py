@@ -18,18 +18,25 @@ from importlib import resources
 from pathlib import Path
 
 from explainer import cli_check
-from explainer.cli_common import EXIT_OK, UsageError, fail, formats_from, make_pdf, write_outputs
-from explainer.explain import explain
+from explainer.cli_common import (
+    ALL_FORMATS,
+    EXIT_OK,
+    MAX_DIGITS,
+    UsageError,
+    fail,
+    formats_from,
+    make_pdf,
+    write_outputs,
+)
 from explainer.formatting import scientific, show
 from explainer.limits import check_run
 from explainer.paths import safe_stem
-from explainer.render import FORMATS, render
+from explainer.pipeline import explain
+from explainer.render import render
 from explainer.report import to_json
 from explainer.spec import SpecError, load_spec
 from explainer.walkthrough import DEFAULT_DIGITS, Explanation, build
 
-ALL_FORMATS = (*FORMATS, "json")
-MAX_DIGITS = 30  # the symbolic values are good to at least this many significant digits
 EXIT_DISAGREE = 1  # exit codes: see explainer.cli_common
 
 DESCRIPTION = """\

@@ -22,10 +22,10 @@ from pathlib import Path
 from explainer.checkreport import to_json, to_text
 from explainer.claims import load_claims
 from explainer.cli_common import EXIT_FOUND, EXIT_OK, UsageError, fail, formats_from, make_pdf, write_outputs
-from explainer.explain import explain
 from explainer.handcheck import Tolerance, check
 from explainer.limits import check_run
 from explainer.paths import safe_stem
+from explainer.pipeline import explain
 from explainer.render import FORMATS, render
 from explainer.sections.claimed import annotate
 from explainer.spec import SpecError

@@ -11,9 +11,11 @@ import sys
 from pathlib import Path
 
 from explainer.pdf import PdfError, compile_pdf, pdflatex_available
-from explainer.render import write_together
+from explainer.render import FORMATS, write_together
 
 EXIT_OK, EXIT_FOUND, EXIT_BAD_INPUT, EXIT_PDF = 0, 1, 2, 3
+ALL_FORMATS = (*FORMATS, "json")  # what `explainer explain` writes
+MAX_DIGITS = 30  # the symbolic values are good to at least this many significant digits
 NO_PDFLATEX = ("no PDF: pdflatex is not on PATH (install TeX Live, e.g. apt-get install "
                "texlive-latex-base texlive-latex-recommended texlive-pictures)")
 

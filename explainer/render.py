@@ -23,6 +23,7 @@ import jinja2
 from latex2mathml.converter import convert as _latex_to_mathml
 from markupsafe import Markup
 
+from explainer.css_scope import scope_css
 from explainer.document import Document, Equation, Math, NetworkFigure, Paragraph, Plot, Table, Text
 
 FORMATS = ("tex", "html", "md")
@@ -172,6 +173,7 @@ def environment(fmt: str) -> jinja2.Environment:
         env = jinja2.Environment(autoescape=True, **common)
         env.filters["mathml"] = mathml
         env.filters["tidy_mathml"] = tidy_mathml
+        env.filters["scope_css"] = scope_css
     elif fmt == "md":
         env = jinja2.Environment(autoescape=False, **common)
         env.filters["escape_text"] = md_escape
@@ -185,6 +187,12 @@ def environment(fmt: str) -> jinja2.Environment:
 def render(document: Document, fmt: str) -> str:
     """The document as the text of one file in `fmt` (tex, html or md)."""
     return environment(fmt).get_template(f"walkthrough.{fmt}.j2").render(doc=document)
+
+
+def render_fragment(document: Document) -> str:
+    """The walkthrough as a piece of HTML to embed in another page (a Jupyter cell's output):
+    one <div> holding its own style sheet, confined to that div (see `explainer.css_scope`)."""
+    return environment("html").get_template("walkthrough_fragment.html.j2").render(doc=document)
 
 
 def _umask() -> int:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from explainer.cli import builtin_example
-from explainer.explain import explain
+from explainer.pipeline import explain
 from explainer.spec import load_spec
 
 REPO = Path(__file__).resolve().parent.parent

@@ -133,7 +133,7 @@ def test_half_cost_shared_frozen_biases_target_major(tmp_path):
 
 def test_shared_bias_gradient_sums_the_layers_deltas(tmp_path):
     spec = parse_spec(CASES["shared_biases"].encode(), "shared.toml")
-    from explainer.explain import explain
+    from explainer.pipeline import explain
 
     e = explain(spec)
     deltas = e.symbolic.values.delta
@@ -151,7 +151,7 @@ def test_convention_renders_in_every_format(case, tmp_path):
 
 
 def test_softmax_cross_entropy_shortcut_is_shown_only_where_it_holds(tmp_path):
-    from explainer.explain import explain
+    from explainer.pipeline import explain
     from explainer.render import render
     from explainer.walkthrough import build
 

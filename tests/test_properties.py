@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from explainer import numeric
-from explainer.explain import explain
 from explainer.formatting import show, to_decimal
+from explainer.pipeline import explain
 from explainer.spec import Network, Sample, Spec
 
 small = st.integers(-150, 150).map(lambda n: Fraction(n, 100))

@@ -7,7 +7,7 @@ import random
 
 from explainer.cli import main
 from explainer.document import Equation, NetworkFigure, Table
-from explainer.explain import explain
+from explainer.pipeline import explain
 from explainer.spec import parse_spec
 from explainer.walkthrough import SUMMARY_LIMIT, build, representative
 

@@ -1,0 +1,187 @@
+"""The Python API: `from explainer import explain, check`, the files it saves, what Jupyter shows."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+import explainer
+from explainer import check, explain
+from explainer.api import CheckResult, Walkthrough
+from explainer.cli import builtin_example, main
+from explainer.cli_check import builtin_claims
+from explainer.css_scope import scope_css
+from explainer.spec import SpecError
+
+SCOPE = ".bpx-walkthrough"
+
+
+@pytest.fixture(scope="module")
+def walkthrough() -> Walkthrough:
+    return explain(builtin_example())
+
+
+@pytest.fixture(scope="module")
+def checked() -> CheckResult:
+    return check(builtin_claims())
+
+
+def test_the_package_exports_two_functions():
+    assert sorted(explainer.__all__) == ["check", "explain"]
+    assert callable(explainer.explain) and callable(explainer.check)
+
+
+def test_saved_files_are_the_commands_files(walkthrough, tmp_path):
+    formats = ["tex", "html", "md", "json"]
+    assert main(["explain", str(builtin_example()), "-o", str(tmp_path / "cli"),
+                 "--format", ",".join(formats)]) == 0
+    written = walkthrough.save(tmp_path / "api", formats)
+    assert [p.name for p in written] == [f"article.{f}" for f in formats]
+    for fmt in formats:
+        assert (tmp_path / "api" / f"article.{fmt}").read_bytes() == \
+               (tmp_path / "cli" / f"article.{fmt}").read_bytes(), fmt
+
+
+def test_json_is_what_the_command_writes(walkthrough, tmp_path):
+    assert main(["explain", str(builtin_example()), "-o", str(tmp_path), "--format", "json"]) == 0
+    assert walkthrough.json() == json.loads((tmp_path / "article.json").read_text())
+
+
+def test_a_spec_as_bytes_or_loaded_gives_the_same_step(walkthrough):
+    from_bytes = explain(builtin_example().read_bytes())
+    from_spec = explain(walkthrough.explanation.spec)
+    assert from_bytes.json()["gradient"] == walkthrough.json()["gradient"] == from_spec.json()["gradient"]
+
+
+def test_html_repr_is_a_fragment_not_a_page(walkthrough):
+    fragment = walkthrough._repr_html_()
+    assert fragment.startswith('<div class="bpx-walkthrough">')
+    for page_only in ("<!DOCTYPE", "<html", "<head>", "<body", "<meta"):
+        assert page_only not in fragment
+    assert fragment.count("<math") > 100 and 'display="block"' in fragment
+    assert "<svg" in fragment  # the network figure
+    # The same walkthrough as the stand-alone page shows, element for element.
+    page = walkthrough.html()
+    body = page[page.index("<body>\n") + len("<body>\n"): page.index("</body>")]
+    assert body in fragment
+
+
+def test_html_repr_styles_only_its_own_div(walkthrough):
+    fragment = walkthrough._repr_html_()
+    css = re.sub(r"/\*.*?\*/", "", fragment[fragment.index("<style>"): fragment.index("</style>")],
+                 flags=re.DOTALL)
+    # Every selector list of a style rule (not an at-rule) is scoped to the wrapper.
+    preludes = re.findall(r"[{}]\s*([^{}@]+?)\s*\{", css)
+    assert len(preludes) > 50
+    for prelude in preludes:
+        for selector in prelude.split(","):
+            assert selector.strip().startswith(SCOPE), selector
+    assert "@page" not in css
+
+
+def test_scope_css_rewrites_page_selectors_and_nested_rules():
+    css = ("/* c */ html { a: b } body p, h2 { c: d } @media print { :root { e: f } }"
+           " @page { margin: 0 } @font-face { font-family: X }")
+    assert scope_css(css, ".s") == (
+        ".s { a: b }\n.s p, .s h2 { c: d }\n@media print {\n.s { e: f }\n}\n@font-face { font-family: X }\n")
+
+
+def test_markdown_repr_is_the_markdown_file(walkthrough):
+    markdown = walkthrough._repr_markdown_()
+    assert markdown == walkthrough.markdown()
+    assert "$$" in markdown and r"\frac{\partial C}{\partial w_{5}}" in markdown
+    assert not hasattr(walkthrough, "_repr_latex_")  # a whole LaTeX document is no math for MathJax
+
+
+def test_latex_is_a_document(walkthrough):
+    latex = walkthrough.latex()
+    assert "\\documentclass" in latex and latex.rstrip().endswith("\\end{document}")
+
+
+def test_user_text_is_escaped_in_the_fragment(tmp_path):
+    spec = builtin_example().read_text().replace(
+        'title = "One gradient-descent step on a 2-2-2 sigmoid network"',
+        'title = "<script>alert(1)</script> & <b>bold</b>"')
+    fragment = explain(spec.encode())._repr_html_()
+    assert "<script>" not in fragment and "<b>bold" not in fragment
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in fragment
+
+
+def test_check_finds_the_seed_articles_slip(checked, capsys):
+    assert not checked.ok
+    assert len(checked.verdicts) == 26
+    verdicts = {v.key: v.verdict for v in checked.verdicts}
+    assert verdicts["cost"] == "correct" and verdicts["activation_derivative.L1"] == "wrong"
+    assert verdicts["gradient.w5"] == "follows_from_earlier"
+    assert main(["check"]) == 1
+    assert capsys.readouterr().out == checked.table() + "\n"
+
+
+def test_check_json_is_what_the_command_writes(checked, tmp_path):
+    assert main(["check", "--format", "json", "-o", str(tmp_path)]) == 1
+    assert checked.json() == json.loads((tmp_path / "article-claims.json").read_text())
+
+
+def test_check_html_repr_colours_each_verdict(checked):
+    html = checked._repr_html_()
+    assert html.startswith('<div class="bpx-check">') and "<html" not in html
+    assert html.count("<tr>") == 1 + len(checked.verdicts)
+    assert '<span class="verdict wrong">WRONG</span>' in html
+    assert '<span class="verdict follows_from_earlier">carried</span>' in html
+    assert '<span class="verdict correct">ok</span>' in html
+    assert "<strong>activation_derivative_at_output</strong>" in html  # the slip, explained
+    assert "σ′(i) = o(1 − o)" in html
+    assert "26 claims: 5 right, 6 wrong, 15 carried forward" in html
+
+
+def test_check_markdown_repr_is_a_table(checked):
+    markdown = checked._repr_markdown_()
+    lines = markdown.splitlines()
+    assert lines[0].startswith("| claim | claimed | true | verdict |")
+    assert lines[1].startswith("| --- |")
+    row = next(line for line in lines if line.startswith("| gradient.w5 |"))
+    assert "| -0.052525710835624 | -0.048755904691400 | **carried** |" in row
+    assert "activation\\_derivative\\_at\\_output" in markdown
+
+
+def test_right_claims_are_ok(walkthrough, tmp_path):
+    cost = walkthrough.json()["cost"]
+    w5 = walkthrough.json()["updated"]["w5"]
+    claims = tmp_path / "mine.toml"
+    claims.write_text(f'spec = "{builtin_example().as_posix()}"\n[claims]\ncost = {cost:.6f}\n'
+                      f"[claims.updated]\nw5 = {w5:.5f}\n")
+    result = check(claims)
+    assert result.ok and [v.verdict for v in result.verdicts] == ["correct", "correct"]
+    assert not check(claims, abs_tol=0.0).ok  # rounded numbers are not exact
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: explain(b"title = "), "<spec text>: not valid TOML"),
+    (lambda: explain("/nonexistent/net.toml"), "/nonexistent/net.toml: file not found"),
+    (lambda: explain(builtin_example(), digits=0), "explain(): digits: must be a whole number between 1"),
+    (lambda: explain("[network]\nlayers = [2, 2]\n"), "explain(): spec: a str is the path of a spec file"),
+    (lambda: explain(builtin_example()).json(digits=31), "json(): digits: must be a whole number between 1"),
+    (lambda: check("/nonexistent/claims.toml"), "/nonexistent/claims.toml: file not found"),
+    (lambda: check(builtin_claims(), rel_tol=-1.0), "check(): rel_tol: must be a finite number ≥ 0"),
+    (lambda: check(builtin_claims(), abs_tol=float("nan")), "check(): abs_tol: must be a finite number ≥ 0"),
+])
+def test_bad_input_raises_spec_error_in_one_line(call, message):
+    with pytest.raises(SpecError) as err:
+        call()
+    assert str(err.value).startswith(message)
+    assert "\n" not in str(err.value)
+
+
+def test_save_refuses_unknown_formats(walkthrough, tmp_path):
+    with pytest.raises(SpecError, match=r"save\(\): formats: .*'pdf'"):
+        walkthrough.save(tmp_path, ["html", "pdf"])
+    assert not any(tmp_path.iterdir())  # nothing written
+
+
+def test_wrong_argument_types_are_type_errors():
+    with pytest.raises(TypeError):
+        explain(42)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        check(b"spec = 'x'")  # type: ignore[arg-type]
