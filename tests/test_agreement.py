@@ -53,7 +53,7 @@ def test_a_step_landing_exactly_on_the_minimum_agrees():
     """y − exp shrinks by 1 − η(x² + 1) = 0 here: the exact cost after the step is 0 and
     float64 leaves a few 1e-33 — agreement, not a DISAGREEMENT (exit 1) as a plain
     relative difference of the costs would have it."""
-    from explainer.explain import explain
+    from explainer.pipeline import explain
     from explainer.spec import parse_spec
 
     spec = parse_spec(b'''title = "on the minimum"
