@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from fractions import Fraction
 
 import mpmath
@@ -34,7 +34,9 @@ def claims_of(spec, values: dict, decimals: int) -> Claims:
     out = []
     for key, value in values.items():
         exact = Decimal(mpmath.nstr(value, 40, min_fixed=-100, max_fixed=100))
-        rounded = exact.quantize(Decimal(1).scaleb(-decimals))
+        with localcontext() as context:
+            context.prec = 200  # quantize needs every digit of a large value, e.g. a slipped 1e17
+            rounded = exact.quantize(Decimal(1).scaleb(-decimals))
         out.append(Claim(key, str(rounded), Fraction(rounded), decimals))
     return Claims("<generated>", spec, tuple(out))
 
