@@ -192,11 +192,11 @@ def build(explanation: Explanation, digits: int = DEFAULT_DIGITS, full: bool | N
     """The walkthrough of one gradient-descent step, numbers to `digits` significant digits;
     summarised above SUMMARY_LIMIT parameters unless `full` says otherwise."""
     # Imported here: the section modules import Context and inline from this module.
-    from explainer.sections import backward, checks, forward, overview, run, update
+    from explainer.sections import backward, checks, forward, matrix, overview, run, update
 
     ctx = Context(explanation, digits, summarised(explanation.spec.network, full))
     sections: list[Section] = []
-    for part in (overview, forward, backward, update, run, checks):
+    for part in (overview, forward, backward, update, matrix, run, checks):
         sections.extend(part.sections(ctx))
     return Document(
         title=explanation.spec.title,
