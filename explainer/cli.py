@@ -1,7 +1,7 @@
 """The `explainer` command.
 
     explainer                          explain the built-in seed example into ./output/
-    explainer explain SPEC.toml [-o DIR] [--format tex,html,md,json] [--pdf] [--digits N]
+    explainer explain SPEC.toml [-o DIR] [--format tex,html,md,json] [--pdf] [--digits N] [--notation NAME]
     explainer check CLAIMS.toml [--format text,json,html,tex,md] [-o DIR] [--rel-tol X] [--abs-tol X]
 
 Exit codes: 0 success; 1 the independent computations disagree (the walkthrough
@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from explainer.paths import safe_stem
 from explainer.pipeline import explain
 from explainer.render import render
 from explainer.report import to_json
-from explainer.spec import SpecError, load_spec
+from explainer.spec import NOTATIONS, SpecError, load_spec
 from explainer.walkthrough import DEFAULT_DIGITS, Explanation, build
 
 EXIT_DISAGREE = 1  # exit codes: see explainer.cli_common
@@ -56,6 +57,7 @@ examples:
   explainer explain my-net.toml -o notes/      your network, all formats, into notes/
   explainer explain my-net.toml --format html --digits 4
   explainer explain my-net.toml --format tex --pdf
+  explainer explain my-net.toml --notation nielsen
 
 exit codes: 0 ok, 1 the computations disagree, 2 bad input, 3 the PDF could not be made
 """
@@ -95,6 +97,9 @@ def parser() -> argparse.ArgumentParser:
     ex.add_argument("--json-digits", type=int, default=None, metavar="N",
                     help="write JSON values as decimal strings with N significant digits "
                          "instead of float64 numbers")
+    ex.add_argument("--notation", default=None, metavar="NAME",
+                    help=f"the symbols of the walkthrough, one of {', '.join(NOTATIONS)} "
+                         "(default: the spec's `notation`, else seed)")
     ex.add_argument("--no-limits", action="store_true",
                     help="lift the size limits on parameters and training (see the README)")
     cli_check.add_parser(commands)
@@ -116,6 +121,9 @@ def run_explain(args: argparse.Namespace) -> int:
         for option, value in (("--digits", args.digits), ("--json-digits", args.json_digits)):
             if value is not None and not 1 <= value <= MAX_DIGITS:
                 raise UsageError(f"{option}: must be between 1 and {MAX_DIGITS}, found {value}")
+        if args.notation is not None and args.notation not in NOTATIONS:
+            raise UsageError(f"--notation: unknown notation {args.notation!r} "
+                             f"(choose from {', '.join(NOTATIONS)})")
     except UsageError as err:
         return fail(str(err))
     spec_path = args.spec or builtin_example()
@@ -124,6 +132,8 @@ def run_explain(args: argparse.Namespace) -> int:
         check_run(spec, limits=not args.no_limits)
     except SpecError as err:
         return fail(str(err))
+    if args.notation is not None:  # the command line overrides the spec
+        spec = replace(spec, notation=args.notation)
 
     full = True if args.full else None
     explanation = explain(spec, full, rendering=bool(set(formats) - {"json"}))

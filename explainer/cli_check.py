@@ -16,6 +16,7 @@ import argparse
 import json
 import math
 import sys
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
@@ -99,7 +100,8 @@ def run_check(args: argparse.Namespace) -> int:
         return fail(str(err))
 
     walkthrough = [f for f in formats if f in FORMATS]
-    explanation = explain(claims.spec, None, rendering=bool(walkthrough))
+    # Claims name quantities as the seed walkthrough does, so the checked one uses its notation.
+    explanation = explain(replace(claims.spec, notation="seed"), None, rendering=bool(walkthrough))
     result = check(claims, explanation.symbolic, Tolerance(args.abs_tol, args.rel_tol))
     contents: dict[str, str] = {}
     if "json" in formats:

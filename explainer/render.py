@@ -69,8 +69,11 @@ def md_escape(text: str) -> str:
     return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
 
 
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _LATEX_TEXT = [
     (re.compile(r"\\mathrm\{([^{}]*)\}"), r"\1"),
+    # A numeric superscript (Nielsen's layer, a^{2}_{1}) as superscript digits: a²1, not a^21.
+    (re.compile(r"\^\{(\d+)\}"), lambda m: m.group(1).translate(_SUPERSCRIPTS)),
     (re.compile(r"\^\{([^{}]*)\}"), r"^\1"),
     (re.compile(r"_\{([^{}]*)\}"), r"\1"),
     (re.compile(r"[{}]"), ""),

@@ -30,6 +30,9 @@ from functools import cached_property
 from pathlib import Path
 
 DEFAULT_LEAKY_SLOPE = Fraction(1, 100)
+# The notation presets a walkthrough can be written in (explainer.presets): the seed
+# article's i/o, Nielsen's z/a, and the net/out of step-by-step posts.
+NOTATIONS = ("seed", "nielsen", "net-out")
 
 # Characters that would start a new line in a terminal or in str.splitlines(): an
 # error must stay one line even when a file name or a key holds one of them.
@@ -160,6 +163,7 @@ class Spec:
     source: str  # where the spec came from, for messages
     mode: str = "sgd"  # "sgd": one update per sample; "batch": one per step, mean gradient
     frozen: frozenset[str] = frozenset()  # labels of parameters that are not trained
+    notation: str = "seed"  # the symbols the walkthrough uses, one of NOTATIONS
 
     @property
     def sample(self) -> Sample:

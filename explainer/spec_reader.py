@@ -26,7 +26,7 @@ from pathlib import Path
 
 from explainer.functions import ACTIVATIONS, COSTS
 from explainer.numbers import NotANumber, describe, exact, quote
-from explainer.spec import DEFAULT_LEAKY_SLOPE, Network, Sample, Spec, SpecError
+from explainer.spec import DEFAULT_LEAKY_SLOPE, NOTATIONS, Network, Sample, Spec, SpecError
 
 NUMBERINGS = ("source-major", "target-major")
 MODES = ("sgd", "batch")
@@ -174,7 +174,7 @@ class _SpecReader(Checker):
     """Walks the tables of a spec, top to bottom, checking each key where it is."""
 
     def spec(self, data: dict) -> Spec:
-        self.table(data, "", ("title", "network", "training"), ("network", "training"))
+        self.table(data, "", ("title", "notation", "network", "training"), ("network", "training"))
         title = self.text(data.get("title", "A gradient-descent step"), "title")
         network = self.network(data["network"])
         training = self.table(
@@ -188,7 +188,8 @@ class _SpecReader(Checker):
         mode = self.name(training.get("mode", "sgd"), "training.mode", MODES)
         samples = self.samples(training["sample"], network)
         frozen = self.freeze(training.get("freeze", []), network)
-        return Spec(title, network, rate, steps, samples, self.source, mode, frozen)
+        symbols = self.name(data.get("notation", "seed"), "notation", NOTATIONS)
+        return Spec(title, network, rate, steps, samples, self.source, mode, frozen, symbols)
 
     def freeze(self, value: object, net: Network) -> frozenset[str]:
         """Parameter labels, or the words "weights" and "biases" for all of a kind."""

@@ -15,6 +15,7 @@ the agreement of the independent computations.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import sympy
 
@@ -24,6 +25,7 @@ from explainer.document import Document, Math, Section, Text
 from explainer.formatting import Shown, show
 from explainer.history import History
 from explainer.numeric import Step
+from explainer.presets import preset
 from explainer.spec import Network, Parameter, Spec
 from explainer.symbolic import SymbolicStep, rational
 
@@ -82,7 +84,8 @@ class Explanation:
 
 @dataclass(frozen=True)
 class Context:
-    """What section builders share: the explanation and how to write its numbers."""
+    """What section builders share: the explanation, how to write its numbers, and in
+    which symbols (`sym`, the spec's notation preset)."""
 
     explanation: Explanation
     digits: int
@@ -95,6 +98,17 @@ class Context:
     @property
     def net(self) -> Network:
         return self.explanation.spec.network
+
+    @cached_property
+    def sym(self) -> notation.Notation:
+        """The notation preset the walkthrough is written in: the spec's `notation`."""
+        return preset(self.spec.notation, self.net)
+
+    @property
+    def cost_function(self) -> str:
+        """The cost as one function of everything it depends on: C(W, b, x, exp)."""
+        sym = self.sym
+        return rf"{sym.C}(W, b, {sym.input_vector}, {sym.expected_vector})"
 
     @property
     def step(self) -> SymbolicStep:
@@ -178,11 +192,11 @@ def build(explanation: Explanation, digits: int = DEFAULT_DIGITS, full: bool | N
     """The walkthrough of one gradient-descent step, numbers to `digits` significant digits;
     summarised above SUMMARY_LIMIT parameters unless `full` says otherwise."""
     # Imported here: the section modules import Context and inline from this module.
-    from explainer.sections import backward, checks, forward, overview, run, update
+    from explainer.sections import backward, checks, forward, matrix, overview, run, update
 
     ctx = Context(explanation, digits, summarised(explanation.spec.network, full))
     sections: list[Section] = []
-    for part in (overview, forward, backward, update, run, checks):
+    for part in (overview, forward, backward, update, matrix, run, checks):
         sections.extend(part.sections(ctx))
     return Document(
         title=explanation.spec.title,

@@ -11,7 +11,7 @@ from explainer.report import to_json
 from explainer.walkthrough import build
 
 ANCHORS = ["network", "notation", "forward-pass", "cost", "gradient-descent", "last-layer",
-           "hidden-layer", "biases", "update", "sanity-check", "agreement"]
+           "hidden-layer", "biases", "update", "sanity-check", "matrix-form", "agreement"]
 LABELS = [f"w{k}" for k in range(1, 9)] + [f"b{k}" for k in range(1, 5)]
 
 

@@ -7,7 +7,6 @@ factors written with the network's symbols, the numbers, and the result.
 
 from __future__ import annotations
 
-from explainer import notation
 from explainer.document import Equation, Math, Paragraph, Row, Section, Table, Text
 from explainer.notation import partial
 from explainer.spec import Parameter
@@ -25,20 +24,21 @@ def sections(ctx: Context) -> list[Section]:
 
 def _rule(ctx: Context) -> Section:
     params = ctx.net.parameters
-    first, second, last = (notation.param(p.label) for p in (params[0], params[1], params[-1]))
+    first, second, last = (ctx.sym.param(p.label) for p in (params[0], params[1], params[-1]))
+    cost = ctx.sym.C
     blocks = (
         Paragraph(inline(
             "The gradient ",
-            Math(r"\nabla C"),
+            Math(rf"\nabla {ctx.sym.C}"),
             " collects the partial derivatives of the cost with respect to every parameter. It "
             "points in the direction in which the cost grows fastest, so a small step against "
             "it lowers the cost. Gradient descent takes that step, for every weight and bias ",
             Math("p"),
             " at once:",
         )),
-        Equation((Row("p^{+}", "=", r"p - \eta\, \frac{\partial C}{\partial p}"),)),
-        Equation((Row(r"\nabla C", "=", rf"\left({partial('C', first)},\ {partial('C', second)},"
-                                         rf"\ \ldots,\ {partial('C', last)}\right)"),)),
+        Equation((Row("p^{+}", "=", rf"p - \eta\, {partial(ctx.sym.C, 'p')}"),)),
+        Equation((Row(rf"\nabla {cost}", "=", rf"\left({partial(cost, first)},\ {partial(cost, second)},"
+                                             rf"\ \ldots,\ {partial(cost, last)}\right)"),)),
         Paragraph(inline(
             f"The network has {len(params)} parameters, so we need {len(params)} partial "
             "derivatives. The chain rule gives each of them as a product of small, local "
@@ -54,43 +54,46 @@ def _last_layer(ctx: Context) -> Section:
     example = _first(ctx, "weight", net.depth)
     n = net.neuron(net.depth, example.target)
     source = net.neuron(net.depth - 1, example.source)
-    w = notation.param(example.label)
+    w = ctx.sym.param(example.label)
     j = example.target + 1
+    sym = ctx.sym
     blocks: list = [
         Paragraph(inline(
             "Take a weight of the last layer, say ", Math(w), ". It changes the cost in three "
-            "steps: it changes the input ", Math(notation.i(n)), " of its neuron, that changes "
-            "the output ", Math(notation.o(n)), ", and that changes the cost. The chain rule "
+            f"steps: it changes the {sym.input_word} ", Math(sym.i(n)), " of its neuron, that "
+            f"changes the {sym.output_word} ", Math(sym.o(n)), ", and that changes the cost. The chain rule "
             "multiplies the three rates of change:",
         )),
-        Equation((Row(partial("C", w), "=", " \\cdot ".join(_factors(ctx, example))),)),
+        Equation((Row(partial(ctx.sym.C, w), "=", " \\cdot ".join(_factors(ctx, example))),)),
         Paragraph(inline(
-            Text("The first factor", strong=True), " asks how the neuron's input changes with the "
-            "weight. The input ", Math(notation.i(n)), " is a sum in which ", Math(w),
-            " multiplies ", Math(notation.o(source)), ", so the factor is ", Math(notation.o(source)),
-            ": the output of the neuron the weight comes from.",
+            Text("The first factor", strong=True), f" asks how the neuron's {sym.input_word} changes "
+            f"with the weight. The {sym.input_word} ", Math(sym.i(n)), " is a sum in which ", Math(w),
+            " multiplies ", Math(sym.o(source)), ", so the factor is ", Math(sym.o(source)),
+            f": the {sym.output_word} of the neuron the weight comes from.",
         )),
         Paragraph(inline(
             Text("The second factor", strong=True), " is the slope of the activation, ",
-            Math(act.derivative), ".",
+            Math(ctx.sym.fill(act.derivative)), ".",
         )),
         Paragraph(inline(
-            Text("The third factor", strong=True), " asks how the cost changes with this output. "
+            Text("The third factor", strong=True), f" asks how the cost changes with this {sym.output_word}. "
             "Only one term of the cost contains it, so ",
-            Math(rf"{partial('C', notation.o(n))} = "
-                 rf"{ctx.cost_derivative(notation.o(n), notation.expected(j))}"), ".",
+            Math(rf"{partial(ctx.sym.C, ctx.sym.o(n))} = "
+                 rf"{ctx.cost_derivative(ctx.sym.o(n), ctx.sym.expected(j))}"), ".",
         )),
         Paragraph(inline(
             "The last two factors belong to the neuron, not to the weight. Their product is ",
-            Math(rf"{notation.delta(n)} = {partial('C', notation.i(n))}"),
+            Math(rf"{ctx.sym.delta(n)} = {partial(ctx.sym.C, ctx.sym.i(n))}"),
             ", the neuron's delta. We compute it once per neuron and use it for every weight and "
             "bias that feeds the neuron.",
         ), note=True),
     ]
     blocks += _delta_equations(ctx, net.depth)
+    blocks += _backprop_note(ctx, "BP1")
     blocks.append(Paragraph(inline("Now every weight of the last layer, factor by factor:")))
     blocks += [gradient_equation(ctx, p) for p in ctx.shown_params("weight", net.depth)]
     blocks += _gradient_table(ctx, "weight", net.depth)
+    blocks += _backprop_note(ctx, "BP4")
     return Section("The last layer", "last-layer", tuple(blocks))
 
 
@@ -98,30 +101,31 @@ def _hidden_layer(ctx: Context, layer: int) -> Section:
     net = ctx.net
     example = _first(ctx, "weight", layer)
     n = net.neuron(layer, example.target)
-    w = notation.param(example.label)
+    w = ctx.sym.param(example.label)
     after = net.neurons(layer + 1)
-    deltas = ", ".join(notation.delta(m) for m in after)
+    deltas = ", ".join(ctx.sym.delta(m) for m in after)
     title = "The hidden layer" if net.depth == 2 else f"Hidden layer {layer}"
     blocks: list = [
         Paragraph(inline(
             "A weight of a hidden layer, such as ", Math(w), ", reaches the cost through every "
-            "neuron of the layer after: ", Math(notation.o(n)), " feeds ",
-            Math(", ".join(notation.neuron(m) for m in after)),
+            "neuron of the layer after: ", Math(ctx.sym.o(n)), " feeds ",
+            Math(", ".join(ctx.sym.neuron(m) for m in after)),
             ". The first two factors of the chain are as before; the third, ",
-            Math(partial("C", notation.o(n))), ", adds up one path per neuron of the next layer:",
+            Math(partial(ctx.sym.C, ctx.sym.o(n))), ", adds up one path per neuron of the next layer:",
         )),
         Equation((
-            Row(partial("C", w), "=", " \\cdot ".join(_factors(ctx, example))),
-            Row(partial("C", notation.o(n)), "=",
-                " + ".join(f"{partial(notation.i(m), notation.o(n))}\\, {partial('C', notation.i(m))}"
+            Row(partial(ctx.sym.C, w), "=", " \\cdot ".join(_factors(ctx, example))),
+            Row(partial(ctx.sym.C, ctx.sym.o(n)), "=",
+                " + ".join(f"{partial(ctx.sym.i(m), ctx.sym.o(n))}\\, {partial(ctx.sym.C, ctx.sym.i(m))}"
                            for m in after)),
-            Row("", "=", " + ".join(f"{_weight_between(ctx, n, m)}\\, {notation.delta(m)}"
+            Row("", "=", " + ".join(f"{_weight_between(ctx, n, m)}\\, {ctx.sym.delta(m)}"
                                      for m in after)),
         )),
         Paragraph(inline(
-            "Each ", Math(partial(notation.i("m"), notation.o(n))),
-            " is simply the weight of the connection from ", Math(notation.neuron(n)),
-            " to that neuron, and each ", Math(partial("C", notation.i("m"))), " is a delta we "
+            "Each ", Math(partial(ctx.sym.generic("i", "m", layer + 1), ctx.sym.o(n))),
+            " is simply the weight of the connection from ", Math(ctx.sym.neuron(n)),
+            " to that neuron, and each ", Math(partial(ctx.sym.C, ctx.sym.generic("i", "m", layer + 1))),
+            " is a delta we "
             "already have: ", Math(deltas), ". ",
             Text("Nothing about the cost has to be derived again.", strong=True),
             " This reuse is the heart of backpropagation, a form of dynamic programming: every "
@@ -131,6 +135,7 @@ def _hidden_layer(ctx: Context, layer: int) -> Section:
         ), note=True),
     ]
     blocks += _delta_equations(ctx, layer)
+    blocks += _backprop_note(ctx, "BP2")
     blocks.append(Paragraph(inline("Now every weight of this layer, factor by factor:")))
     blocks += [gradient_equation(ctx, p) for p in ctx.shown_params("weight", layer)]
     blocks += _gradient_table(ctx, "weight", layer)
@@ -142,19 +147,19 @@ def _biases(ctx: Context) -> Section:
     biases = [p for p in ctx.net.parameters if p.kind == "bias"]
     example = biases[-1]
     n = ctx.net.neuron(example.layer, example.target or 0)
-    b = notation.param(example.label)
+    b, sym = ctx.sym.param(example.label), ctx.sym
     blocks: list = [Paragraph(inline(
         "A bias follows the same chain as a weight. Only the first factor differs: the bias is "
-        "added to the neuron's input on its own, ",
-        Math(rf"{partial(notation.i(n), b)} = 1"),
-        ", where a weight gave the output it multiplies. So the gradient of a bias is its "
+        f"added to the neuron's {sym.input_word} on its own, ",
+        Math(rf"{partial(sym.i(n), b)} = 1"),
+        f", where a weight gave the {sym.output_word} it multiplies. So the gradient of a bias is its "
         "neuron's delta",
         *([", and a bias shared by a whole layer collects the delta of every neuron it feeds: ",
-           Math(rf"{partial('C', 'b')} = \sum_{{n}} \delta_{{n}}")]
+           Math(rf"{partial(ctx.sym.C, 'b')} = \sum_{{n}} {ctx.sym.generic('delta', 'n')}")]
           if any(p.target is None for p in biases) else
-          [": ", Math(rf"{partial('C', b)} = 1 \cdot {notation.delta(n)}")]),
+          [": ", Math(rf"{partial(ctx.sym.C, b)} = 1 \cdot {ctx.sym.delta(n)}")]),
         ".",
-    ))]
+    )), *_backprop_note(ctx, "BP3")]
     for layer in range(ctx.net.depth, 0, -1):
         blocks += [gradient_equation(ctx, p) for p in ctx.shown_params("bias", layer)]
         blocks += _gradient_table(ctx, "bias", layer)
@@ -162,6 +167,16 @@ def _biases(ctx: Context) -> Section:
 
 
 # ---------------------------------------------------------------- shared pieces
+
+
+def _backprop_note(ctx: Context, name: str) -> list[Paragraph]:
+    """Where the preset's readers know a step as one of the four equations of
+    backpropagation (BP1..BP4 in Nielsen's book), a note naming it; else nothing."""
+    found = ctx.sym.backprop_equation(name)
+    if found is None:
+        return []
+    words, latex = found
+    return [Paragraph(inline(words, Math(latex), "."), note=True)]
 
 
 def _params(ctx: Context, kind: str, layer: int) -> list[Parameter]:
@@ -174,7 +189,7 @@ def _first(ctx: Context, kind: str, layer: int) -> Parameter:
 
 def _weight_between(ctx: Context, source: str, target: str) -> str:
     """The LaTeX symbol of the weight from neuron `source` to neuron `target`."""
-    return notation.param(_weight_param(ctx, source, target).label)
+    return ctx.sym.param(_weight_param(ctx, source, target).label)
 
 
 def _weight_param(ctx: Context, source: str, target: str) -> Parameter:
@@ -188,11 +203,11 @@ def _factors(ctx: Context, p: Parameter) -> list[str]:
     """The chain rule's factors for ∂C/∂p in symbols: ∂i/∂p, ∂o/∂i, and ∂C/∂o or its sum."""
     net = ctx.net
     n = net.neuron(p.layer, p.target)
-    factors = [partial(notation.i(n), notation.param(p.label)), partial(notation.o(n), notation.i(n))]
+    factors = [partial(ctx.sym.i(n), ctx.sym.param(p.label)), partial(ctx.sym.o(n), ctx.sym.i(n))]
     if p.layer == net.depth:
-        factors.append(partial("C", notation.o(n)))
+        factors.append(partial(ctx.sym.C, ctx.sym.o(n)))
     else:
-        paths = " + ".join(f"{partial(notation.i(m), notation.o(n))}\\, {partial('C', notation.i(m))}"
+        paths = " + ".join(f"{partial(ctx.sym.i(m), ctx.sym.o(n))}\\, {partial(ctx.sym.C, ctx.sym.i(m))}"
                            for m in net.neurons(p.layer + 1))
         factors.append(rf"\left({paths}\right)")
     return factors
@@ -208,7 +223,7 @@ def _delta_equations(ctx: Context, layer: int) -> list:
     ))]
     for n in ctx.shown_neurons(layer):
         dC_do, do_di = values.output_derivative[n], values.activation_derivative[n]
-        rows = [Row(partial("C", notation.o(n)), "=", _dC_do_symbols(ctx, n, layer))]
+        rows = [Row(partial(ctx.sym.C, ctx.sym.o(n)), "=", _dC_do_symbols(ctx, n, layer))]
         if layer < net.depth:
             rows.append(Row("", ctx.relation(_dC_do_inputs(ctx, n, layer)),
                             _dC_do_numbers(ctx, n, layer)))
@@ -220,8 +235,8 @@ def _delta_equations(ctx: Context, layer: int) -> list:
         rows.append(Row("", ctx.num(dC_do).relation, ctx.num(dC_do).latex))
         if not act.vector:
             rows += [
-                Row(partial(notation.o(n), notation.i(n)), "=",
-                    ctx.sigma_prime(layer, notation.o(n), notation.i(n))),
+                Row(partial(ctx.sym.o(n), ctx.sym.i(n)), "=",
+                    ctx.sigma_prime(layer, ctx.sym.o(n), ctx.sym.i(n))),
                 Row("", ctx.relation([values.output[n], values.input[n]]),
                     ctx.sigma_prime(layer, ctx.factor(values.output[n]), ctx.num(values.input[n]).latex)),
                 Row("", ctx.num(do_di).relation, ctx.num(do_di).latex),
@@ -233,13 +248,14 @@ def _delta_equations(ctx: Context, layer: int) -> list:
     if act.vector and net.cost == "cross_entropy":
         blocks.append(_softmax_cross_entropy_note(ctx, layer))
     if ctx.summary:
+        sym = ctx.sym
         rows, more = ctx.capped([
-            (Math(notation.neuron(n)), Math(ctx.num(values.output_derivative[n]).latex),
+            (Math(ctx.sym.neuron(n)), Math(ctx.num(values.output_derivative[n]).latex),
              Math(ctx.num(values.activation_derivative[n]).latex), Math(ctx.num(values.delta[n]).latex))
             for n in net.neurons(layer)])
         blocks.append(Table(
-            header=(Text("Neuron"), Math(r"\partial C / \partial o"), Math(r"\partial o / \partial i"),
-                    Math(r"\delta")),
+            header=(Text("Neuron"), Math(rf"\partial {sym.C} / \partial {sym.out_letter}"),
+                    Math(rf"\partial {sym.out_letter} / \partial {sym.in_letter}"), Math(r"\delta")),
             rows=rows, align="lrrr",
             caption="Every neuron of this layer, computed the same way as the first." + more))
     return blocks
@@ -250,9 +266,10 @@ def _gradient_table(ctx: Context, kind: str, layer: int) -> list:
     if not ctx.summary:
         return []
     values = ctx.step.values
-    rows, more = ctx.capped([(Math(notation.param(p.label)), Math(ctx.num(values.gradient[p.label]).latex))
+    rows, more = ctx.capped([(Math(ctx.sym.param(p.label)), Math(ctx.num(values.gradient[p.label]).latex))
                              for p in _params(ctx, kind, layer)])
-    return [Table(header=(Text("Parameter"), Math(r"\partial C / \partial p")), rows=rows, align="lr",
+    return [Table(header=(Text("Parameter"), Math(rf"\partial {ctx.sym.C} / \partial p")), rows=rows,
+                  align="lr",
                   caption=f"Every {kind} of this layer, derived the same way." + more)]
 
 
@@ -263,24 +280,24 @@ def _delta_rows(ctx: Context, n: str, layer: int) -> list[Row]:
     if not ctx.activation(layer).vector:
         do_di, dC_do = values.activation_derivative[n], values.output_derivative[n]
         return [
-            Row(notation.delta(n), "=",
-                rf"{partial(notation.o(n), notation.i(n))} \cdot {partial('C', notation.o(n))}"),
+            Row(ctx.sym.delta(n), "=",
+                rf"{partial(ctx.sym.o(n), ctx.sym.i(n))} \cdot {partial(ctx.sym.C, ctx.sym.o(n))}"),
             Row("", ctx.relation([do_di, dC_do]), rf"{ctx.factor(do_di)} \cdot {ctx.factor(dC_do)}"),
             Row("", delta.relation, delta.latex),
         ]
     names = ctx.net.neurons(layer)
     column = values.jacobian[n]
-    symbols = " + ".join(rf"{partial(notation.o(m), notation.i(n))}\, {partial('C', notation.o(m))}"
+    symbols = " + ".join(rf"{partial(ctx.sym.o(m), ctx.sym.i(n))}\, {partial(ctx.sym.C, ctx.sym.o(m))}"
                          for m in names)
     by_hand = " + ".join(
-        (rf"{notation.o(m)}\,(1 - {notation.o(m)})" if m == n else
-         rf"\left(-{notation.o(m)}\, {notation.o(n)}\right)") + rf"\, {partial('C', notation.o(m))}"
+        (rf"{ctx.sym.o(m)}\,(1 - {ctx.sym.o(m)})" if m == n else
+         rf"\left(-{ctx.sym.o(m)}\, {ctx.sym.o(n)}\right)") + rf"\, {partial(ctx.sym.C, ctx.sym.o(m))}"
         for m in names)
     numbers = " + ".join(rf"{ctx.factor(column[m])} \cdot {ctx.factor(values.output_derivative[m])}"
                          for m in names)
     used = [column[m] for m in names] + [values.output_derivative[m] for m in names]
     return [
-        Row(notation.delta(n), "=", symbols),
+        Row(ctx.sym.delta(n), "=", symbols),
         Row("", "=", by_hand),
         Row("", ctx.relation(used), numbers),
         Row("", delta.relation, delta.latex),
@@ -292,23 +309,25 @@ def _softmax_cross_entropy_note(ctx: Context, layer: int) -> Paragraph:
     values = ctx.step.values
     names = ctx.net.neurons(layer)
     total = sum(ctx.expected)
+    delta_n, o_n, exp_n, exp_k = (ctx.sym.generic(kind, index, layer) for kind, index in
+                                  (("delta", "n"), ("o", "n"), ("exp", "n"), ("exp", "k")))
     if total == 1:
         checks = ", ".join(
-            rf"{notation.delta(n)} = {ctx.num(values.output[n]).latex} - {ctx.factor(e)} "
+            rf"{ctx.sym.delta(n)} = {ctx.num(values.output[n]).latex} - {ctx.factor(e)} "
             rf"{ctx.num(values.delta[n]).relation} {ctx.num(values.delta[n]).latex}"
             for n, e in zip(names, ctx.expected, strict=True))
         return Paragraph(inline(
             "Softmax with cross-entropy is the famous pair whose long chain collapses: because "
             "the expected values add up to 1, the sum over the Jacobian simplifies to ",
-            Math(r"\delta_{n} = o_{n} - \mathrm{exp}_{n}"), ". With our numbers: ", Math(checks), ".",
+            Math(f"{delta_n} = {o_n} - {exp_n}"), ". With our numbers: ", Math(checks), ".",
         ), note=True)
     return Paragraph(inline(
         "Softmax with cross-entropy has a famous shortcut, ",
-        Math(r"\delta_{n} = o_{n} - \mathrm{exp}_{n}"),
+        Math(f"{delta_n} = {o_n} - {exp_n}"),
         ", but it needs expected values that add up to 1. Ours add up to ",
         Math(ctx.num(total).latex),
         ", so the sum over the Jacobian gives ",
-        Math(r"\delta_{n} = o_{n} \sum_{k} \mathrm{exp}_{k} - \mathrm{exp}_{n}"),
+        Math(rf"{delta_n} = {o_n} \sum_{{k}} {exp_k} - {exp_n}"),
         " instead, which is what the lines above compute.",
     ), note=True)
 
@@ -317,8 +336,8 @@ def _dC_do_symbols(ctx: Context, n: str, layer: int) -> str:
     net = ctx.net
     if layer == net.depth:
         j = net.neurons(layer).index(n) + 1
-        return ctx.cost_derivative(notation.o(n), notation.expected(j))
-    return " + ".join(f"{_weight_between(ctx, n, m)}\\, {notation.delta(m)}"
+        return ctx.cost_derivative(ctx.sym.o(n), ctx.sym.expected(j))
+    return " + ".join(f"{_weight_between(ctx, n, m)}\\, {ctx.sym.delta(m)}"
                       for m in net.neurons(layer + 1))
 
 
@@ -342,28 +361,28 @@ def gradient_equation(ctx: Context, p: Parameter) -> Equation:
     """∂C/∂p for one weight or bias: chain rule, symbols, numbers, result."""
     net, values = ctx.net, ctx.step.values
     result = ctx.num(values.gradient[p.label])
-    symbol = notation.param(p.label)
+    symbol = ctx.sym.param(p.label)
     if p.target is None:
         return _shared_bias_equation(ctx, p)
     n = net.neuron(p.layer, p.target)
     if p.kind == "weight":
         source = net.neuron(p.layer - 1, p.source)
-        first_sym, first_num = notation.o(source), ctx.factor(values.output[source])
+        first_sym, first_num = ctx.sym.o(source), ctx.factor(values.output[source])
         first_used = [values.output[source]]
     else:
         first_sym, first_num, first_used = "1", "1", []
     if ctx.activation(p.layer).vector:
         # Softmax: the neuron's delta already sums over the Jacobian (shown above).
         return Equation((
-            Row(partial("C", symbol), "=",
-                rf"{partial(notation.i(n), symbol)} \cdot {partial('C', notation.i(n))}"),
-            Row("", "=", rf"{first_sym} \cdot {notation.delta(n)}"),
+            Row(partial(ctx.sym.C, symbol), "=",
+                rf"{partial(ctx.sym.i(n), symbol)} \cdot {partial(ctx.sym.C, ctx.sym.i(n))}"),
+            Row("", "=", rf"{first_sym} \cdot {ctx.sym.delta(n)}"),
             Row("", ctx.relation([*first_used, values.delta[n]]),
                 rf"{first_num} \cdot {ctx.factor(values.delta[n])}"),
             Row("", result.relation, result.latex),
         ), keys=(f"gradient.{p.label}",))
     substituted = [*first_used, values.activation_derivative[n]]
-    second_sym = ctx.sigma_prime(p.layer, notation.o(n), notation.i(n))
+    second_sym = ctx.sigma_prime(p.layer, ctx.sym.o(n), ctx.sym.i(n))
     second_num = ctx.factor(values.activation_derivative[n])
     if p.layer == net.depth:
         third_sym = _dC_do_symbols(ctx, n, p.layer)
@@ -374,7 +393,7 @@ def gradient_equation(ctx: Context, p: Parameter) -> Equation:
         third_num = rf"\left({_dC_do_numbers(ctx, n, p.layer)}\right)"
         substituted += _dC_do_inputs(ctx, n, p.layer)
     rows = (
-        Row(partial("C", symbol), "=", " \\cdot ".join(_factors(ctx, p))),
+        Row(partial(ctx.sym.C, symbol), "=", " \\cdot ".join(_factors(ctx, p))),
         Row("", "=", rf"{first_sym} \cdot {second_sym} \cdot {third_sym}"),
         Row("", ctx.relation(substituted), rf"{first_num} \cdot {second_num} \cdot {third_num}"),
         Row("", result.relation, result.latex),
@@ -386,12 +405,12 @@ def _shared_bias_equation(ctx: Context, p: Parameter) -> Equation:
     """A bias shared by a layer enters every neuron of it: its gradient sums their deltas."""
     values = ctx.step.values
     names = ctx.net.neurons(p.layer)
-    symbol = notation.param(p.label)
+    symbol = ctx.sym.param(p.label)
     result = ctx.num(values.gradient[p.label])
     return Equation((
-        Row(partial("C", symbol), "=", " + ".join(
-            rf"{partial(notation.i(n), symbol)}\, {partial('C', notation.i(n))}" for n in names)),
-        Row("", "=", " + ".join(rf"1 \cdot {notation.delta(n)}" for n in names)),
+        Row(partial(ctx.sym.C, symbol), "=", " + ".join(
+            rf"{partial(ctx.sym.i(n), symbol)}\, {partial(ctx.sym.C, ctx.sym.i(n))}" for n in names)),
+        Row("", "=", " + ".join(rf"1 \cdot {ctx.sym.delta(n)}" for n in names)),
         Row("", ctx.relation([values.delta[n] for n in names]),
             " + ".join(ctx.factor(values.delta[n]) for n in names)),
         Row("", result.relation, result.latex),

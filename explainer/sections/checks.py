@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from explainer import notation
 from explainer.agreement import FD_STEP, RELATIVE_TOLERANCE
 from explainer.document import Math, Paragraph, Section, Table, Text
 from explainer.formatting import scientific, show
@@ -23,7 +22,7 @@ def sections(ctx: Context) -> list[Section]:
             continue
         proof = proofs.get(c.label)
         rows.append((
-            Math(notation.param(c.label)),
+            Math(ctx.sym.param(c.label)),
             Math(ctx.num(ctx.step.values.gradient[c.label]).latex),
             Math(show(c.numeric, WITNESS_DIGITS).latex),
             Math(show(c.finite_difference, WITNESS_DIGITS).latex),
@@ -51,7 +50,7 @@ def sections(ctx: Context) -> list[Section]:
         Paragraph(inline(
             Text("Proof of each product.", strong=True),
             " SymPy also writes the cost as one big expression ",
-            Math(r"C(W, b, x, \mathrm{exp})"),
+            Math(ctx.cost_function),
             " and differentiates it directly. For "
             f"{n_exact} of {len(proofs)} parameters it reduced the difference between that "
             "derivative and the chain-rule product to exactly 0 (marked exact); any other is "
@@ -87,10 +86,10 @@ def sections(ctx: Context) -> list[Section]:
             Text(verdict, strong=True),
             " The largest relative difference between the symbolic and the NumPy gradient is ",
             Math(scientific(worst_n.numeric_discrepancy)),
-            " (", Math(notation.param(worst_n.label)), "); between the symbolic gradient and "
+            " (", Math(ctx.sym.param(worst_n.label)), "); between the symbolic gradient and "
             "finite differences it is ",
             Math(scientific(worst_f.fd_discrepancy)),
-            " (", Math(notation.param(worst_f.label)), "). The costs before and after the step "
+            " (", Math(ctx.sym.param(worst_f.label)), "). The costs before and after the step "
             "differ by ",
             Math(scientific(agreement.cost_discrepancy)), " and ",
             Math(scientific(agreement.after_cost_discrepancy)),

@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import dataclasses
 
-from explainer import notation
 from explainer.document import Block, Document, Equation, Math, Paragraph, Row, Section, Table, Text
 from explainer.formatting import show_like
 from explainer.handcheck import CORRECT, FOLLOWS, Check, Verdict
+from explainer.notation import Notation
 from explainer.slips import CATALOGUE
 from explainer.walkthrough import inline
 
+# Claims name their quantities as the seed walkthrough does (gradient.w5, delta.L1), so a
+# checked walkthrough is written in the seed's notation.
+SEED = Notation()
 MARKS_AS_NOTES = 2  # claims about one derivation shown as notes; more become a small table
 TONES = {CORRECT: "correct", FOLLOWS: "follows", "wrong": "wrong"}
 VERDICT_WORDS = {CORRECT: "right", FOLLOWS: "carried forward", "wrong": "wrong"}
@@ -35,7 +38,7 @@ def quantity(key: str) -> str:
     parts = key.split(".")
     if parts[0] == "history":
         step, name = parts[1], parts[2]
-        what = "C" if name == "cost" else notation.param(name)
+        what = "C" if name == "cost" else SEED.param(name)
         return rf"{what}^{{({step})}}"
     after = parts[0] == "after"
     if after:
@@ -43,13 +46,13 @@ def quantity(key: str) -> str:
     kind, name = parts[0], (parts[1] if len(parts) > 1 else "")
     symbol = {
         "cost": lambda: "C",
-        "input": lambda: notation.i(name),
-        "output": lambda: notation.o(name),
-        "activation_derivative": lambda: _slashed(notation.o(name), notation.i(name)),
-        "cost_derivative": lambda: _slashed("C", notation.o(name)),
-        "delta": lambda: notation.delta(name),
-        "gradient": lambda: _slashed("C", notation.param(name)),
-        "updated": lambda: notation.updated(name),
+        "input": lambda: SEED.i(name),
+        "output": lambda: SEED.o(name),
+        "activation_derivative": lambda: _slashed(SEED.o(name), SEED.i(name)),
+        "cost_derivative": lambda: _slashed("C", SEED.o(name)),
+        "delta": lambda: SEED.delta(name),
+        "gradient": lambda: _slashed("C", SEED.param(name)),
+        "updated": lambda: SEED.updated(name),
     }[kind]()
     return f"{symbol}^{{+}}" if after else symbol
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from explainer import notation
 from explainer.document import Equation, Math, Paragraph, Row, Section, Table, Text
+from explainer.notation import vector
 from explainer.walkthrough import Context, inline
 
 
@@ -23,8 +23,8 @@ def neuron_equation(ctx: Context, name: str, layer: int, values, params: dict, p
     bias = net.bias_of(layer, j)
     sources = [net.neuron(layer - 1, p.source) for p in weights]
     symbolic = " + ".join(
-        [f"{notation.param(p.label)}\\, {notation.o(s)}" for p, s in zip(weights, sources, strict=True)]
-        + ([notation.param(bias.label)] if bias else [])
+        [f"{ctx.sym.param(p.label)}\\, {ctx.sym.o(s)}" for p, s in zip(weights, sources, strict=True)]
+        + ([ctx.sym.param(bias.label)] if bias else [])
     )
     numbers = " + ".join(
         [f"{ctx.factor(params[p.label])} \\cdot {ctx.factor(values.output[s])}"
@@ -34,7 +34,7 @@ def neuron_equation(ctx: Context, name: str, layer: int, values, params: dict, p
     substituted = [params[p.label] for p in [*weights, *([bias] if bias else [])]]
     i_shown = ctx.num(values.input[name])
     rows = [
-        Row(notation.i(name), "=", symbolic),
+        Row(ctx.sym.i(name), "=", symbolic),
         Row("", ctx.relation(substituted + [values.output[s] for s in sources]), numbers),
         Row("", i_shown.relation, i_shown.latex),
         *_output_rows(ctx, name, layer, values),
@@ -45,7 +45,7 @@ def neuron_equation(ctx: Context, name: str, layer: int, values, params: dict, p
 def _output_rows(ctx: Context, name: str, layer: int, values) -> list[Row]:
     """o_n = σ(i_n): the activation's formula, the number put in, the result."""
     act_name = ctx.net.activations[layer - 1]
-    i_sym, o_sym = notation.i(name), notation.o(name)
+    i_sym, o_sym = ctx.sym.i(name), ctx.sym.o(name)
     i_val = values.input[name]
     o_shown = ctx.num(values.output[name])
     result = Row("", o_shown.relation, o_shown.latex)
@@ -55,7 +55,7 @@ def _output_rows(ctx: Context, name: str, layer: int, values) -> list[Row]:
                 Row("", minus_i.relation, rf"\frac{{1}}{{1 + e^{{{minus_i.latex}}}}}"), result]
     if act_name == "softmax":
         names = ctx.net.neurons(layer)
-        total = " + ".join(rf"e^{{{notation.i(m)}}}" for m in names)
+        total = " + ".join(rf"e^{{{ctx.sym.i(m)}}}" for m in names)
         numbers = " + ".join(rf"e^{{{ctx.num(values.input[m]).latex}}}" for m in names)
         return [Row(o_sym, "=", rf"\frac{{e^{{{i_sym}}}}}{{{total}}}"),
                 Row("", ctx.relation([values.input[m] for m in names]),
@@ -69,22 +69,23 @@ def _output_rows(ctx: Context, name: str, layer: int, values) -> list[Row]:
 
 def neuron_table(ctx: Context, layer: int, values) -> Table:
     """Every neuron's input and output in a layer (for summarised walkthroughs)."""
-    rows, more = ctx.capped([(Math(notation.neuron(n)), Math(ctx.num(values.input[n]).latex),
+    rows, more = ctx.capped([(Math(ctx.sym.neuron(n)), Math(ctx.num(values.input[n]).latex),
                               Math(ctx.num(values.output[n]).latex)) for n in ctx.net.neurons(layer)])
-    return Table(header=(Text("Neuron"), Math("i"), Math("o")), rows=rows, align="lrr",
+    return Table(header=(Text("Neuron"), Math(ctx.sym.in_letter), Math(ctx.sym.out_letter)), rows=rows,
+                 align="lrr",
                  caption="Every neuron of this layer, computed the same way as the first." + more)
 
 
 def _forward(ctx: Context) -> Section:
-    net, values = ctx.net, ctx.step.values
+    net, values, sym = ctx.net, ctx.step.values, ctx.sym
     blocks: list = [Paragraph(inline(
         "A neuron first adds up what arrives at it: each output of the layer before times the "
-        "weight of its connection, plus the neuron's bias. That sum is the neuron's input ",
-        Math("i"),
-        ". The activation turns it into the neuron's output ",
-        Math(r"o = \sigma(i)"),
+        f"weight of its connection, plus the neuron's bias. That sum is the neuron's {sym.input_word} ",
+        Math(sym.in_letter),
+        f". The activation turns it into the neuron's {sym.output_word} ",
+        Math(rf"{sym.out_letter} = \sigma({sym.in_letter})"),
         ", which travels on to the next layer. The inputs ",
-        Math(", ".join(notation.neuron(n) for n in net.neurons(0))),
+        Math(", ".join(ctx.sym.neuron(n) for n in net.neurons(0))),
         " are passed on unchanged.",
     ))]
     for layer in range(1, net.depth + 1):
@@ -96,9 +97,9 @@ def _forward(ctx: Context) -> Section:
     outputs = [ctx.num(values.output[n]).latex for n in net.neurons(net.depth)]
     blocks.append(Paragraph(inline(
         "So the network answers ",
-        Math(notation.vector("y", outputs)),
+        Math(vector(sym.answer_vector, outputs)),
         " where we wanted ",
-        Math(notation.vector(r"\mathrm{exp}", [ctx.num(e).latex for e in ctx.expected])),
+        Math(vector(sym.expected_vector, [ctx.num(e).latex for e in ctx.expected])),
         ".",
     )))
     return Section("Forward pass", "forward-pass", tuple(blocks))
@@ -116,13 +117,13 @@ def cost_equation(ctx: Context, outputs: dict, terms: tuple, cost, prefix: str =
     """C written out term by term: symbols, numbers, each difference, each term, the sum."""
     net, cn = ctx.net, ctx.cost_notation
     last = net.neurons(net.depth)
-    symbolic = " + ".join(ctx.cost_term(notation.o(n), notation.expected(j + 1))
+    symbolic = " + ".join(ctx.cost_term(ctx.sym.o(n), ctx.sym.expected(j + 1))
                           for j, n in enumerate(last))
     numbers = " + ".join(
         ctx.cost_term(ctx.factor(outputs[n]), ctx.factor(e))
         for n, e in zip(last, ctx.expected, strict=True)
     )
-    rows = [Row("C", "=", symbolic),
+    rows = [Row(ctx.sym.C, "=", symbolic),
             Row("", ctx.relation([outputs[n] for n in last] + ctx.expected), numbers)]
     if cn.squared:
         differences = [outputs[n] - e for n, e in zip(last, ctx.expected, strict=True)]
@@ -143,13 +144,13 @@ def _cost(ctx: Context) -> Section:
             cn.words,
             ":",
         )),
-        Equation((Row("C", "=", cn.formula.removeprefix("C = ")),)),
+        Equation((Row(ctx.sym.C, "=", ctx.sym.fill(cn.body)),)),
         Paragraph(inline("With the outputs of the forward pass, term by term:")),
         cost_equation(ctx, values.output, values.cost_terms, values.cost),
         Paragraph(inline(
             "The cost depends on every weight and bias through the forward pass: it is one "
             "function ",
-            Math(r"C(W, b, x, \mathrm{exp})"),
+            Math(ctx.cost_function),
             " of all of them. Training means changing the weights and biases so that this "
             "number goes down.",
         )),

@@ -13,6 +13,7 @@ from explainer.document import (
     Table,
     Text,
 )
+from explainer.notation import partial, vector
 from explainer.walkthrough import Context, inline
 
 LAYER_SPACING = 4.5  # cm between layers in the figure
@@ -60,13 +61,13 @@ def sections(ctx: Context) -> list[Section]:
 
 def _network(ctx: Context) -> Section:
     net = ctx.net
-    inputs = ", ".join(notation.neuron(n) for n in net.neurons(0))
+    inputs = ", ".join(ctx.sym.neuron(n) for n in net.neurons(0))
     blocks = [
         Paragraph(inline(
             f"The network has {len(net.layers)} layers of neurons: {net.layers[0]} inputs ",
             Math(inputs), ", ", *_hidden_words(ctx),
             f" and a last layer of {net.layers[-1]} neurons ",
-            Math(", ".join(notation.neuron(n) for n in net.neurons(net.depth))),
+            Math(", ".join(ctx.sym.neuron(n) for n in net.neurons(net.depth))),
             ". Each neuron is connected to every neuron of the next layer. Every connection "
             f"carries a weight{_bias_words(net.bias_modes)}. "
             + ("This network is large, so the walkthrough is summarised: each derivation is "
@@ -78,9 +79,10 @@ def _network(ctx: Context) -> Section:
         Paragraph(inline(_numbering_words(net))),
         Paragraph(inline(
             "We train on one sample. The input is ",
-            Math(notation.vector("x", [ctx.num(ctx.step.values.input[n]).latex for n in net.neurons(0)])),
+            Math(vector(ctx.sym.input_vector,
+                        [ctx.num(ctx.step.values.input[n]).latex for n in net.neurons(0)])),
             " and the output we want is ",
-            Math(notation.vector(r"\mathrm{exp}", [ctx.num(e).latex for e in ctx.expected])),
+            Math(vector(ctx.sym.expected_vector, [ctx.num(e).latex for e in ctx.expected])),
             ". The learning rate is ",
             Math(rf"\eta = {ctx.num(ctx.learning_rate).latex}"),
             ".",
@@ -94,7 +96,7 @@ def _hidden_words(ctx: Context) -> tuple:
     if not hidden:
         return ("no hidden layer",)
     if len(hidden) == 1:
-        names = ", ".join(notation.neuron(n) for n in ctx.net.neurons(1))
+        names = ", ".join(ctx.sym.neuron(n) for n in ctx.net.neurons(1))
         return (f"a hidden layer of {hidden[0]} neurons ", Math(names))
     return (f"{len(hidden)} hidden layers of {', '.join(map(str, hidden))} neurons",)
 
@@ -130,7 +132,7 @@ def _layer_table(ctx: Context) -> Table:
     rows = []
     for layer, size in enumerate(net.layers):
         names = net.neurons(layer)
-        span = notation.neuron(names[0]) + (rf", \ldots, {notation.neuron(names[-1])}" if size > 1 else "")
+        span = ctx.sym.neuron(names[0]) + (rf", \ldots, {ctx.sym.neuron(names[-1])}" if size > 1 else "")
         weights = size * net.layers[layer - 1] if layer else 0
         biases = len(net.biases[layer - 1]) if layer else 0
         rows.append((Text(str(layer)), Math(span), Text(str(size)),
@@ -153,19 +155,19 @@ def figure(ctx: Context) -> NetworkFigure:
             y_of[name] = y
             bias = value = ""
             if layer == 0:
-                value = f"{notation.neuron(name)} = {ctx.num(ctx.step.values.input[name]).latex}"
+                value = f"{ctx.sym.neuron(name)} = {ctx.num(ctx.step.values.input[name]).latex}"
             else:
                 b = net.bias_of(layer, j)
                 if b is not None:
-                    bias = f"{notation.param(b.label)} = {ctx.num(ctx.param_value(b.label)).latex}"
-            neurons.append(FigureNeuron(name, notation.neuron(name), layer, layer * LAYER_SPACING,
+                    bias = f"{ctx.sym.param(b.label)} = {ctx.num(ctx.param_value(b.label)).latex}"
+            neurons.append(FigureNeuron(name, ctx.sym.neuron(name), layer, layer * LAYER_SPACING,
                                         y, bias, value))
     edges = []
     for p in net.parameters:
         if p.kind != "weight":
             continue
         source, target = net.neuron(p.layer - 1, p.source), net.neuron(p.layer, p.target)
-        label = f"{notation.param(p.label)} = {ctx.num(ctx.param_value(p.label)).latex}"
+        label = f"{ctx.sym.param(p.label)} = {ctx.num(ctx.param_value(p.label)).latex}"
         edges.append(FigureEdge(source, target, label, _label_position(net, p)))
     return NetworkFigure(
         tuple(neurons), tuple(edges),
@@ -188,39 +190,34 @@ def _label_position(net, p) -> float:
 
 
 def _notation(ctx: Context) -> Section:
-    cost = ctx.cost_notation
+    cost, sym = ctx.cost_notation, ctx.sym
     acts = [notation.ACTIVATIONS[a] for a in dict.fromkeys(ctx.net.activations)]
+    own = {topic: (Math(latex), Text(words)) for topic, (latex, words) in sym.glossary().items()}
     rows = [
-        (Math(r"x_{k}"), Text("the k-th input value")),
-        (Math(r"i_{n}"), Text("the input of neuron n: the weighted sum of the outputs of the layer "
-                              "before, plus the neuron's bias")),
-        (Math(r"o_{n} = \sigma(i_{n})"), Text("the output of neuron n")),
+        own["x"], own["input"], own["output"],
         *[row for act in acts for row in (
-            (Math(act.formula), Text(f"the activation, {act.words}")),
-            (Math(act.derivative), Text("its derivative" + (
-                ", written with the output o, as one computes it by hand"
+            (Math(sym.fill(act.formula)), Text(f"the activation, {act.words}")),
+            (Math(sym.fill(act.derivative)), Text("its derivative" + (
+                f", written with the {sym.output_word} {sym.out_text}, as one computes it by hand"
                 if act.derivative_of and not act.vector else ""))),
         )],
-        *([(Math(rf"a = {ctx.num(ctx.net.leaky_slope).latex}"), Text("the leaky ReLU's slope for "
-                                                                       "negative inputs"))]
+        *([(Math(rf"{sym.slope} = {ctx.num(ctx.net.leaky_slope).latex}"),
+            Text("the leaky ReLU's slope for negative inputs"))]
           if "leaky_relu" in ctx.net.activations else []),
-        (Math(r"w_{k},\ b_{k}"), Text("the weights and biases: the parameters we train")),
-        (Math(r"y_{j} = o_{L_{j}},\ \mathrm{exp}_{j}"),
-         Text("the network's j-th output and the value we expected there")),
-        (Math(cost.formula), Text(f"the cost, {cost.words}")),
-        (Math(r"\delta_{n} = \frac{\partial C}{\partial i_{n}}"),
-         Text("how strongly the cost reacts to the input of neuron n; backpropagation "
-              "computes these from the last layer backwards")),
+        own["params"], own["answer"],
+        (Math(sym.fill(cost.formula)), Text(f"the cost, {cost.words}")),
+        own["delta"],
         (Math(r"\eta"), Text("the learning rate: how far one step moves")),
         (Math(r"p^{+}"), Text("the value of a parameter p after the step")),
     ]
+    labels = {p.label for p in ctx.net.parameters}
+    example = sym.param("w5" if "w5" in labels else ctx.net.parameters[0].label)
     blocks = (
         Paragraph(inline(
-            "Subscripts only say which neuron or parameter a symbol belongs to. A partial "
-            "derivative such as ",
-            Math(r"\frac{\partial C}{\partial w_{5}}"),
-            " reads: how much the cost C changes per small change of ",
-            Math("w_{5}"),
+            f"{sym.index_words} A partial derivative such as ",
+            Math(partial(sym.C, example)),
+            f" reads: how much {sym.cost_words} changes per small change of ",
+            Math(example),
             ", with everything else held fixed.",
         )),
         Table(header=(Text("Symbol"), Text("Meaning")), rows=tuple(rows), align="ll"),

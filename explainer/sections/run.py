@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from explainer import notation
 from explainer.document import Math, Paragraph, Plot, Section, Table, Text, Tick
 from explainer.formatting import show
 from explainer.walkthrough import Context, inline
@@ -25,7 +24,7 @@ def sections(ctx: Context) -> list[Section]:
         rows.append(tuple(cells))
     header = [Text("Step"), Text("Mean cost")]
     if show_params:
-        header += [Math(notation.param(k)) for k in labels]
+        header += [Math(ctx.sym.param(k)) for k in labels]
     how = ("one update per sample, in order" if spec.mode == "sgd" else
            "one update per step with the mean of the samples' gradients")
     first, last = history.points[0], history.points[-1]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from explainer import notation
 from explainer.document import Equation, Math, Paragraph, Row, Section, Table, Text
 from explainer.formatting import show
+from explainer.notation import partial
 from explainer.sections.forward import cost_equation, neuron_equation, neuron_table
 from explainer.walkthrough import Context, inline
 
@@ -26,7 +26,7 @@ def _update(ctx: Context) -> Section:
         if p.label in shown:
             rows.append(_update_row(ctx, p.label, before, gradient, shown_after))
         table_rows.append((
-            Math(notation.param(p.label)),
+            Math(ctx.sym.param(p.label)),
             Math(ctx.num(before).latex),
             Math(ctx.num(gradient).latex),
             Math(shown_after.latex),
@@ -36,11 +36,11 @@ def _update(ctx: Context) -> Section:
         Paragraph(inline(
             "With every partial derivative known, each parameter moves against its own "
             "derivative, scaled by the learning rate ", Math(rf"\eta = {ctx.num(eta).latex}"), ": ",
-            Math(r"p^{+} = p - \eta\, \frac{\partial C}{\partial p}"), ".",
+            Math(rf"p^{{+}} = p - \eta\, {partial(ctx.sym.C, 'p')}"), ".",
         )),
         *([Paragraph(inline(
             "Frozen parameters keep their values: ",
-            Math(", ".join(notation.param(p.label) for p in ctx.net.parameters
+            Math(", ".join(ctx.sym.param(p.label) for p in ctx.net.parameters
                            if p.label in ctx.spec.frozen)),
             ". Their derivatives are still computed (they are part of the chain), but the step "
             "does not apply them.",
@@ -48,7 +48,7 @@ def _update(ctx: Context) -> Section:
         Equation(tuple(rows), keys=tuple(f"updated.{p.label}" for p in ctx.net.parameters if p.label in shown)),
         Paragraph(inline("The whole step at a glance:")),
         Table(
-            header=(Text("Parameter"), Text("Before"), Math(r"\partial C / \partial p"),
+            header=(Text("Parameter"), Text("Before"), Math(rf"\partial {ctx.sym.C} / \partial p"),
                     Text("After")),
             rows=ctx.capped(table_rows)[0],
             align="lrrr",
@@ -62,11 +62,11 @@ def _update(ctx: Context) -> Section:
 def _update_row(ctx: Context, label: str, before, gradient, shown_after) -> Row:
     """p⁺ with its numbers, or the frozen parameter's unchanged value."""
     if label in ctx.spec.frozen:
-        return Row(notation.updated(label), "=", rf"{notation.param(label)} = {shown_after.latex}"
+        return Row(ctx.sym.updated(label), "=", rf"{ctx.sym.param(label)} = {shown_after.latex}"
                                                  r"\quad\text{(frozen: not trained)}")
     eta = ctx.learning_rate
     return Row(
-        notation.updated(label), ctx.relation([before, eta, gradient]),
+        ctx.sym.updated(label), ctx.relation([before, eta, gradient]),
         rf"{ctx.num(before).latex} - {ctx.num(eta).latex} \cdot {ctx.factor(gradient)} "
         rf"{shown_after.relation} {shown_after.latex}",
     )
@@ -79,7 +79,7 @@ def _batch_mean(ctx: Context) -> list:
         return []
     n = len(step.sample_gradients)
     rows = tuple(
-        (Math(notation.param(p.label)),
+        (Math(ctx.sym.param(p.label)),
          *[Math(ctx.num(g[p.label]).latex) for g in step.sample_gradients],
          Math(ctx.num(step.gradient[p.label]).latex))
         for p in ctx.net.parameters)
@@ -114,7 +114,7 @@ def _sanity_check(ctx: Context) -> Section:
         target = ctx.expected[j]
         gap_before, gap_after = abs(step.values.output[n] - target), abs(after.output[n] - target)
         rows.append((
-            Math(notation.o(n)),
+            Math(ctx.sym.o(n)),
             Math(ctx.num(target).latex),
             Math(ctx.num(step.values.output[n]).latex),
             Math(ctx.num(after.output[n]).latex),
@@ -130,7 +130,7 @@ def _sanity_check(ctx: Context) -> Section:
     predicted = ctx.learning_rate * sum(g**2 for g in step.values.gradient.values())
     change = ctx.num(decrease)
     blocks.append(Equation((
-        Row(r"C - C^{+}", ctx.relation([before_c, after_c]),
+        Row(rf"{ctx.sym.C} - {ctx.sym.C}^{{+}}", ctx.relation([before_c, after_c]),
             rf"{ctx.num(before_c).latex} - {ctx.num(after_c).latex}"),
         Row("", change.relation, change.latex),
     )))
@@ -144,7 +144,7 @@ def _sanity_check(ctx: Context) -> Section:
     blocks.append(Paragraph(inline(
         *opening,
         "For a small step, calculus predicts a decrease of about ",
-        Math(rf"\eta \sum_{{p}} \left({notation.partial('C', 'p')}\right)^{{2}} "
+        Math(rf"\eta \sum_{{p}} \left({partial(ctx.sym.C, 'p')}\right)^{{2}} "
              rf"{ctx.num(predicted).relation} {ctx.num(predicted).latex}"),
         ": the step moves against the gradient, and the cost falls by the step length times "
         "the slope. " + _verdict(decrease, predicted),
