@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import sympy
 
-from explainer.explain import explain
+from explainer.pipeline import explain
 from explainer.render import render
 from explainer.sections.matrix import bias_vector, neuron_vector, weight_matrix
 from explainer.spec import load_spec

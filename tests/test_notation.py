@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from explainer.cli import main
-from explainer.explain import explain
+from explainer.pipeline import explain
 from explainer.pdf import compile_pdf, pdflatex_available
 from explainer.render import render
 from explainer.spec import NOTATIONS, SpecError, load_spec, parse_spec
