@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from explainer.cli import main
-from explainer.pipeline import explain
 from explainer.pdf import compile_pdf, pdflatex_available
+from explainer.pipeline import explain
 from explainer.render import render
 from explainer.spec import NOTATIONS, SpecError, load_spec, parse_spec
 from explainer.walkthrough import build
