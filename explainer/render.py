@@ -23,7 +23,7 @@ import jinja2
 from latex2mathml.converter import convert as _latex_to_mathml
 from markupsafe import Markup
 
-from explainer.document import Document, Equation, Math, NetworkFigure, Paragraph, Plot, Table, Text
+from explainer.document import Blank, Document, Equation, Math, NetworkFigure, Paragraph, Plot, Table, Text
 
 FORMATS = ("tex", "html", "md")
 
@@ -69,6 +69,10 @@ def md_escape(text: str) -> str:
 
 
 _LATEX_TEXT = [
+    (re.compile(r"\\colon"), ":"),
+    (re.compile(r"\\to\b"), "→"),
+    (re.compile(r"\\approx\b"), "≈"),
+    (re.compile(r"\\,\s*"), " "),
     (re.compile(r"\\mathrm\{([^{}]*)\}"), r"\1"),
     (re.compile(r"\^\{([^{}]*)\}"), r"^\1"),
     (re.compile(r"_\{([^{}]*)\}"), r"\1"),
@@ -139,7 +143,7 @@ def tidy_mathml(markup: str) -> Markup:
 def _kind(block: object) -> str:
     return {
         Paragraph: "paragraph", Equation: "equation", Table: "table",
-        NetworkFigure: "figure", Plot: "plot", Text: "text", Math: "math",
+        NetworkFigure: "figure", Plot: "plot", Text: "text", Math: "math", Blank: "blank",
     }[type(block)]
 
 
