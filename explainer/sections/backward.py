@@ -10,6 +10,7 @@ from __future__ import annotations
 from explainer import notation
 from explainer.document import Equation, Math, Paragraph, Row, Section, Table, Text
 from explainer.notation import partial
+from explainer.sections.figures import chain_rule_figure
 from explainer.spec import Parameter
 from explainer.walkthrough import Context, inline
 
@@ -87,6 +88,7 @@ def _last_layer(ctx: Context) -> Section:
             "bias that feeds the neuron.",
         ), note=True),
     ]
+    blocks[2:2] = [] if ctx.summary else [chain_rule_figure(ctx, example)]  # after the chain
     blocks += _delta_equations(ctx, net.depth)
     blocks.append(Paragraph(inline("Now every weight of the last layer, factor by factor:")))
     blocks += [gradient_equation(ctx, p) for p in ctx.shown_params("weight", net.depth)]
@@ -130,6 +132,7 @@ def _hidden_layer(ctx: Context, layer: int) -> Section:
             "number of parameters.",
         ), note=True),
     ]
+    blocks[2:2] = [] if ctx.summary else [chain_rule_figure(ctx, example)]  # after the chain
     blocks += _delta_equations(ctx, layer)
     blocks.append(Paragraph(inline("Now every weight of this layer, factor by factor:")))
     blocks += [gradient_equation(ctx, p) for p in ctx.shown_params("weight", layer)]
