@@ -3,6 +3,7 @@
     explainer                          explain the built-in seed example into ./output/
     explainer explain SPEC.toml [-o DIR] [--format tex,html,md,json] [--pdf] [--digits N] [--notation NAME]
     explainer check CLAIMS.toml [--format text,json,html,tex,md] [-o DIR] [--rel-tol X] [--abs-tol X]
+    explainer exercise [--layers 2-2-2] [--seed N] [--count K] [-o DIR] [--format tex,html,md] [--pdf]
 
 Exit codes: 0 success; 1 the independent computations disagree (the walkthrough
 is still written, and says so); 2 bad input (one line naming the file, the key
@@ -18,7 +19,7 @@ from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
-from explainer import cli_check
+from explainer import cli_check, cli_common, cli_exercise
 from explainer.cli_common import (
     ALL_FORMATS,
     EXIT_OK,
@@ -82,12 +83,8 @@ def parser() -> argparse.ArgumentParser:
     )
     ex.add_argument("spec", nargs="?", type=Path, default=None,
                     help="the network spec (default: the built-in seed example)")
-    ex.add_argument("-o", "--output", type=Path, default=Path("output"),
-                    help="directory to write into (default: ./output)")
-    ex.add_argument("--format", default=",".join(ALL_FORMATS),
-                    help=f"comma-separated formats out of {','.join(ALL_FORMATS)} (default: all)")
-    ex.add_argument("--pdf", action="store_true",
-                    help="also compile the .tex to PDF with pdflatex, if it is installed")
+    cli_common.add_output_options(ex, "output", ALL_FORMATS,
+                                  "also compile the .tex to PDF with pdflatex, if it is installed")
     ex.add_argument("--digits", type=int, default=DEFAULT_DIGITS,
                     help=f"significant digits shown in the walkthrough (default {DEFAULT_DIGITS}, "
                          f"at most {MAX_DIGITS}); every digit shown is correct")
@@ -103,6 +100,7 @@ def parser() -> argparse.ArgumentParser:
     ex.add_argument("--no-limits", action="store_true",
                     help="lift the size limits on parameters and training (see the README)")
     cli_check.add_parser(commands)
+    cli_exercise.add_parser(commands)
     return top
 
 
@@ -112,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
         args = parser().parse_args(["explain"])
     if args.command == "check":
         return cli_check.run_check(args)
+    if args.command == "exercise":
+        return cli_exercise.run_exercise(args)
     return run_explain(args)
 
 

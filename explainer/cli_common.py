@@ -7,6 +7,7 @@ they were; bad input is one line on stderr and exit code 2.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -22,6 +23,16 @@ NO_PDFLATEX = ("no PDF: pdflatex is not on PATH (install TeX Live, e.g. apt-get 
 
 class UsageError(Exception):
     """A bad option value: the message names the option."""
+
+
+def add_output_options(command: argparse.ArgumentParser, directory: str, formats: tuple[str, ...],
+                       pdf_help: str) -> None:
+    """-o DIR, --format (every one of `formats` by default) and --pdf, as the commands share them."""
+    command.add_argument("-o", "--output", type=Path, default=Path(directory),
+                         help=f"directory to write into (default: ./{directory})")
+    command.add_argument("--format", default=",".join(formats),
+                         help=f"comma-separated formats out of {','.join(formats)} (default: all)")
+    command.add_argument("--pdf", action="store_true", help=pdf_help)
 
 
 def fail(message: str) -> int:

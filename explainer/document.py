@@ -31,7 +31,14 @@ class Math:
     latex: str
 
 
-Inline = Text | Math
+@dataclass(frozen=True)
+class Blank:
+    """An empty line to write an answer on (a problem sheet), `width` in cm."""
+
+    width: float = 3.5
+
+
+Inline = Text | Math | Blank
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,7 @@ class FigureNeuron:
     y: float
     bias: str = ""  # LaTeX label of the bias feeding it, e.g. "b_{1} = 0.25"; empty for inputs
     value: str = ""  # LaTeX shown beside the neuron (x's value for inputs, e.g. "x_{1} = 2")
+    highlight: bool = False  # on the path the chain rule walks (see sections/figures.py)
 
 
 @dataclass(frozen=True)
@@ -103,8 +111,9 @@ class FigureEdge:
 
     source: str
     target: str
-    label: str  # LaTeX, e.g. "w_{5} = 0.7"
+    label: str  # LaTeX, e.g. "w_{5} = 0.7"; empty for an unlabelled edge
     position: float
+    highlight: bool = False  # on the path the chain rule walks (see sections/figures.py)
 
 
 @dataclass(frozen=True)
@@ -153,6 +162,7 @@ class Section:
     anchor: str  # a stable id, e.g. "forward-pass", for links and tests
     blocks: tuple[Block, ...]
     level: int = 1
+    new_page: bool = False  # printed formats start it on a new page (a problem sheet's questions)
 
 
 @dataclass(frozen=True)

@@ -147,6 +147,11 @@ def _sandbox_environment(workdir: Path) -> dict[str, str]:
         # TEXMFOUTPUT is the one other place TeX may write under openout_any=p;
         # point it at the sandbox rather than inheriting somewhere else.
         TEXMFOUTPUT=str(workdir),
+        # Reproducible output: pdfTeX takes the creation date, and the trailer ID it
+        # derives from it, from SOURCE_DATE_EPOCH, so the same source always gives the
+        # same bytes (exercise sheets promise that).
+        SOURCE_DATE_EPOCH="0",
+        FORCE_SOURCE_DATE="1",
     )
     return env
 

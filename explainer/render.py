@@ -24,7 +24,7 @@ from latex2mathml.converter import convert as _latex_to_mathml
 from markupsafe import Markup
 
 from explainer.css_scope import scope_css
-from explainer.document import Document, Equation, Math, NetworkFigure, Paragraph, Plot, Table, Text
+from explainer.document import Blank, Document, Equation, Math, NetworkFigure, Paragraph, Plot, Table, Text
 
 FORMATS = ("tex", "html", "md")
 
@@ -71,6 +71,10 @@ def md_escape(text: str) -> str:
 
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _LATEX_TEXT = [
+    (re.compile(r"\\colon"), ":"),
+    (re.compile(r"\\to\b"), "→"),
+    (re.compile(r"\\approx\b"), "≈"),
+    (re.compile(r"\\,\s*"), " "),
     (re.compile(r"\\mathrm\{([^{}]*)\}"), r"\1"),
     # A numeric superscript (Nielsen's layer, a^{2}_{1}) as superscript digits: a²1, not a^21.
     (re.compile(r"\^\{(\d+)\}"), lambda m: m.group(1).translate(_SUPERSCRIPTS)),
@@ -143,7 +147,7 @@ def tidy_mathml(markup: str) -> Markup:
 def _kind(block: object) -> str:
     return {
         Paragraph: "paragraph", Equation: "equation", Table: "table",
-        NetworkFigure: "figure", Plot: "plot", Text: "text", Math: "math",
+        NetworkFigure: "figure", Plot: "plot", Text: "text", Math: "math", Blank: "blank",
     }[type(block)]
 
 

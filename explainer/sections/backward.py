@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from explainer.document import Equation, Math, Paragraph, Row, Section, Table, Text
 from explainer.notation import partial
+from explainer.sections.figures import chain_rule_figure
 from explainer.spec import Parameter
 from explainer.walkthrough import Context, inline
 
@@ -88,6 +89,7 @@ def _last_layer(ctx: Context) -> Section:
             "bias that feeds the neuron.",
         ), note=True),
     ]
+    blocks[2:2] = [] if ctx.summary else [chain_rule_figure(ctx, example)]  # after the chain
     blocks += _delta_equations(ctx, net.depth)
     blocks += _backprop_note(ctx, "BP1")
     blocks.append(Paragraph(inline("Now every weight of the last layer, factor by factor:")))
@@ -134,6 +136,7 @@ def _hidden_layer(ctx: Context, layer: int) -> Section:
             "number of parameters.",
         ), note=True),
     ]
+    blocks[2:2] = [] if ctx.summary else [chain_rule_figure(ctx, example)]  # after the chain
     blocks += _delta_equations(ctx, layer)
     blocks += _backprop_note(ctx, "BP2")
     blocks.append(Paragraph(inline("Now every weight of this layer, factor by factor:")))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from explainer.document import Equation, Math, Paragraph, Row, Section, Table, Text
 from explainer.formatting import show
 from explainer.notation import partial
+from explainer.sections.figures import update_figure
 from explainer.sections.forward import cost_equation, neuron_equation, neuron_table
 from explainer.walkthrough import Context, inline
 
@@ -47,6 +48,7 @@ def _update(ctx: Context) -> Section:
         ))] if ctx.spec.frozen else []),
         Equation(tuple(rows), keys=tuple(f"updated.{p.label}" for p in ctx.net.parameters if p.label in shown)),
         Paragraph(inline("The whole step at a glance:")),
+        *([] if ctx.summary else [update_figure(ctx)]),
         Table(
             header=(Text("Parameter"), Text("Before"), Math(rf"\partial {ctx.sym.C} / \partial p"),
                     Text("After")),
