@@ -29,6 +29,7 @@ import numpy as np
 from explainer import notation, numeric
 from explainer.spec import Spec, parse_spec
 
+SEED = notation.Notation()  # questions name quantities as claims files do: the seed notation
 MAX_INPUT = 4.0  # |i| of every neuron at most this
 SATURATION = 0.02  # sigmoid/softmax outputs stay this far from 0 and 1, tanh's from ±1
 KINK = 0.05  # ReLU inputs stay this far from 0, where the slope jumps
@@ -81,13 +82,13 @@ class Exercise:
         net = self.spec.network
         hidden_and_last = [n for layer in range(1, net.depth + 1) for n in net.neurons(layer)]
         return [
-            *[Question(1, f"input.{n}", notation.i(n)) for n in hidden_and_last],
-            *[Question(1, f"output.{n}", notation.o(n)) for n in hidden_and_last],
+            *[Question(1, f"input.{n}", SEED.i(n)) for n in hidden_and_last],
+            *[Question(1, f"output.{n}", SEED.o(n)) for n in hidden_and_last],
             Question(2, "cost", "C"),
             # ∂C/∂p with a slash: it sits in a table row, where a fraction would be cramped.
-            *[Question(3, f"gradient.{p}", rf"\partial C / \partial {notation.param(p)}")
+            *[Question(3, f"gradient.{p}", rf"\partial C / \partial {SEED.param(p)}")
               for p in self.chosen],
-            *[Question(4, f"updated.{p}", notation.updated(p)) for p in self.chosen],
+            *[Question(4, f"updated.{p}", SEED.updated(p)) for p in self.chosen],
             Question(5, "after.cost", "C^{+}"),
         ]
 

@@ -27,7 +27,7 @@ from explainer.document import (
     Table,
     Text,
 )
-from explainer.exercise import Exercise, Question
+from explainer.exercise import SEED, Exercise, Question
 from explainer.sections import overview
 from explainer.walkthrough import DEFAULT_DIGITS, Context, Explanation, build, inline
 
@@ -89,9 +89,9 @@ def _given(exercise: Exercise, ctx: Context) -> Section:
     rows = [
         Row("i_{n}", "=", r"\sum_{k} w_{k \to n}\, o_{k} + b_{n}"),
         Row("o_{n}", "=", r"\sigma(i_{n})"),
-        *[Row(*_split(act.formula)) for act in acts],
-        *[Row(*_split(act.derivative)) for act in acts],
-        Row(*_split(ctx.cost_notation.formula)),
+        *[Row(*_split(ctx.sym.fill(act.formula))) for act in acts],
+        *[Row(*_split(ctx.sym.fill(act.derivative))) for act in acts],
+        Row(*_split(ctx.sym.fill(ctx.cost_notation.formula))),
         Row("p^{+}", "=", r"p - \eta\, \frac{\partial C}{\partial p}"),
     ]
     figure = dataclasses.replace(
@@ -149,7 +149,7 @@ def _blanks(number: int, asked: list[Question]) -> Table:
     """A table with a blank line for each answer of one question."""
     if number == 1:  # a neuron's input and output side by side
         names = [q.key.split(".")[1] for q in asked if q.key.startswith("input.")]
-        rows = tuple((Math(notation.neuron(n)), Blank(), Blank()) for n in names)
+        rows = tuple((Math(SEED.neuron(n)), Blank(), Blank()) for n in names)
         return Table(header=(Text("Neuron"), Math("i"), Math("o")), rows=rows, align="lll")
     return Table(header=(Text("Quantity"), Text("Your answer")),
                  rows=tuple((Math(q.symbol), Blank()) for q in asked), align="ll")

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 
-from explainer import notation
 from explainer.document import FigureEdge, NetworkFigure
 from explainer.functions import ACTIVATIONS
 from explainer.sections.overview import figure
@@ -129,4 +128,4 @@ def _before_after(ctx: Context, label: str) -> str:
     before = ctx.num(ctx.param_value(label))
     after = ctx.num(ctx.step.updated[label])
     approx = "" if after.exact else r"\, \approx"  # → and ≈ are both relations: space them
-    return rf"{notation.param(label)} = {before.latex} \to{approx} {after.latex}"
+    return rf"{ctx.sym.param(label)} = {before.latex} \to{approx} {after.latex}"
