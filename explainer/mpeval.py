@@ -49,6 +49,12 @@ def mp_evaluate(expr: sympy.Expr, values: dict, memo: dict) -> mpmath.mpf:
         result = mpmath.log(mp_evaluate(expr.args[0], values, memo))
     elif isinstance(expr, sympy.tanh):
         result = mpmath.tanh(mp_evaluate(expr.args[0], values, memo))
+    elif isinstance(expr, sympy.Max | sympy.Min):
+        pick = max if isinstance(expr, sympy.Max) else min
+        result = pick(mp_evaluate(a, values, memo) for a in expr.args)
+    elif isinstance(expr, sympy.Heaviside):  # the step ReLU's derivative is made of
+        u = mp_evaluate(expr.args[0], values, memo)
+        result = mpmath.mpf(1) if u > 0 else mpmath.mpf(0) if u < 0 else mpmath.mpf(1) / 2
     else:  # Piecewise and anything rarer: SymPy evaluates it after substitution
         subs = {s: sympy.Float(v, PRECISION) for s, v in values.items() if s in expr.free_symbols}
         result = to_mp(expr.xreplace(subs).evalf(PRECISION))

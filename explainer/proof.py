@@ -40,6 +40,7 @@ PRECISION = 60  # the symbolic engine's working digits
 PROOF_POINTS = 3  # random points for the evaluation proof
 EXACT_PROOF_LIMIT = 1500  # above this many operations in a difference, evaluate instead
 EXACT_PROOF_PARAMETERS = 60  # larger networks go straight to the evaluation proof
+PIECEWISE = ("relu", "leaky_relu")  # networks with these go to the evaluation proof too
 
 PROOFS_PER_WORKER = 2  # below this many proofs per core, a worker costs more than it saves
 
@@ -184,7 +185,10 @@ def prove(d: Derivation, labels: list[str]) -> dict[str, Proof]:
     if not labels:
         return {}
     net = d.network
-    if len(net.parameters) <= EXACT_PROOF_PARAMETERS:
+    # ReLU's Piecewise defeats the exact zero test anyway, and writing whole layers
+    # into it makes SymPy fold its conditions at every step (minutes for 2-3-3-2).
+    piecewise = any(a in PIECEWISE for a in net.activations)
+    if len(net.parameters) <= EXACT_PROOF_PARAMETERS and not piecewise:
         full, atomise = _full_expressions(d), Atomiser()
         return _in_parallel(lambda label: _prove(d, net.parameter(label), full, atomise), labels)
     return _prove_large(d, labels)
@@ -234,8 +238,28 @@ def _full_cost(d: Derivation) -> sympy.Expr:
             below = {d.o[m]: full_o[m] for m in net.neurons(layer - 1)} if layer else {}
             inputs = {d.i[n]: d.input_expr[n].xreplace(below) for n in names}
             for n in names:
-                full_o[n] = d.output_expr[n].xreplace(inputs)
+                full_o[n] = _output_as_max(d, layer, n).xreplace(inputs)
         return d.cost_expr.xreplace({d.o[n]: full_o[n] for n in full_o})
+
+
+def _output_as_max(d: Derivation, layer: int, n: str) -> sympy.Expr:
+    """A neuron's output for the direct side: ReLU and leaky ReLU written with Max.
+
+    The engine writes them as Piecewise; SymPy cannot build a Piecewise of a
+    Piecewise unevaluated, and evaluated it folds the conditions at every layer.
+    max(0, i) and max(i, a·i) (min for a slope above 1) are the same functions,
+    and `sympy.diff` differentiates them independently of the engine's forms (away
+    from the kink, where the random proof points lie).
+    """
+    net = d.network
+    activation = net.activations[layer - 1] if layer else None
+    i = d.i[n]
+    if activation == "relu":
+        return sympy.Max(0, i)
+    if activation == "leaky_relu":
+        slope = sympy.Rational(net.leaky_slope.numerator, net.leaky_slope.denominator)
+        return (sympy.Max if slope <= 1 else sympy.Min)(i, slope * i)
+    return d.output_expr[n]
 
 
 def constants_named(expr: sympy.Expr, p: sympy.Symbol) -> tuple[sympy.Expr, dict[sympy.Symbol, sympy.Expr]]:
@@ -260,7 +284,7 @@ def constants_named(expr: sympy.Expr, p: sympy.Symbol) -> tuple[sympy.Expr, dict
             out = (e, e == p)
         else:
             parts = [walk(a) for a in e.args]
-            if any(depends for _, depends in parts):
+            if any(depends for _, depends in parts) or not isinstance(e, sympy.Expr):
                 unchanged = all(new is old for (new, _), old in zip(parts, e.args, strict=True))
                 out = (e if unchanged else e.func(*(new for new, _ in parts)), True)
             else:

@@ -119,3 +119,43 @@ def test_the_large_route_tells_a_wrong_chain_value(monkeypatch):
     monkeypatch.setattr(symbolic, "evaluate", slipped)
     wrong = proof._prove_large(d, ["w1", "b1"])
     assert not wrong["w1"].holds and wrong["b1"].holds
+
+
+RELU_NET = b'''title = "ReLU all the way"
+[network]
+layers = [2, 2, 2, 2]
+activation = ["leaky_relu", "relu", "sigmoid"]
+cost = "sum_squared"
+[[network.layer]]
+weights = [[-0.5, 0.1], [-0.2, 0.2]]
+biases = [0.4, 0.1]
+[[network.layer]]
+weights = [[-0.9, 0.6], [-0.4, -0.5]]
+biases = [0.5, 0.3]
+[[network.layer]]
+weights = [[0.6, 0.3], [0.3, -0.6]]
+biases = [0.4, 0.4]
+[training]
+learning_rate = 0.1
+[[training.sample]]
+input = [1, 2]
+expected = [0.2, 0.9]
+'''
+
+
+def test_relu_networks_are_proven_by_evaluation_and_a_slip_is_caught(monkeypatch):
+    """ReLU's Piecewise: the direct side differentiates max(0, i) instead (the same
+    function), so deep ReLU networks prove in seconds rather than minutes."""
+    spec = parse_spec(RELU_NET, "relu.toml")
+    d = symbolic.derive(spec.network, prove=None)
+    assert all(p.holds and p.method == proof.EVALUATED for p in d.proofs.values())
+    honest = symbolic.evaluate
+
+    def slipped(*args, **kwargs):
+        values = honest(*args, **kwargs)
+        values.gradient["w1"] *= sympy.Rational(1001, 1000)
+        return values
+
+    monkeypatch.setattr(symbolic, "evaluate", slipped)
+    wrong = proof.prove(symbolic.derive(spec.network, prove=[]), ["w1", "w9"])
+    assert not wrong["w1"].holds and wrong["w9"].holds
