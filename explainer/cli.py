@@ -184,7 +184,7 @@ def summary(explanation: Explanation, written: list[Path]) -> str:
         f"  proofs     {held} of {len(step.derivation.proofs)} chain-rule products equal diff(C) "
         f"({exact} exactly, {held - exact} by evaluation)" if step.derivation.proofs else
         "  proofs     none: a large network is proven where a walkthrough shows it, up to "
-        "1,000 parameters when it has several hidden layers (see the README)",
+        "2,000 parameters when it has several hidden layers (see the README)",
         f"  wrote      {', '.join(str(p) for p in written)}",
     ]
     if explanation.history:
