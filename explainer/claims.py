@@ -24,15 +24,14 @@ close it must be (see `explainer.handcheck`).
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
 
-from explainer.numbers import NotANumber, describe, exact, quote
+from explainer.numbers import NotANumber, describe, exact
 from explainer.spec import Network, Spec, SpecError, load_spec
-from explainer.spec_reader import Checker, join, read_file, read_toml
+from explainer.spec_reader import Checker, read_file, read_toml
 
 NEURON_SECTIONS = ("input", "output", "activation_derivative", "cost_derivative", "delta")
 PARAMETER_SECTIONS = ("gradient", "updated")
@@ -75,7 +74,7 @@ def parse_claims(raw: bytes, source: str, folder: Path) -> Claims:
     """Check a claims file given as bytes; its spec is read relative to `folder`."""
     data = read_toml(raw, source)
     reader = _Reader(source)
-    reader.keys(data, "", ("spec", "claims"), required=("spec", "claims"))
+    reader.table(data, "", ("spec", "claims"), ("spec", "claims"), what="key")
     if not isinstance(data["spec"], str) or not data["spec"].strip() or "\0" in data["spec"]:
         raise reader.fail("spec", f"expected the path of a spec file, found {describe(data['spec'])}")
     spec_path = folder / data["spec"]
@@ -93,20 +92,6 @@ def parse_claims(raw: bytes, source: str, folder: Path) -> Claims:
 
 class _Reader(Checker):
     """Checks the claims tables; messages name neurons and parameters by what they are."""
-
-    def keys(self, data: object, key: str, allowed: tuple[str, ...] | list[str],
-             required: tuple[str, ...] = (), what: str = "key") -> dict:
-        if not isinstance(data, dict):
-            raise self.fail(key or "(top level)", f"expected a table, found {describe(data)}")
-        for name in data:
-            if name not in allowed:
-                close = difflib.get_close_matches(name, list(allowed), n=1)
-                hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(allowed)}"
-                raise self.fail(join(key, name), f"no {what} {quote(name)} here ({hint})")
-        for name in required:
-            if name not in data:
-                raise self.fail(join(key, name), "missing")
-        return data
 
     def number(self, value: object, key: str) -> Claim:
         """The claim about quantity `key` (errors name its place in the file, claims.<key>)."""
@@ -127,7 +112,7 @@ class _Reader(Checker):
 
     def claims(self, data: object, spec: Spec) -> list[Claim]:
         net = spec.network
-        table = self.keys(data, "claims", SECTIONS, what="section")
+        table = self.table(data, "claims", SECTIONS, (), what="section")
         out: list[Claim] = []
         if "cost" in table:
             out.append(self.number(table["cost"], "cost"))
@@ -138,7 +123,7 @@ class _Reader(Checker):
             if section in table:
                 out += self.section(table[section], section, [p.label for p in net.parameters], "parameter")
         if "after" in table:
-            after = self.keys(table["after"], "claims.after", ("cost", "input", "output"), what="key")
+            after = self.table(table["after"], "claims.after", ("cost", "input", "output"), (), what="key")
             if "cost" in after:
                 out.append(self.number(after["cost"], "after.cost"))
             for section in ("input", "output"):
@@ -150,16 +135,16 @@ class _Reader(Checker):
         return out
 
     def section(self, data: object, key: str, allowed: list[str], what: str) -> list[Claim]:
-        table = self.keys(data, f"claims.{key}", allowed, what=what)
+        table = self.table(data, f"claims.{key}", allowed, (), what=what)
         return [self.number(v, f"{key}.{name}") for name, v in table.items()]
 
     def history(self, data: object, spec: Spec) -> list[Claim]:
         steps = [str(n) for n in range(1, spec.steps + 1)]
-        table = self.keys(data, "claims.history", steps, what="step")
+        table = self.table(data, "claims.history", steps, (), what="step")
         out = []
         labels = [p.label for p in spec.network.parameters]
         for step, entry in table.items():
-            entry = self.keys(entry, f"claims.history.{step}", ["cost", *labels], what="cost or parameter")
+            entry = self.table(entry, f"claims.history.{step}", ["cost", *labels], (), what="cost or parameter")
             out += [self.number(v, f"history.{step}.{name}") for name, v in entry.items()]
         return out
 

@@ -113,14 +113,19 @@ class Checker:
     def fail(self, key: str, problem: str) -> SpecError:
         return SpecError(self.source, key, problem)
 
-    def table(self, data: object, key: str, allowed: tuple[str, ...], required: tuple[str, ...]) -> dict:
+    def table(self, data: object, key: str, allowed: tuple[str, ...] | list[str], required: tuple[str, ...],
+              what: str = "") -> dict:
+        """`data` as a table with only `allowed` keys and every `required` one. A key that
+        names something (`what`: "neuron", "parameter") is refused as "no neuron 'h9' here"."""
         if not isinstance(data, dict):
-            raise self.fail(key, f"expected a table, found {describe(data)}")
+            raise self.fail(key or "(top level)", f"expected a table, found {describe(data)}")
         for name in data:
             if name not in allowed:
-                close = difflib.get_close_matches(name, allowed, n=1)
-                hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(allowed)}"
-                raise self.fail(join(key, name), f"unknown key ({hint})")
+                close = difflib.get_close_matches(name, list(allowed), n=1)
+                hint = f"did you mean '{close[0]}'?" if close else f"{'known' if what else 'allowed'}: " \
+                                                                   f"{', '.join(allowed)}"
+                problem = f"no {what} {quote(name)} here ({hint})" if what else f"unknown key ({hint})"
+                raise self.fail(join(key, name), problem)
         for name in required:
             if name not in data:
                 raise self.fail(join(key, name), "missing")
