@@ -60,9 +60,6 @@ class Claims:
     spec: Spec
     claims: tuple[Claim, ...]
 
-    def by_key(self) -> dict[str, Claim]:
-        return {c.key: c for c in self.claims}
-
 
 def load_claims(path: str | Path) -> Claims:
     """Read and check a claims file and the spec it names; SpecError on any problem."""

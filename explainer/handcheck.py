@@ -35,7 +35,7 @@ from explainer import handstep, history, symbolic
 from explainer.claims import Claim, Claims
 from explainer.handstep import mp
 from explainer.mpeval import to_mp
-from explainer.slips import CATALOGUE, twists
+from explainer.slips import twists
 from explainer.spec import Spec
 
 CORRECT, WRONG, FOLLOWS = "correct", "wrong", "follows_from_earlier"
@@ -205,8 +205,3 @@ def _carried_runs(spec: Spec, claims: Claims, written: Mapping[str, mpmath.mpf])
         state = {k: written.get(f"history.{n}.{k}", state[k]) for k in labels}
         earlier = mine or earlier
     return out
-
-
-def explain_slip(slip_id: str) -> str:
-    """The catalogue's one-sentence explanation of a slip."""
-    return CATALOGUE[slip_id].explanation

@@ -42,7 +42,6 @@ class Paper:
 
     value: dict[str, mpmath.mpf] = field(default_factory=dict)  # as computed from what came before
     sources: dict[str, frozenset[str]] = field(default_factory=dict)
-    parameters: dict[str, mpmath.mpf] = field(default_factory=dict)  # after the step, as carried
 
 
 class _Worker:
@@ -285,7 +284,6 @@ def work(spec: Spec, claimed: Mapping[str, mpmath.mpf] | None = None, twist: Twi
             new = params[p.label] if p.label in spec.frozen else _updated(w, params[p.label], gradient[p.label])
             w.put(key, new, [f"gradient.{p.label}"] if p.label not in spec.frozen else [])
             after[p.label] = w.used(key)
-        w.paper.parameters = after
         forward(w, after, {p.label: f"updated.{p.label}" for p in net.parameters}, spec.samples[0], "after.")
         return w.paper
 

@@ -244,3 +244,17 @@ def test_a_run_of_several_steps_is_checked_and_carried_forward(tmp_path):
     assert by_key["history.3.w2"].verdict == FOLLOWS
     assert by_key["history.3.w2"].follows_from == ("history.2.w1",)
     assert by_key["history.3.cost"].verdict == CORRECT
+
+
+def test_a_checker_bug_is_reported_not_judged(monkeypatch, capsys):
+    """If the paper recomputation ever disagreed with the engines, no verdict is given."""
+    from explainer import handcheck
+
+    def disagree(paper, true):
+        raise handcheck.CheckerDisagrees("cost: planted")
+
+    monkeypatch.setattr(handcheck, "_self_check", disagree)
+    assert main(["check"]) == 1
+    captured = capsys.readouterr()
+    assert "recomputation disagrees" in captured.err and "cost: planted" in captured.err
+    assert "WRONG" not in captured.out
