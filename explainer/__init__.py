@@ -11,6 +11,22 @@ See `explainer.api` for the objects these return; the `explainer` command
 (`explainer.cli`) does the same from a terminal.
 """
 
-from explainer.api import check, explain
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from explainer.api import check, explain
 
 __all__ = ["check", "explain"]
+
+
+def __getattr__(name: str) -> object:
+    # `explain` and `check` come from explainer.api, which loads the checker and every
+    # renderer; importing them on first use keeps `import explainer.cli` (the command,
+    # which loads only what its subcommand needs) from paying for all of it.
+    if name in __all__:
+        from explainer import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'explainer' has no attribute {name!r}")

@@ -20,15 +20,11 @@ from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
-from explainer.checkreport import to_json, to_text
-from explainer.claims import load_claims
 from explainer.cli_common import EXIT_FOUND, EXIT_OK, UsageError, fail, formats_from, make_pdf, write_outputs
-from explainer.handcheck import CheckerDisagrees, Tolerance, check
 from explainer.limits import check_run
 from explainer.paths import safe_stem
 from explainer.pipeline import explain
 from explainer.render import FORMATS, render
-from explainer.sections.claimed import annotate
 from explainer.spec import SpecError
 from explainer.walkthrough import DEFAULT_DIGITS, build
 
@@ -82,6 +78,13 @@ def builtin_claims() -> Path:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    # The checker is loaded when this command runs, not whenever the `explainer`
+    # command starts: `explainer explain` has no use for it.
+    from explainer.checkreport import to_json, to_text
+    from explainer.claims import load_claims
+    from explainer.handcheck import CheckerDisagrees, Tolerance, check
+    from explainer.sections.claimed import annotate
+
     try:
         formats = formats_from(args.format, CHECK_FORMATS, args.pdf)
         for option, value in (("--rel-tol", args.rel_tol), ("--abs-tol", args.abs_tol)):

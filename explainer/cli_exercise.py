@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import itertools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from explainer.cli_common import (
     EXIT_FOUND,
@@ -25,13 +26,14 @@ from explainer.cli_common import (
     formats_from,
     make_pdf,
 )
-from explainer.exercise import ExerciseError, Options, claims_template, generate
-from explainer.exercise_sheets import answer_key, problem, solution
 from explainer.functions import ACTIVATIONS, COSTS
 from explainer.pipeline import explain
 from explainer.render import FORMATS, render, write_together
 from explainer.spec import SpecError
 from explainer.walkthrough import SUMMARY_LIMIT
+
+if TYPE_CHECKING:
+    from explainer.exercise import Options
 
 MAX_COUNT = 100
 MAX_WIDTH = 6  # neurons per layer: a problem sheet is worked by hand
@@ -72,6 +74,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 def options_from(args: argparse.Namespace) -> Options:
     """The generation options, checked; UsageError names the bad option."""
+    # The generator is loaded when this command runs, not whenever `explainer` starts.
+    from explainer.exercise import Options
+
     parts = args.layers.split("-")
     if not all(p.strip().isdigit() for p in parts) or len(parts) < 2:
         raise UsageError(f"--layers: expected sizes joined by -, such as 2-2-2, found {args.layers!r}")
@@ -93,6 +98,9 @@ def options_from(args: argparse.Namespace) -> Options:
 
 
 def run_exercise(args: argparse.Namespace) -> int:
+    from explainer.exercise import ExerciseError, claims_template, generate
+    from explainer.exercise_sheets import answer_key, problem, solution
+
     try:
         formats = formats_from(args.format, FORMATS, args.pdf)
         options = options_from(args)

@@ -3,14 +3,21 @@
     explanation = explain(load_spec("article.toml"))
 
 Renderers and the JSON writer start from the returned `Explanation`.
+`explain_and_present` does the same and also presents it (builds and renders the
+walkthrough) while the proofs run on the other cores.
 """
 
 from __future__ import annotations
 
-from explainer import history, numeric, symbolic
+from collections.abc import Callable
+from typing import TypeVar
+
+from explainer import history, numeric, proof, symbolic
 from explainer.agreement import compare
-from explainer.spec import Spec
+from explainer.spec import Network, Spec
 from explainer.walkthrough import Explanation, provable, representative, summarised
+
+T = TypeVar("T")
 
 
 def explain(spec: Spec, full: bool | None = None, rendering: bool = True) -> Explanation:
@@ -22,14 +29,47 @@ def explain(spec: Spec, full: bool | None = None, rendering: bool = True) -> Exp
     rendered (JSON only): differentiating the whole cost of a large network per
     parameter is exactly the slow road the chain rule avoids.
     """
-    net = spec.network
+    derivation = symbolic.derive(spec.network, to_prove(spec.network, full, rendering))
+    return _explanation(spec, derivation)
+
+
+def explain_and_present(spec: Spec, full: bool | None,
+                        present: Callable[[Explanation], T]) -> tuple[Explanation, T]:
+    """`explain(spec, full)` and `present(explanation)`, with the proofs running meanwhile.
+
+    Proving the chain-rule products is the slowest part of a small step, and the
+    walkthrough shows only each proof's outcome (its route and that it held; see
+    `proof.Proof.outcome`). So the proofs start on the other cores, and `present`
+    runs here on the explanation with the outcomes the proofs are expected to have.
+    When the proofs are done the explanation carries their real results; if any
+    outcome differs from the expected one, `present` runs again. The result is
+    always exactly `present` of the proven explanation, as `explain` would give it.
+    `present` must only read the explanation (it may run twice).
+    """
+    labels = to_prove(spec.network, full, rendering=True)
+    derivation = symbolic.derive(spec.network, prove=())
+    with proof.start(derivation, labels) as proving:
+        expected = proof.expected(derivation, labels)
+        derivation.proofs = expected
+        explanation = _explanation(spec, derivation)
+        shown = present(explanation)
+        derivation.proofs = proving.result()
+    if any(derivation.proofs[label].outcome != expected[label].outcome for label in labels):
+        shown = present(explanation)
+    return explanation, shown
+
+
+def to_prove(net: Network, full: bool | None, rendering: bool) -> list[str]:
+    """The labels whose chain-rule products are proven."""
     if not provable(net) or (summarised(net, full) and not rendering):
-        prove: list[str] | None = []
-    elif summarised(net, full):
-        prove = representative(net)
-    else:
-        prove = None  # every parameter
-    sym = symbolic.step(spec, symbolic.derive(net, prove))
+        return []
+    if summarised(net, full):
+        return representative(net)
+    return [p.label for p in net.parameters]
+
+
+def _explanation(spec: Spec, derivation: symbolic.Derivation) -> Explanation:
+    sym = symbolic.step(spec, derivation)
     num = numeric.step(spec)
     several = spec.steps > 1 or len(spec.samples) > 1
     return Explanation(spec, sym, num, compare(spec, sym, num),

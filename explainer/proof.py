@@ -18,31 +18,30 @@ Every proof says which route it took.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cache
 from typing import TYPE_CHECKING
 
 import mpmath
 import sympy
 from sympy.core.parameters import evaluate
 
+from explainer import background
+from explainer.background import Pending
 from explainer.mpeval import mp_evaluate, to_mp
-from explainer.spec import Parameter, Sample
+from explainer.spec import Network, Parameter, Sample
 
 if TYPE_CHECKING:
     from explainer.symbolic import Derivation
 
 PRECISION = 60  # the symbolic engine's working digits
 PROOF_POINTS = 3  # random points for the evaluation proof
-EXACT_PROOF_LIMIT = 1500  # above this many operations in a difference, evaluate instead
+EXACT_PROOF_NODES = 3200  # above this many nodes in a difference's tree, evaluate instead
 EXACT_PROOF_PARAMETERS = 60  # larger networks go straight to the evaluation proof
 PIECEWISE = ("relu", "leaky_relu")  # networks with these go to the evaluation proof too
-
-PROOFS_PER_WORKER = 2  # below this many proofs per core, a worker costs more than it saves
 
 EXACT = "exact"
 EVALUATED = "evaluated"
@@ -55,6 +54,12 @@ class Proof:
     method: str  # EXACT: SymPy simplified the difference to 0; EVALUATED: see `detail`
     holds: bool
     detail: str
+
+    @property
+    def outcome(self) -> tuple[str, bool]:
+        """What a walkthrough shows of the proof: its route and whether it held.
+        (The JSON report adds the `detail`.)"""
+        return self.method, self.holds
 
 
 
@@ -88,8 +93,7 @@ def _full_expressions(d: Derivation) -> _Full:
         after = {d.delta[m]: full_delta[m] for m in net.neurons(layer + 1)} if layer < net.depth else {}
         for n in net.neurons(layer):
             full_delta[n] = d.delta_expr[n].xreplace(after).xreplace(subs_i).xreplace(subs_o)
-    d.full_cost = d.cost_expr.xreplace(subs_o)
-    return _Full(full_i, full_o, full_delta, d.full_cost)
+    return _Full(full_i, full_o, full_delta, d.cost_expr.xreplace(subs_o))
 
 
 def _prove(d: Derivation, p: Parameter, full: _Full, atomise: Atomiser) -> Proof:
@@ -100,7 +104,9 @@ def _prove(d: Derivation, p: Parameter, full: _Full, atomise: Atomiser) -> Proof
         {d.delta[n]: full.delta[n] for n in net.neurons(p.layer)}).xreplace(subs_o)
     direct = sympy.diff(full.cost, d.symbol[p.label])
     difference = chain - direct
-    if sympy.count_ops(difference) <= EXACT_PROOF_LIMIT and is_identically_zero(difference, atomise):
+    # A node count, not sympy.count_ops: as good a measure of size, at a tenth of the cost.
+    small = sum(1 for _ in sympy.preorder_traversal(difference)) <= EXACT_PROOF_NODES
+    if small and is_identically_zero(difference, atomise):
         return Proof(EXACT, True, "SymPy reduced (chain-rule product − diff of the full cost) to 0")
     return prove_by_evaluation(chain, direct, p.label)
 
@@ -180,46 +186,43 @@ def prove_by_evaluation(chain: sympy.Expr, direct: sympy.Expr, label: str) -> Pr
 
 
 
-def prove(d: Derivation, labels: list[str]) -> dict[str, Proof]:
-    """A proof for each labelled parameter, by the cheapest route that is sound."""
-    if not labels:
-        return {}
-    net = d.network
+def _exact_route(net: Network) -> bool:
+    """Whether the network's proofs try the exact zero test first (see `prove`)."""
     # ReLU's Piecewise defeats the exact zero test anyway, and writing whole layers
     # into it makes SymPy fold its conditions at every step (minutes for 2-3-3-2).
     piecewise = any(a in PIECEWISE for a in net.activations)
-    if len(net.parameters) <= EXACT_PROOF_PARAMETERS and not piecewise:
-        full, atomise = _full_expressions(d), Atomiser()
-        return _in_parallel(lambda label: _prove(d, net.parameter(label), full, atomise), labels)
-    return _prove_large(d, labels)
+    return len(net.parameters) <= EXACT_PROOF_PARAMETERS and not piecewise
 
 
-_TASK: Callable[[str], Proof] | None = None  # what a forked worker runs (see _in_parallel)
+def start(d: Derivation, labels: list[str]) -> Pending[Proof]:
+    """Begin a proof for each labelled parameter on the other cores, by the cheapest
+    route that is sound, and return at once (see `explainer.background`)."""
+    net = d.network
+    if not labels:
+        return Pending.finished({})
+    if _exact_route(net):
+        # What the proofs share is built by each worker on its first proof, not here:
+        # this process has other work to do meanwhile (see pipeline.explain_and_present).
+        shared = cache(lambda: (_full_expressions(d), Atomiser()))
+        return background.start(lambda label: _prove(d, net.parameter(label), *shared()), labels)
+    return background.start(_evaluation_task(d), labels)
 
 
-def _run_task(label: str) -> Proof:
-    assert _TASK is not None
-    return _TASK(label)
+def prove(d: Derivation, labels: list[str]) -> dict[str, Proof]:
+    """A proof for each labelled parameter, by the cheapest route that is sound."""
+    with start(d, labels) as pending:
+        return pending.result()
 
 
-def _in_parallel(task: Callable[[str], Proof], labels: list[str]) -> dict[str, Proof]:
-    """Run the proofs on every core. The proofs are independent of each other and
-    each costs a differentiation of the whole cost, so they split cleanly. Forked
-    workers inherit the derivation as it is in memory; without fork (or with one
-    core, or few proofs) they run here, one after another."""
-    global _TASK
-    workers = min(os.cpu_count() or 1, len(labels) // PROOFS_PER_WORKER)
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return {label: task(label) for label in labels}
-    _TASK = task
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            # One label at a time: proofs differ in cost by orders of magnitude (a
-            # first-layer weight of a deep network against a last-layer bias), and
-            # handing them out as workers come free keeps both cores busy.
-            return dict(zip(labels, pool.map(_run_task, labels, chunksize=1), strict=True))
-    finally:
-        _TASK = None
+def expected(d: Derivation, labels: list[str]) -> dict[str, Proof]:
+    """The proofs `start` is expected to return: each holds, by its network's route.
+
+    What a walkthrough shows of a proof is its `outcome`, so a walkthrough built
+    with these while the proofs run is the one the proofs will confirm — or, if
+    any comes out otherwise, the one to build again (see `pipeline.explain_and_present`).
+    """
+    method = EXACT if _exact_route(d.network) else EVALUATED
+    return {label: Proof(method, True, "expected, not yet proven") for label in labels}
 
 
 def _full_cost(d: Derivation) -> sympy.Expr:
@@ -297,28 +300,34 @@ def constants_named(expr: sympy.Expr, p: sympy.Symbol) -> tuple[sympy.Expr, dict
     return walk(expr)[0], named
 
 
-def _prove_large(d: Derivation, labels: list[str]) -> dict[str, Proof]:
+def _evaluation_task(d: Derivation) -> Callable[[str], Proof]:
     """The evaluation route: chain rule by the derivation's own evaluation, against
-    `sympy.diff` of the full cost evaluated at the same random points."""
+    `sympy.diff` of the full cost evaluated at the same random points. Returns the
+    proof of one label; what all of them share is built once per process, on the
+    first proof."""
     from explainer import symbolic  # the engine imports this module; import it lazily
 
     net = d.network
-    cost = _full_cost(d)
-    rng = random.Random("proof-points")
-    points = []
-    for _ in range(PROOF_POINTS):
-        params = {p.label: sympy.Rational(rng.randint(-1000, 1000), 1000) for p in net.parameters}
-        sample = Sample(tuple(Fraction(rng.randint(0, 1000), 1000) for _ in range(net.layers[0])),
-                        tuple(Fraction(rng.randint(1, 999), 1000) for _ in range(net.layers[-1])))
-        chain = symbolic.evaluate(d, params, sample).gradient
-        values = {d.symbol[k]: v for k, v in params.items()}
-        values.update({d.symbol[f"x{j + 1}"]: sympy.Rational(q.numerator, q.denominator)
-                       for j, q in enumerate(sample.input)})
-        values.update({d.symbol[f"exp{j + 1}"]: sympy.Rational(q.numerator, q.denominator)
-                       for j, q in enumerate(sample.expected)})
-        points.append((chain, {s: to_mp(v) for s, v in values.items()}))
+
+    @cache
+    def shared() -> tuple[sympy.Expr, list[tuple[dict[str, sympy.Float], dict]]]:
+        rng = random.Random("proof-points")
+        points = []
+        for _ in range(PROOF_POINTS):
+            params = {p.label: sympy.Rational(rng.randint(-1000, 1000), 1000) for p in net.parameters}
+            sample = Sample(tuple(Fraction(rng.randint(0, 1000), 1000) for _ in range(net.layers[0])),
+                            tuple(Fraction(rng.randint(1, 999), 1000) for _ in range(net.layers[-1])))
+            chain = symbolic.evaluate(d, params, sample).gradient
+            values = {d.symbol[k]: v for k, v in params.items()}
+            values.update({d.symbol[f"x{j + 1}"]: sympy.Rational(q.numerator, q.denominator)
+                           for j, q in enumerate(sample.input)})
+            values.update({d.symbol[f"exp{j + 1}"]: sympy.Rational(q.numerator, q.denominator)
+                           for j, q in enumerate(sample.expected)})
+            points.append((chain, {s: to_mp(v) for s, v in values.items()}))
+        return _full_cost(d), points
 
     def one(label: str) -> Proof:
+        cost, points = shared()
         symbol = d.symbol[label]
         reduced, named = constants_named(cost, symbol)
         direct = sympy.diff(reduced, symbol)
@@ -336,6 +345,6 @@ def _prove_large(d: Derivation, labels: list[str]) -> dict[str, Proof]:
             f"{PRECISION} digits",
         )
 
-    return _in_parallel(one, labels)
+    return one
 
 

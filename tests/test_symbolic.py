@@ -107,7 +107,7 @@ def test_naming_constant_subtrees_keeps_the_derivative():
 def test_the_large_route_tells_a_wrong_chain_value(monkeypatch):
     spec = parse_spec(_three_layer(), "deep.toml")
     d = symbolic.derive(spec.network, prove=[])
-    right = proof._prove_large(d, ["w1", "b1"])
+    right = {label: proof._evaluation_task(d)(label) for label in ("w1", "b1")}
     assert all(p.holds and p.method == proof.EVALUATED for p in right.values())
     honest = symbolic.evaluate
 
@@ -117,7 +117,8 @@ def test_the_large_route_tells_a_wrong_chain_value(monkeypatch):
         return values
 
     monkeypatch.setattr(symbolic, "evaluate", slipped)
-    wrong = proof._prove_large(d, ["w1", "b1"])
+    task = proof._evaluation_task(d)
+    wrong = {label: task(label) for label in ("w1", "b1")}
     assert not wrong["w1"].holds and wrong["b1"].holds
 
 
@@ -159,3 +160,21 @@ def test_relu_networks_are_proven_by_evaluation_and_a_slip_is_caught(monkeypatch
     monkeypatch.setattr(symbolic, "evaluate", slipped)
     wrong = proof.prove(symbolic.derive(spec.network, prove=[]), ["w1", "w9"])
     assert not wrong["w1"].holds and wrong["w9"].holds
+
+
+def test_each_activation_is_differentiated_once_and_renamed_exactly():
+    """σ′ in a stand-in symbol, renamed to i_n, is the very expression diff(σ(i_n), i_n) gives."""
+    from explainer.functions import ACTIVATIONS
+
+    i = sympy.Symbol("i_h1", real=True)
+    for name, sigma in ACTIVATIONS.items():
+        if sigma.vector:
+            continue  # softmax: a Jacobian, differentiated input by input
+        for slope in (sympy.Rational(1, 100), sympy.Rational(3, 2)):
+            o = sigma.sympy_form(i, slope)
+            d = symbolic.Derivation(parse_spec(_three_layer(), "deep.toml").network)
+            d.i["h1"], d.output_expr["h1"] = i, o
+            memo: dict = {}
+            assert symbolic._derivative_in_own_input(d, "h1", memo) == sympy.diff(o, i), name
+            assert symbolic._derivative_in_own_input(d, "h1", memo) == sympy.diff(o, i), name
+            assert len(memo) == 1
