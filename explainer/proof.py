@@ -104,7 +104,7 @@ def _prove(d: Derivation, p: Parameter, full: _Full, atomise: Atomiser) -> Proof
         {d.delta[n]: full.delta[n] for n in net.neurons(p.layer)}).xreplace(subs_o)
     direct = sympy.diff(full.cost, d.symbol[p.label])
     difference = chain - direct
-    # A node count, not sympy.count_ops: as good a measure of size, at a tenth of the cost.
+    # A node count, not sympy.count_ops: as good a measure of size, at a fifth of the cost.
     small = sum(1 for _ in sympy.preorder_traversal(difference)) <= EXACT_PROOF_NODES
     if small and is_identically_zero(difference, atomise):
         return Proof(EXACT, True, "SymPy reduced (chain-rule product − diff of the full cost) to 0")
