@@ -18,3 +18,7 @@ def test_wheel_ships_templates_and_examples(tmp_path):
         assert f"explainer/templates/walkthrough.{fmt}.j2" in names
     assert "explainer/examples/article.toml" in names
     assert "explainer/examples/article-claims.toml" in names
+    # The console script is `explainer.cli:run` (main, then exit without a last collection).
+    entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
+    text = zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "explainer = explainer.cli:run" in text
