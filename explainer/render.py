@@ -13,6 +13,7 @@ run never leaves a half-written walkthrough behind.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import tempfile
@@ -196,10 +197,19 @@ def render(document: Document, fmt: str) -> str:
     return environment(fmt).get_template(f"walkthrough.{fmt}.j2").render(doc=document)
 
 
+_FRAGMENTS = itertools.count(1)  # numbers the fragments of this process, for their element ids
+
+
 def render_fragment(document: Document) -> str:
     """The walkthrough as a piece of HTML to embed in another page (a Jupyter cell's output):
-    one <div> holding its own style sheet, confined to that div (see `explainer.css_scope`)."""
-    return environment("html").get_template("walkthrough_fragment.html.j2").render(doc=document)
+    one <div> holding its own style sheet, confined to that div (see `explainer.css_scope`).
+
+    Its element ids (section anchors, figure markers) start with a prefix of its own,
+    ``bpx1-``, ``bpx2-``, …, so that the contents of a second walkthrough in the same
+    notebook link to its own sections and its arrows use its own markers.
+    """
+    template = environment("html").get_template("walkthrough_fragment.html.j2")
+    return template.render(doc=document, ids=f"bpx{next(_FRAGMENTS)}-")
 
 
 def _umask() -> int:

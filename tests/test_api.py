@@ -62,10 +62,31 @@ def test_html_repr_is_a_fragment_not_a_page(walkthrough):
         assert page_only not in fragment
     assert fragment.count("<math") > 100 and 'display="block"' in fragment
     assert "<svg" in fragment  # the network figure
-    # The same walkthrough as the stand-alone page shows, element for element.
+    # The same walkthrough as the stand-alone page shows, element for element, its
+    # element ids prefixed (see test_two_walkthroughs_in_one_notebook_keep_their_own_ids).
     page = walkthrough.html()
     body = page[page.index("<body>\n") + len("<body>\n"): page.index("</body>")]
-    assert body in fragment
+    prefix = re.search(r'<h2 id="(bpx\d+-)toc-heading">', fragment).group(1)
+    assert body in fragment.replace(prefix, "")
+
+
+def _ids(html: str) -> list[str]:
+    return re.findall(r'\bid="([^"]+)"', html)
+
+
+def test_two_walkthroughs_in_one_notebook_keep_their_own_ids(walkthrough):
+    first, second = walkthrough._repr_html_(), walkthrough._repr_html_()
+    notebook = first + second
+    ids = _ids(notebook)
+    assert len(ids) > 20 and len(ids) == len(set(ids))  # no id twice on the page
+    for fragment in (first, second):
+        own = set(_ids(fragment))
+        # Every link, marker reference and label of a fragment points inside it.
+        targets = re.findall(r'href="#([^"]+)"', fragment) + re.findall(r'url\(#([^)]+)\)', fragment)
+        targets += re.findall(r'aria-labelledby="([^"]+)"', fragment)
+        assert targets and set(targets) <= own
+    page_ids = _ids(walkthrough.html())  # a page of its own keeps the plain ids
+    assert "toc-heading" in page_ids and "figure-1" in page_ids
 
 
 def test_html_repr_styles_only_its_own_div(walkthrough):
