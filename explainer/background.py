@@ -23,7 +23,7 @@ from typing import Generic, TypeVar
 T = TypeVar("T")
 
 JOBS_PER_WORKER = 2  # below this many jobs per core, a worker costs more than it saves
-NICENESS = 10  # workers yield a shared core to this process, which has the rest of the run to do
+NICENESS = 10  # of workers started `behind` this process (see start)
 
 _TASK: Callable[[str], object] | None = None  # what a forked worker runs (see start)
 
@@ -34,8 +34,6 @@ def _run_task(label: str) -> object:
 
 
 def _lower_priority() -> None:
-    # When this process waits for the results, the workers have the cores to
-    # themselves anyway; when it goes on working, it is on the critical path.
     os.nice(NICENESS)
 
 
@@ -85,8 +83,12 @@ class Pending(Generic[T]):
         self.close()
 
 
-def start(task: Callable[[str], T], labels: list[str]) -> Pending[T]:
+def start(task: Callable[[str], T], labels: list[str], behind: bool = False) -> Pending[T]:
     """Begin `task(label)` for every label on the machine's cores and return at once.
+
+    `behind`: this process goes on working meanwhile and its work comes first (it
+    is on the critical path), so the workers run at a lower priority and take the
+    cores it leaves free. Otherwise (it only waits) they run at its priority.
 
     One job is handed out at a time: jobs differ in cost by orders of magnitude (the
     proof of a first-layer weight of a deep network against a last-layer bias), and
@@ -100,7 +102,8 @@ def start(task: Callable[[str], T], labels: list[str]) -> Pending[T]:
         raise RuntimeError("background.start: one set of jobs at a time")
     _TASK = task  # set before the fork, so the workers inherit it
     try:
-        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_lower_priority)
+        fork = multiprocessing.get_context("fork")
+        pool = fork.Pool(workers, initializer=_lower_priority if behind else None)
     except BaseException:
         _TASK = None
         raise

@@ -48,7 +48,7 @@ def explain_and_present(spec: Spec, full: bool | None,
     """
     labels = to_prove(spec.network, full, rendering=True)
     derivation = symbolic.derive(spec.network, prove=())
-    with proof.start(derivation, labels) as proving:
+    with proof.start(derivation, labels, behind=True) as proving:
         expected = proof.expected(derivation, labels)
         derivation.proofs = expected
         explanation = _explanation(spec, derivation)

@@ -194,9 +194,10 @@ def _exact_route(net: Network) -> bool:
     return len(net.parameters) <= EXACT_PROOF_PARAMETERS and not piecewise
 
 
-def start(d: Derivation, labels: list[str]) -> Pending[Proof]:
+def start(d: Derivation, labels: list[str], behind: bool = False) -> Pending[Proof]:
     """Begin a proof for each labelled parameter on the other cores, by the cheapest
-    route that is sound, and return at once (see `explainer.background`)."""
+    route that is sound, and return at once (see `explainer.background`; `behind`:
+    the caller goes on working meanwhile, and its work comes first)."""
     net = d.network
     if not labels:
         return Pending.finished({})
@@ -204,8 +205,8 @@ def start(d: Derivation, labels: list[str]) -> Pending[Proof]:
         # What the proofs share is built by each worker on its first proof, not here:
         # this process has other work to do meanwhile (see pipeline.explain_and_present).
         shared = cache(lambda: (_full_expressions(d), Atomiser()))
-        return background.start(lambda label: _prove(d, net.parameter(label), *shared()), labels)
-    return background.start(_evaluation_task(d), labels)
+        return background.start(lambda label: _prove(d, net.parameter(label), *shared()), labels, behind)
+    return background.start(_evaluation_task(d), labels, behind)
 
 
 def prove(d: Derivation, labels: list[str]) -> dict[str, Proof]:

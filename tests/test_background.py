@@ -87,8 +87,8 @@ def test_a_proof_that_does_not_hold_is_shown(seed_spec, seed, monkeypatch):
     """Proofs that come out otherwise than expected make the walkthrough be built again."""
     honest = proof.start
 
-    def failing(d, labels):
-        results = honest(d, labels).result()
+    def failing(d, labels, behind=False):
+        results = honest(d, labels, behind).result()
         results["w5"] = Proof(EXACT, False, "planted: the difference did not reduce to 0")
         return Pending.finished(results)
 
@@ -110,3 +110,16 @@ def test_expected_proofs_follow_the_route(seed):
     d = seed.symbolic.derivation
     assert {p.outcome for p in proof.expected(d, ["w1", "b4"]).values()} == {(EXACT, True)}
     assert proof.expected(d, []) == {}
+
+
+def _niceness(label: str) -> int:
+    return os.nice(0)
+
+
+@needs_fork
+def test_workers_yield_only_to_a_caller_that_goes_on_working():
+    mine = os.nice(0)
+    with background.start(_niceness, ["a", "b", "c", "d"]) as waiting:
+        assert set(waiting.result().values()) == {mine}
+    with background.start(_niceness, ["a", "b", "c", "d"], behind=True) as working:
+        assert set(working.result().values()) == {min(mine + background.NICENESS, 19)}
