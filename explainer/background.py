@@ -104,6 +104,9 @@ def start(task: Callable[[str], T], labels: list[str], behind: bool = False) -> 
     try:
         fork = multiprocessing.get_context("fork")
         pool = fork.Pool(workers, initializer=_lower_priority if behind else None)
+    except OSError:  # no process to spare (a limit on processes or memory): run them here
+        _TASK = None
+        return Pending(task, labels, None, None)
     except BaseException:
         _TASK = None
         raise

@@ -123,3 +123,17 @@ def test_workers_yield_only_to_a_caller_that_goes_on_working():
         assert set(waiting.result().values()) == {mine}
     with background.start(_niceness, ["a", "b", "c", "d"], behind=True) as working:
         assert set(working.result().values()) == {min(mine + background.NICENESS, 19)}
+
+
+def test_without_a_process_to_spare_the_jobs_run_here(monkeypatch):
+    import multiprocessing
+
+    class NoFork:
+        def Pool(self, *args, **kwargs):  # multiprocessing's name
+            raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method: NoFork())
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    pending = background.start(_square, ["w1", "w2", "w3", "w4"])
+    assert pending._pool is None and background._TASK is None
+    assert {label: r[1] for label, r in pending.result().items()} == {"w1": 1, "w2": 4, "w3": 9, "w4": 16}
