@@ -21,7 +21,6 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import jinja2
-from latex2mathml.converter import convert as _latex_to_mathml
 from markupsafe import Markup
 
 from explainer.css_scope import scope_css
@@ -102,7 +101,11 @@ def mathml(latex: str, display: bool = False) -> Markup:
 @lru_cache(maxsize=4096)
 def _converted(latex: str, display: bool) -> str:
     # A walkthrough repeats many formulas (every ∂C/∂o, every factor); convert each once.
-    return _latex_to_mathml(latex, display="block" if display else "inline")
+    # Imported on first use (70 ms): only HTML needs it, and `explainer explain` renders
+    # while the proofs run on the other cores, so there the import costs half as much.
+    from latex2mathml.converter import convert
+
+    return convert(latex, display="block" if display else "inline")
 
 
 # An <mo> that is not a closing bracket (or postfix !), directly followed by a bare - or +.
