@@ -62,8 +62,6 @@ class Proof:
         return self.method, self.holds
 
 
-
-
 @dataclass
 class _Full:
     """Expressions written out down to w, b, x, exp (no intermediate symbols)."""
@@ -182,8 +180,6 @@ def prove_by_evaluation(chain: sympy.Expr, direct: sympy.Expr, label: str) -> Pr
         f"chain-rule product and diff of the full cost agree to {mpmath.nstr(worst, 3)} "
         f"(relative) at {PROOF_POINTS} random points with {PRECISION} digits",
     )
-
-
 
 
 def _exact_route(net: Network) -> bool:
