@@ -9,8 +9,7 @@ from collections.abc import Sequence
 
 import sympy
 
-from explainer import symbolic, walkthrough
-from explainer.cli import builtin_example
+from explainer import examples, symbolic, walkthrough
 from explainer.spec import Network, Spec, load_spec, parse_spec
 
 SEED = 2024
@@ -49,7 +48,7 @@ def spec_text(layers: Sequence[int], seed: int = SEED) -> str:
 def load_network(name: str) -> Spec:
     """The seed example for 2-2-2, a generated spec for any other layer sizes."""
     if name == SEED_EXAMPLE:
-        return load_spec(builtin_example())
+        return load_spec(examples.seed_spec())
     return parse_spec(spec_text(layers_of(name)).encode(), "<bench>")
 
 

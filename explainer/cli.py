@@ -17,10 +17,9 @@ import gc
 import json
 import sys
 from dataclasses import replace
-from importlib import resources
 from pathlib import Path
 
-from explainer import cli_check, cli_common, cli_exercise
+from explainer import cli_check, cli_common, cli_exercise, examples
 from explainer.cli_common import (
     ALL_FORMATS,
     EXIT_OK,
@@ -63,11 +62,6 @@ examples:
 
 exit codes: 0 ok, 1 the computations disagree, 2 bad input, 3 the PDF could not be made
 """
-
-
-def builtin_example() -> Path:
-    """The seed article's network, shipped with the package (examples/article.toml)."""
-    return Path(str(resources.files("explainer") / "examples" / "article.toml"))
 
 
 def parser() -> argparse.ArgumentParser:
@@ -141,7 +135,7 @@ def run_explain(args: argparse.Namespace) -> int:
                              f"(choose from {', '.join(NOTATIONS)})")
     except UsageError as err:
         return fail(str(err))
-    spec_path = args.spec or builtin_example()
+    spec_path = args.spec or examples.seed_spec()
     try:
         spec = load_spec(spec_path)
         check_run(spec, limits=not args.no_limits)

@@ -17,9 +17,9 @@ import json
 import math
 import sys
 from dataclasses import replace
-from importlib import resources
 from pathlib import Path
 
+from explainer import examples
 from explainer.cli_common import EXIT_FOUND, EXIT_OK, UsageError, fail, formats_from, make_pdf, write_outputs
 from explainer.limits import check_run
 from explainer.paths import safe_stem
@@ -72,11 +72,6 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                     help="lift the size limits on parameters and training (see the README)")
 
 
-def builtin_claims() -> Path:
-    """The numbers the seed article prints, as claims (examples/article-claims.toml)."""
-    return Path(str(resources.files("explainer") / "examples" / "article-claims.toml"))
-
-
 def run_check(args: argparse.Namespace) -> int:
     # The checker is loaded when this command runs, not whenever the `explainer`
     # command starts: `explainer explain` has no use for it.
@@ -95,7 +90,7 @@ def run_check(args: argparse.Namespace) -> int:
     except UsageError as err:
         return fail(str(err))
     if args.claims is None:
-        args.claims = builtin_claims()
+        args.claims = examples.seed_claims()
     try:
         claims = load_claims(args.claims)
         check_run(claims.spec, limits=not args.no_limits)

@@ -6,17 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from explainer.cli import builtin_example
+from explainer import examples
 from explainer.pipeline import explain
 from explainer.spec import load_spec
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
 
 
 @pytest.fixture(scope="session")
 def seed_spec():
-    return load_spec(builtin_example())
+    return load_spec(examples.seed_spec())
 
 
 @pytest.fixture(scope="session")

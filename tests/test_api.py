@@ -8,10 +8,9 @@ import re
 import pytest
 
 import explainer
-from explainer import check, explain
+from explainer import check, examples, explain
 from explainer.api import CheckResult, Walkthrough
-from explainer.cli import builtin_example, main
-from explainer.cli_check import builtin_claims
+from explainer.cli import main
 from explainer.css_scope import scope_css
 from explainer.spec import SpecError
 
@@ -20,12 +19,12 @@ SCOPE = ".bpx-walkthrough"
 
 @pytest.fixture(scope="module")
 def walkthrough() -> Walkthrough:
-    return explain(builtin_example())
+    return explain(examples.seed_spec())
 
 
 @pytest.fixture(scope="module")
 def checked() -> CheckResult:
-    return check(builtin_claims())
+    return check(examples.seed_claims())
 
 
 def test_the_package_exports_two_functions():
@@ -35,7 +34,7 @@ def test_the_package_exports_two_functions():
 
 def test_saved_files_are_the_commands_files(walkthrough, tmp_path):
     formats = ["tex", "html", "md", "json"]
-    assert main(["explain", str(builtin_example()), "-o", str(tmp_path / "cli"),
+    assert main(["explain", str(examples.seed_spec()), "-o", str(tmp_path / "cli"),
                  "--format", ",".join(formats)]) == 0
     written = walkthrough.save(tmp_path / "api", formats)
     assert [p.name for p in written] == [f"article.{f}" for f in formats]
@@ -45,12 +44,12 @@ def test_saved_files_are_the_commands_files(walkthrough, tmp_path):
 
 
 def test_json_is_what_the_command_writes(walkthrough, tmp_path):
-    assert main(["explain", str(builtin_example()), "-o", str(tmp_path), "--format", "json"]) == 0
+    assert main(["explain", str(examples.seed_spec()), "-o", str(tmp_path), "--format", "json"]) == 0
     assert walkthrough.json() == json.loads((tmp_path / "article.json").read_text())
 
 
 def test_a_spec_as_bytes_or_loaded_gives_the_same_step(walkthrough):
-    from_bytes = explain(builtin_example().read_bytes())
+    from_bytes = explain(examples.seed_spec().read_bytes())
     from_spec = explain(walkthrough.explanation.spec)
     assert from_bytes.json()["gradient"] == walkthrough.json()["gradient"] == from_spec.json()["gradient"]
 
@@ -122,7 +121,7 @@ def test_latex_is_a_document(walkthrough):
 
 
 def test_user_text_is_escaped_in_the_fragment(tmp_path):
-    spec = builtin_example().read_text().replace(
+    spec = examples.seed_spec().read_text().replace(
         'title = "One gradient-descent step on a 2-2-2 sigmoid network"',
         'title = "<script>alert(1)</script> & <b>bold</b>"')
     fragment = explain(spec.encode())._repr_html_()
@@ -171,7 +170,7 @@ def test_right_claims_are_ok(walkthrough, tmp_path):
     cost = walkthrough.json()["cost"]
     w5 = walkthrough.json()["updated"]["w5"]
     claims = tmp_path / "mine.toml"
-    claims.write_text(f'spec = "{builtin_example().as_posix()}"\n[claims]\ncost = {cost:.6f}\n'
+    claims.write_text(f'spec = "{examples.seed_spec().as_posix()}"\n[claims]\ncost = {cost:.6f}\n'
                       f"[claims.updated]\nw5 = {w5:.5f}\n")
     result = check(claims)
     assert result.ok and [v.verdict for v in result.verdicts] == ["correct", "correct"]
@@ -181,12 +180,13 @@ def test_right_claims_are_ok(walkthrough, tmp_path):
 @pytest.mark.parametrize("call, message", [
     (lambda: explain(b"title = "), "<spec text>: not valid TOML"),
     (lambda: explain("/nonexistent/net.toml"), "/nonexistent/net.toml: file not found"),
-    (lambda: explain(builtin_example(), digits=0), "explain(): digits: must be a whole number between 1"),
+    (lambda: explain(examples.seed_spec(), digits=0), "explain(): digits: must be a whole number between 1"),
     (lambda: explain("[network]\nlayers = [2, 2]\n"), "explain(): spec: a str is the path of a spec file"),
-    (lambda: explain(builtin_example()).json(digits=31), "json(): digits: must be a whole number between 1"),
+    (lambda: explain(examples.seed_spec()).json(digits=31), "json(): digits: must be a whole number between 1"),
     (lambda: check("/nonexistent/claims.toml"), "/nonexistent/claims.toml: file not found"),
-    (lambda: check(builtin_claims(), rel_tol=-1.0), "check(): rel_tol: must be a finite number ≥ 0"),
-    (lambda: check(builtin_claims(), abs_tol=float("nan")), "check(): abs_tol: must be a finite number ≥ 0"),
+    (lambda: check(examples.seed_claims(), rel_tol=-1.0), "check(): rel_tol: must be a finite number ≥ 0"),
+    (lambda: check(examples.seed_claims(), abs_tol=float("nan")),
+     "check(): abs_tol: must be a finite number ≥ 0"),
 ])
 def test_bad_input_raises_spec_error_in_one_line(call, message):
     with pytest.raises(SpecError) as err:

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from explainer.cli import builtin_example, main
+from explainer import examples
+from explainer.cli import main
 
 CHROMIUM = shutil.which("chromium")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
@@ -92,7 +93,7 @@ def probed(page: Path, workdir: Path) -> tuple[dict, list[str]]:
 @pytest.fixture(scope="module")
 def seed_page(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("browser")
-    assert main(["explain", str(builtin_example()), "--format", "html", "-o", str(out)]) == 0
+    assert main(["explain", str(examples.seed_spec()), "--format", "html", "-o", str(out)]) == 0
     return out / "article.html"
 
 

@@ -11,16 +11,17 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from explainer import handstep, symbolic
+from explainer import examples, handstep, symbolic
 from explainer.claims import Claim, Claims, load_claims
 from explainer.cli import main
 from explainer.handcheck import CORRECT, FOLLOWS, WRONG, check
 from explainer.slips import CATALOGUE, twists
 from explainer.spec import load_spec
-from tests.conftest import REPO, SHARED
+from tests.conftest import REPO
 from tests.test_properties import specs
 
-SEED_CLAIMS = SHARED / "examples" / "article-claims.toml"
+SEED_CLAIMS = examples.seed_claims()
+SEED_SPEC = examples.seed_spec()
 RIGHT_IN_THE_SEED = {"cost", "output.h1", "output.L1", "output.L2", "cost_derivative.L1"}
 
 
@@ -140,7 +141,7 @@ def test_each_slip_planted_in_a_known_network_is_named(slip_id):
     """The same, on fixed networks where every slip shows: the seed (sum of squares) and
     the ½-cost network with shared frozen biases (for missing_half)."""
     half = REPO / "tests" / "specs" / "half-shared-frozen.toml"
-    spec = load_spec(half if slip_id == "missing_half" else SHARED / "examples" / "article.toml")
+    spec = load_spec(half if slip_id == "missing_half" else SEED_SPEC)
     for twist in [t for sid, t in twists(spec.network) if sid == slip_id]:
         planted = _claimable(handstep.work(spec, twist=twist).value)
         result = judge(claims_of(spec, planted, 10))
@@ -194,9 +195,9 @@ def test_the_command_prints_the_table_and_writes_every_format(tmp_path, capsys):
 
 
 def test_all_right_claims_exit_zero(tmp_path):
-    spec = load_spec(SHARED / "examples" / "article.toml")
+    spec = load_spec(SEED_SPEC)
     true = handstep.work(spec).value
-    (tmp_path / "article.toml").write_bytes((SHARED / "examples" / "article.toml").read_bytes())
+    (tmp_path / "article.toml").write_bytes((SEED_SPEC).read_bytes())
     (tmp_path / "c.toml").write_text('spec = "article.toml"\n[claims]\n'
                                      f"cost = {mpmath.nstr(true['cost'], 5)}\n"
                                      f"[claims.gradient]\nw5 = {mpmath.nstr(true['gradient.w5'], 4)}\n")
@@ -205,7 +206,7 @@ def test_all_right_claims_exit_zero(tmp_path):
 
 
 def test_tolerance_options_replace_the_digits_rule(tmp_path, capsys):
-    (tmp_path / "article.toml").write_bytes((SHARED / "examples" / "article.toml").read_bytes())
+    (tmp_path / "article.toml").write_bytes((SEED_SPEC).read_bytes())
     (tmp_path / "c.toml").write_text('spec = "article.toml"\n[claims.gradient]\nw5 = -0.06\n')
     assert main(["check", str(tmp_path / "c.toml")]) == 1  # −0.0488 is more than 0.01 from −0.06
     assert main(["check", str(tmp_path / "c.toml"), "--abs-tol", "0.02"]) == 0
@@ -215,7 +216,6 @@ def test_tolerance_options_replace_the_digits_rule(tmp_path, capsys):
 
 
 def test_the_built_in_claims_are_the_seed_article_s(capsys):
-    assert (REPO / "explainer" / "examples" / "article-claims.toml").read_bytes() == SEED_CLAIMS.read_bytes()
     assert main(["check"]) == 1
     assert "activation_derivative_at_output" in capsys.readouterr().out
 

@@ -10,13 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from explainer.cli import builtin_example, main
-from tests.conftest import SHARED
+from explainer import examples
+from explainer.cli import main
 
-# The contract file where shared/ sits beside the repository (as in CI); the
-# built-in copy, byte for byte the same (see test_spec), anywhere else.
-CONTRACT = SHARED / "examples" / "article.toml"
-ARTICLE = CONTRACT if CONTRACT.exists() else builtin_example()
+# The contract example as the package ships it (the project's contract file, byte for byte).
+ARTICLE = examples.seed_spec()
 
 
 def run(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -19,12 +19,12 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from explainer.cli import builtin_example
+from explainer import examples
 from explainer.limits import check_run
 from explainer.spec import Spec, SpecError, parse_spec
 
 SOURCE = "fuzz.toml"
-SEED = builtin_example().read_bytes()
+SEED = examples.seed_spec().read_bytes()
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 NAMES = ["title", "network", "training", "layers", "layer", "weights", "biases", "activation", "cost",

@@ -15,15 +15,14 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
+from explainer import examples
 from explainer.claims import Claims, parse_claims
-from explainer.cli import builtin_example
-from explainer.cli_check import builtin_claims
 from explainer.spec import SpecError
 from tests.test_fuzz import FUZZ, keys, toml_document, values
 
 SOURCE = "fuzz-claims.toml"
-FOLDER = builtin_example().parent
-SEED = builtin_claims().read_bytes()
+FOLDER = examples.seed_spec().parent
+SEED = examples.seed_claims().read_bytes()
 SECTIONS = ["cost", "input", "output", "activation_derivative", "cost_derivative", "delta", "gradient",
             "updated", "after", "history", "h1", "L1", "w5", "b1", "x1", "1", "2"]
 claim_keys = st.sampled_from(SECTIONS) | keys

@@ -18,7 +18,7 @@ from explainer import cli, limits
 from explainer.spec import SpecError, load_spec
 
 REPO = Path(__file__).resolve().parent.parent
-SEED = cli.builtin_example().read_text(encoding="utf-8")
+SEED = cli.examples.seed_spec().read_text(encoding="utf-8")
 NOT_FINITE = re.compile(r"\b(nan|NaN|inf|Infinity)\b")
 
 

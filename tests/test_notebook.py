@@ -7,8 +7,7 @@ import shutil
 
 import pytest
 
-from explainer import explain
-from explainer.cli import builtin_example
+from explainer import examples, explain
 from tests.conftest import REPO
 
 nbformat = pytest.importorskip("nbformat")
@@ -46,7 +45,7 @@ def test_the_notebook_runs_and_displays_the_walkthrough_and_the_check(tmp_path, 
     assert any("$$" in m for m in markdown)
 
     printed = "".join(o.text for o in outputs if o.output_type == "stream")
-    values = explain(builtin_example()).json()  # what this process computes, for comparison
+    values = explain(examples.seed_spec()).json()  # what this process computes, for comparison
     assert f"cost before the step: {values['cost']}\n" in printed
     assert f"dC/dw5:               {values['gradient']['w5']}\n" in printed
     last = "".join(notebook.cells[-1].outputs[0].data["text/plain"].split())  # pretty-printed

@@ -6,16 +6,10 @@ from fractions import Fraction
 
 import pytest
 
-from explainer.cli import builtin_example
+from explainer import examples
 from explainer.spec import SpecError, parse_spec
-from tests.conftest import SHARED
 
-SEED_TOML = builtin_example().read_bytes()
-
-
-@pytest.mark.skipif(not (SHARED / "examples").is_dir(), reason="shared/ not beside the repo")
-def test_builtin_example_is_the_contract_file_unchanged():
-    assert (SHARED / "examples" / "article.toml").read_bytes() == SEED_TOML
+SEED_TOML = examples.seed_spec().read_bytes()
 
 
 def test_seed_spec_is_read_exactly(seed_spec):
