@@ -10,7 +10,7 @@ seconds, the best of REPEATS runs for networks up to ONE_RUN_ABOVE parameters an
 one run above. Before every timed derivation SymPy's cache is cleared, so each
 derivation pays what a fresh `explainer` process pays.
 
-The networks are the seed example (2-2-2, `explainer.cli.examples.seed_spec()`) and
+The networks are the seed example (2-2-2, `explainer.examples.seed_spec()`) and
 specs generated deterministically from `random.Random(SEED)`: weights and biases
 uniform in [-0.5, 0.5], inputs and expected values uniform in [0, 1], all rounded
 to 2 decimals; sigmoid, sum_squared, learning rate 0.1, one sample, one step.

@@ -14,14 +14,17 @@ to sit inside a notebook (its style sheet applies to it alone), and
 ``_repr_markdown_`` gives Markdown with ``$…$`` math.
 
 Bad input raises `explainer.spec.SpecError` with the same one-line message the
-command prints (``FILE: KEY: PROBLEM``).
+command prints (``FILE: KEY: PROBLEM``); an output folder that cannot take the
+files raises `explainer.files.OutputError` (a SpecError, ``PATH: PROBLEM``), and
+a PDF that cannot be made `explainer.pdf.PdfError`. The built-in example and the
+seed article's claims are `explainer.examples.seed_spec()` and `seed_claims()`.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -29,14 +32,16 @@ from explainer import checkreport
 from explainer.claims import Claims, load_claims
 from explainer.cli_common import ALL_FORMATS, MAX_DIGITS, write_outputs
 from explainer.document import Document
+from explainer.files import check_folder
 from explainer.handcheck import Check, Tolerance, Verdict
 from explainer.handcheck import check as check_claims
 from explainer.limits import check_run
 from explainer.paths import DEFAULT_STEM, safe_stem
+from explainer.pdf import typeset
 from explainer.pipeline import explain as explain_step
 from explainer.render import environment, render, render_fragment
 from explainer.report import to_json
-from explainer.spec import Spec, SpecError, load_spec, parse_spec
+from explainer.spec import NOTATIONS, Spec, SpecError, load_spec, parse_spec
 from explainer.walkthrough import DEFAULT_DIGITS, Explanation, build
 
 TEXT_SOURCE = "<spec text>"  # how messages name a spec given as bytes
@@ -83,15 +88,23 @@ class Walkthrough:
             _check_digits("json()", digits)
         return to_json(self.explanation, digits)
 
-    def save(self, directory: str | Path, formats: Iterable[str] = ALL_FORMATS) -> list[Path]:
-        """Write the walkthrough into `directory` as the command does (STEM.tex, .html, …);
-        all files or, on failure, none. Returns the paths written."""
-        chosen = list(dict.fromkeys(formats))
-        unknown = [f for f in chosen if f not in ALL_FORMATS]
-        if unknown or not chosen:
-            found = repr(unknown[0]) if unknown else "none"
-            raise SpecError("save()", "formats", f"expected some of {', '.join(ALL_FORMATS)}, found {found}")
-        contents = {fmt: self._file(fmt) for fmt in chosen}
+    def save(self, directory: str | Path, formats: str | Iterable[str] = ALL_FORMATS,
+             pdf: bool = False) -> list[Path]:
+        """Write the walkthrough into `directory` as the command does (STEM.tex, .html, …):
+        all files or, on failure, none. Returns the paths written.
+
+        `formats` is a list such as ``["tex", "html"]`` or a string as ``--format`` takes
+        it, ``"tex,html"`` or ``"tex"``. `pdf=True` also typesets the LaTeX into STEM.pdf
+        (and writes the .tex); a PDF that cannot be made raises `PdfError` and nothing is
+        written. An output folder that cannot take the files raises `OutputError`.
+        """
+        chosen = _formats(formats)
+        if pdf and "tex" not in chosen:
+            chosen.append("tex")
+        check_folder(directory)
+        contents: dict[str, str | bytes] = {fmt: self._file(fmt) for fmt in chosen}
+        if pdf:
+            contents["pdf"] = typeset(str(contents["tex"]))
         source = self.explanation.spec.source
         stem = DEFAULT_STEM if source == TEXT_SOURCE else safe_stem(source)
         return write_outputs(Path(directory), stem, contents)
@@ -160,16 +173,23 @@ class CheckResult:
 
 
 def explain(spec: str | Path | bytes | Spec, *, digits: int = DEFAULT_DIGITS, full: bool | None = None,
-            limits: bool = True) -> Walkthrough:
+            notation: str | None = None, limits: bool = True) -> Walkthrough:
     """Compute one gradient-descent step twice, independently, and explain it.
 
     `spec` is the path of a spec TOML file, the TOML itself as bytes, or a loaded
-    `Spec`. `digits` (1 to 30) are the significant digits the walkthrough shows;
-    `full` derives every parameter of a large network (None: the command's
-    default); `limits=False` lifts the size limits, as ``--no-limits`` does.
+    `Spec` (`explainer.examples.seed_spec()` is the built-in example). `digits`
+    (1 to 30) are the significant digits the walkthrough shows; `full` derives
+    every parameter of a large network (None: the command's default); `notation`
+    is one of the presets (seed, nielsen, net-out), overriding the spec's, as
+    ``--notation`` does; `limits=False` lifts the size limits, as ``--no-limits`` does.
     """
     _check_digits("explain()", digits)
     loaded = _spec_from(spec)
+    if notation is not None:
+        if notation not in NOTATIONS:
+            raise SpecError("explain()", "notation", f"unknown notation {notation!r} "
+                                                     f"(choose from {', '.join(NOTATIONS)})")
+        loaded = replace(loaded, notation=notation)
     check_run(loaded, limits=limits)
     return Walkthrough(explain_step(loaded, full), digits, full)
 
@@ -191,6 +211,25 @@ def check(claims: str | Path, *, rel_tol: float | None = None, abs_tol: float | 
     explanation = explain_step(loaded.spec, None, rendering=False)
     result = check_claims(loaded, explanation.symbolic, Tolerance(abs_tol, rel_tol))
     return CheckResult(loaded, result, explanation.agrees)
+
+
+def _formats(formats: object) -> list[str]:
+    """save()'s formats as a list, checked: a list of names, or "tex,html" as --format takes it."""
+    if isinstance(formats, str):
+        chosen = [f.strip() for f in formats.split(",") if f.strip()]
+    elif isinstance(formats, Iterable) and all(isinstance(f, str) for f in formats):
+        chosen = [f.strip() for f in formats]
+    else:
+        raise SpecError("save()", "formats", f"expected format names such as \"tex,html\" or [\"tex\", "
+                                             f"\"html\"], found {type(formats).__name__}")
+    chosen = list(dict.fromkeys(chosen))
+    if "pdf" in chosen:
+        raise SpecError("save()", "formats", "pdf is made from the LaTeX: pass pdf=True")
+    unknown = [f for f in chosen if f not in ALL_FORMATS]
+    if unknown or not chosen:
+        found = repr(unknown[0]) if unknown else "none"
+        raise SpecError("save()", "formats", f"expected some of {', '.join(ALL_FORMATS)}, found {found}")
+    return chosen
 
 
 def _check_digits(where: str, digits: object) -> None:

@@ -1,6 +1,7 @@
 """The `explainer` command.
 
     explainer                          explain the built-in seed example into ./output/
+    explainer FILE.toml [OPTIONS]      explain a spec, or check a claims file (one naming its spec)
     explainer explain SPEC.toml [-o DIR] [--format tex,html,md,json] [--pdf] [--digits N] [--notation NAME]
     explainer check CLAIMS.toml [--format text,json,html,tex,md] [-o DIR] [--rel-tol X] [--abs-tol X]
     explainer exercise [--layers 2-2-2] [--seed N] [--count K] [-o DIR] [--format tex,html,md] [--pdf]
@@ -16,6 +17,7 @@ import argparse
 import gc
 import json
 import sys
+import tomllib
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,18 +27,20 @@ from explainer.cli_common import (
     EXIT_OK,
     MAX_DIGITS,
     UsageError,
+    add_pdf,
     fail,
     formats_from,
-    make_pdf,
     write_outputs,
 )
+from explainer.files import check_folder
 from explainer.formatting import scientific, show
 from explainer.limits import check_run
 from explainer.paths import safe_stem
 from explainer.pipeline import explain, explain_and_present
+from explainer.progress import Progress
 from explainer.render import render
 from explainer.report import to_json
-from explainer.spec import NOTATIONS, SpecError, load_spec
+from explainer.spec import NOTATIONS, Spec, SpecError, load_spec
 from explainer.walkthrough import DEFAULT_DIGITS, Explanation, build
 
 EXIT_DISAGREE = 1  # exit codes: see explainer.cli_common
@@ -59,6 +63,8 @@ examples:
   explainer explain my-net.toml --format html --digits 4
   explainer explain my-net.toml --format tex --pdf
   explainer explain my-net.toml --notation nielsen
+  explainer my-net.toml                        the same as explainer explain my-net.toml
+  explainer my-claims.toml                     a claims file (spec = "…" at its top): explainer check
 
 exit codes: 0 ok, 1 the computations disagree, 2 bad input, 3 the PDF could not be made
 """
@@ -113,15 +119,36 @@ def run() -> None:
     sys.exit(status)
 
 
+COMMANDS = ("explain", "check", "exercise")
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help")):
+        argv.insert(0, "explain")  # `explainer`, `explainer -o DIR`: the built-in example
+    elif argv[0] not in COMMANDS and not argv[0].startswith("-"):
+        command = command_for(Path(argv[0]))
+        if command is not None:  # `explainer FILE.toml`: the subcommand the file calls for
+            argv.insert(0, command)
     args = parser().parse_args(argv)
-    if args.command is None:  # the no-argument run: the built-in example, everything
-        args = parser().parse_args(["explain"])
     if args.command == "check":
         return cli_check.run_check(args)
     if args.command == "exercise":
         return cli_exercise.run_exercise(args)
     return run_explain(args)
+
+
+def command_for(path: Path) -> str | None:
+    """The subcommand for `explainer FILE`: check for a claims file (it names its spec at
+    the top, ``spec = "…"``), explain for anything else that looks like a file; None for
+    a word that is neither (argparse then says which subcommands there are)."""
+    if not path.is_file():
+        return "explain" if path.suffix.lower() == ".toml" else None
+    try:
+        data = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        return "explain"  # which reads the file again and says what is wrong with it
+    return "check" if "spec" in data and "network" not in data else "explain"
 
 
 def run_explain(args: argparse.Namespace) -> int:
@@ -139,11 +166,28 @@ def run_explain(args: argparse.Namespace) -> int:
     try:
         spec = load_spec(spec_path)
         check_run(spec, limits=not args.no_limits)
+        check_folder(args.output)
     except SpecError as err:
         return fail(str(err))
     if args.notation is not None:  # the command line overrides the spec
         spec = replace(spec, notation=args.notation)
 
+    with Progress() as progress:
+        explanation, contents = explain_into_files(spec, formats, args, progress)
+        status = EXIT_OK if explanation.agrees else EXIT_DISAGREE
+        if args.pdf:
+            status = max(status, add_pdf(contents, progress))
+    try:
+        written = write_outputs(args.output, safe_stem(spec_path), contents)  # all or none
+    except SpecError as err:
+        return fail(str(err))
+    print(summary(explanation, written))
+    return status
+
+
+def explain_into_files(spec: Spec, formats: list[str], args: argparse.Namespace,
+                       progress: Progress) -> tuple[Explanation, dict[str, str | bytes]]:
+    """The explanation and the text of every file `formats` asks for, in memory."""
     full = True if args.full else None
     walkthroughs = [fmt for fmt in formats if fmt != "json"]
 
@@ -153,26 +197,17 @@ def run_explain(args: argparse.Namespace) -> int:
         return {fmt: render(document, fmt) for fmt in walkthroughs}
 
     if walkthroughs:  # built and rendered while the proofs run (see explain_and_present)
-        explanation, rendered = explain_and_present(spec, full, present)
+        explanation, rendered = explain_and_present(spec, full, present, progress)
     else:
-        explanation, rendered = explain(spec, full, rendering=False), {}
-    contents: dict[str, str] = {}
+        explanation, rendered = explain(spec, full, rendering=False, progress=progress), {}
+    contents: dict[str, str | bytes] = {}
     for fmt in formats:
         if fmt == "json":
             data = to_json(explanation, args.json_digits)
             contents[fmt] = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
         else:
             contents[fmt] = rendered[fmt]
-
-    stem = safe_stem(spec_path)
-    written = write_outputs(args.output, stem, contents)  # all or none
-    status = EXIT_OK if explanation.agrees else EXIT_DISAGREE
-    if args.pdf:
-        pdf, pdf_status = make_pdf(contents["tex"], args.output, stem)
-        written += [pdf] if pdf else []
-        status = max(status, pdf_status)
-    print(summary(explanation, written))
-    return status
+    return explanation, contents
 
 
 def summary(explanation: Explanation, written: list[Path]) -> str:
@@ -190,7 +225,7 @@ def summary(explanation: Explanation, written: list[Path]) -> str:
                "DISAGREEMENT: the computations differ beyond 1e-10 relative")
     lines = [
         spec.title,
-        f"  network    {'-'.join(map(str, net.layers))}, {', '.join(sorted(set(net.activations)))}, "
+        f"  network    {'-'.join(map(str, net.layers))}, {', '.join(dict.fromkeys(net.activations))}, "
         f"{net.cost}, {len(net.parameters)} parameters, learning rate {show(spec.learning_rate, 6).text}",
         f"  cost       {show(before, 6).text} -> {show(after, 6).text} "
         f"(change {show(change, 3).text}" + (f", {show(change / before * 100, 3).text} %)" if before else ")"),

@@ -20,10 +20,21 @@ from dataclasses import replace
 from pathlib import Path
 
 from explainer import examples
-from explainer.cli_common import EXIT_FOUND, EXIT_OK, UsageError, fail, formats_from, make_pdf, write_outputs
+from explainer.cli_common import (
+    EXIT_FOUND,
+    EXIT_OK,
+    MAX_DIGITS,
+    UsageError,
+    add_pdf,
+    fail,
+    formats_from,
+    write_outputs,
+)
+from explainer.files import check_folder
 from explainer.limits import check_run
 from explainer.paths import safe_stem
 from explainer.pipeline import explain
+from explainer.progress import Progress
 from explainer.render import FORMATS, render
 from explainer.spec import SpecError
 from explainer.walkthrough import DEFAULT_DIGITS, build
@@ -85,8 +96,8 @@ def run_check(args: argparse.Namespace) -> int:
         for option, value in (("--rel-tol", args.rel_tol), ("--abs-tol", args.abs_tol)):
             if value is not None and not (math.isfinite(value) and value >= 0):
                 raise UsageError(f"{option}: must be a finite number ≥ 0, found {value}")
-        if not 1 <= args.digits <= 30:
-            raise UsageError(f"--digits: must be between 1 and 30, found {args.digits}")
+        if not 1 <= args.digits <= MAX_DIGITS:
+            raise UsageError(f"--digits: must be between 1 and {MAX_DIGITS}, found {args.digits}")
     except UsageError as err:
         return fail(str(err))
     if args.claims is None:
@@ -98,28 +109,39 @@ def run_check(args: argparse.Namespace) -> int:
         return fail(str(err))
 
     walkthrough = [f for f in formats if f in FORMATS]
-    # Claims name quantities as the seed walkthrough does, so the checked one uses its notation.
-    explanation = explain(replace(claims.spec, notation="seed"), None, rendering=bool(walkthrough))
     try:
-        result = check(claims, explanation.symbolic, Tolerance(args.abs_tol, args.rel_tol))
-    except CheckerDisagrees as err:  # a bug in this tool, never in the claims: say so, judge nothing
-        print(f"explainer: error: the paper recomputation disagrees with the engines: {err}", file=sys.stderr)
-        return EXIT_FOUND
-    contents: dict[str, str] = {}
-    if "json" in formats:
-        contents["json"] = json.dumps(to_json(result, str(claims.spec.source)), indent=2,
-                                      ensure_ascii=False) + "\n"
-    if walkthrough:
-        document = annotate(build(explanation, args.digits), result)
-        for fmt in walkthrough:
-            contents[fmt] = render(document, fmt)
-    stem = safe_stem(args.claims)
-    written = write_outputs(args.output, stem, contents)  # all or none
-    status = EXIT_OK if result.ok and explanation.agrees else EXIT_FOUND
-    if args.pdf:
-        pdf, pdf_status = make_pdf(contents["tex"], args.output, stem)
-        written += [pdf] if pdf else []
-        status = max(status, pdf_status)
+        if walkthrough or "json" in formats:
+            check_folder(args.output)
+    except SpecError as err:
+        return fail(str(err))
+    with Progress() as progress:
+        # Claims name quantities as the seed walkthrough does, so the checked one uses its notation.
+        explanation = explain(replace(claims.spec, notation="seed"), None, rendering=bool(walkthrough),
+                              progress=progress)
+        progress("checking the claims and trying every slip of the catalogue")
+        try:
+            result = check(claims, explanation.symbolic, Tolerance(args.abs_tol, args.rel_tol))
+        except CheckerDisagrees as err:  # a bug in this tool, never in the claims: say so, judge nothing
+            progress.close()
+            print(f"explainer: error: the paper recomputation disagrees with the engines: {err}",
+                  file=sys.stderr)
+            return EXIT_FOUND
+        contents: dict[str, str | bytes] = {}
+        if "json" in formats:
+            contents["json"] = json.dumps(to_json(result, str(claims.spec.source)), indent=2,
+                                          ensure_ascii=False) + "\n"
+        if walkthrough:
+            progress("writing the checked walkthrough")
+            document = annotate(build(explanation, args.digits), result)
+            for fmt in walkthrough:
+                contents[fmt] = render(document, fmt)
+        status = EXIT_OK if result.ok and explanation.agrees else EXIT_FOUND
+        if args.pdf:
+            status = max(status, add_pdf(contents, progress))
+    try:
+        written = write_outputs(args.output, safe_stem(args.claims), contents)  # all or none
+    except SpecError as err:
+        return fail(str(err))
     if "text" in formats:
         print(to_text(result))
     if not explanation.agrees:

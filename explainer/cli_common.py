@@ -1,24 +1,27 @@
 """What the commands share: reading --format, failing cleanly, writing outputs, the PDF.
 
-Every command renders everything in memory first and then writes all its files
-together (`render.write_together`), so a failure leaves the previous outputs as
-they were; bad input is one line on stderr and exit code 2.
+Every command checks its output folder before it starts working, renders
+everything in memory (the PDF too), and then writes all its files together
+(`files.write_together`), so a failure leaves the previous outputs as they were.
+Bad input, a bad option and an output folder that cannot take the files are one
+line on stderr and exit code 2; a PDF that cannot be made is exit code 3, after
+the other formats are written.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from explainer.pdf import PdfError, compile_pdf, pdflatex_available
-from explainer.render import FORMATS, write_together
+from explainer.files import write_together
+from explainer.pdf import PdfError, typeset
+from explainer.render import FORMATS
 
 EXIT_OK, EXIT_FOUND, EXIT_BAD_INPUT, EXIT_PDF = 0, 1, 2, 3
 ALL_FORMATS = (*FORMATS, "json")  # what `explainer explain` writes
 MAX_DIGITS = 30  # the symbolic values are good to at least this many significant digits
-NO_PDFLATEX = ("no PDF: pdflatex is not on PATH (install TeX Live, e.g. apt-get install "
-               "texlive-latex-base texlive-latex-recommended texlive-pictures)")
 
 
 class UsageError(Exception):
@@ -42,7 +45,9 @@ def fail(message: str) -> int:
 
 def formats_from(text: str, allowed: tuple[str, ...], pdf: bool) -> list[str]:
     """The comma-separated --format list, checked; --pdf adds tex (the PDF's source)."""
-    formats = [f.strip() for f in text.split(",") if f.strip()]
+    formats = list(dict.fromkeys(f.strip() for f in text.split(",") if f.strip()))
+    if "pdf" in formats and "pdf" not in allowed:
+        raise UsageError("--format: pdf is not a format here; use --pdf, which typesets the LaTeX into a PDF")
     unknown = [f for f in formats if f not in allowed]
     if unknown:
         raise UsageError(f"--format: unknown format {unknown[0]!r} (choose from {', '.join(allowed)})")
@@ -53,23 +58,28 @@ def formats_from(text: str, allowed: tuple[str, ...], pdf: bool) -> list[str]:
     return formats
 
 
-def write_outputs(directory: Path, stem: str, contents: dict[str, str]) -> list[Path]:
+def write_outputs(directory: Path, stem: str, contents: dict[str, str | bytes]) -> list[Path]:
     """Write STEM.FORMAT for every rendered format into `directory`, all or none."""
     paths = [directory / f"{stem}.{fmt}" for fmt in contents]
     write_together(dict(zip(paths, contents.values(), strict=True)))
     return paths
 
 
-def make_pdf(tex: str, directory: Path, stem: str) -> tuple[Path | None, int]:
-    """Compile the LaTeX to STEM.pdf; (its path or None, EXIT_OK or EXIT_PDF). Problems are
-    printed: a missing pdflatex is a note, a failed compilation an error."""
-    if not pdflatex_available():
-        print(NO_PDFLATEX)  # a note, not an error: the other formats are written
-        return None, EXIT_OK
+def add_pdf(contents: dict[str, str | bytes], progress: Callable[[str], None]) -> int:
+    """Typeset ``contents["tex"]`` into ``contents["pdf"]``: EXIT_OK, or EXIT_PDF with the
+    problem printed (and no "pdf" entry: the other formats are still written)."""
+    progress("typesetting the PDF")
+    pdf, status = make_pdf(str(contents["tex"]))
+    if pdf is not None:
+        contents["pdf"] = pdf
+    return status
+
+
+def make_pdf(tex: str, label: str = "PDF") -> tuple[bytes | None, int]:
+    """The PDF of `tex`, typeset in memory: (its bytes, EXIT_OK), or (None, EXIT_PDF) with
+    the problem printed as one line (pdflatex missing, or the first LaTeX error)."""
     try:
-        destination = directory / f"{stem}.pdf"
-        compile_pdf(tex, destination)
-        return destination, EXIT_OK
+        return typeset(tex), EXIT_OK
     except PdfError as err:
-        print(f"explainer: error: PDF: {err}", file=sys.stderr)
+        print(f"explainer: error: {label}: {err}", file=sys.stderr)
         return None, EXIT_PDF

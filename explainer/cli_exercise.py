@@ -26,9 +26,11 @@ from explainer.cli_common import (
     formats_from,
     make_pdf,
 )
+from explainer.files import check_folder, write_together
 from explainer.functions import ACTIVATIONS, COSTS
 from explainer.pipeline import explain
-from explainer.render import FORMATS, render, write_together
+from explainer.progress import Progress
+from explainer.render import FORMATS, render
 from explainer.spec import SpecError
 from explainer.walkthrough import SUMMARY_LIMIT
 
@@ -112,32 +114,46 @@ def run_exercise(args: argparse.Namespace) -> int:
     except ExerciseError as err:
         return fail(str(err))
 
-    solved = [(ex, explain(ex.spec)) for ex in exercises]
-    files: dict[Path, str] = {}
-    documents = {}
-    for exercise, explanation in solved:
-        files[args.output / f"{exercise.stem}.toml"] = exercise.toml
-        files[args.output / f"{exercise.stem}-claims.toml"] = claims_template(exercise)
-        documents[f"{exercise.stem}-problem"] = problem(exercise, explanation)
-        documents[f"{exercise.stem}-solution"] = solution(exercise, explanation)
-    documents["answer-key"] = answer_key(solved, options.seed)
-    tex = {}
-    for stem, document in documents.items():
-        for fmt in formats:
-            files[args.output / f"{stem}.{fmt}"] = text = render(document, fmt)
-            if fmt == "tex":
-                tex[stem] = text
-    write_together(files)  # all or none
-    written = list(files)
-    status = EXIT_OK if all(e.agrees for _, e in solved) else EXIT_FOUND
-    if args.pdf:
-        for stem, source in tex.items():
-            pdf, pdf_status = make_pdf(source, args.output, stem)
-            written += [pdf] if pdf else []
-            status = max(status, pdf_status)
+    try:
+        check_folder(args.output)
+    except SpecError as err:
+        return fail(str(err))
+    files: dict[Path, str | bytes] = {}
+    status = EXIT_OK
+    count = len(exercises)
+    with Progress() as progress:
+        solved = []
+        for k, exercise in enumerate(exercises, 1):
+            progress(f"exercise {k} of {count}: solving it with both engines")
+            solved.append((exercise, explain(exercise.spec)))
+        documents = {}
+        for exercise, explanation in solved:
+            files[args.output / f"{exercise.stem}.toml"] = exercise.toml
+            files[args.output / f"{exercise.stem}-claims.toml"] = claims_template(exercise)
+            documents[f"{exercise.stem}-problem"] = problem(exercise, explanation)
+            documents[f"{exercise.stem}-solution"] = solution(exercise, explanation)
+        documents["answer-key"] = answer_key(solved, options.seed)
+        progress("writing the sheets")
+        for stem, document in documents.items():
+            for fmt in formats:
+                files[args.output / f"{stem}.{fmt}"] = render(document, fmt)
+        agrees = all(e.agrees for _, e in solved)
+        if not agrees:
+            status = EXIT_FOUND
+        if args.pdf:
+            for k, stem in enumerate(documents, 1):
+                progress(f"typesetting PDF {k} of {len(documents)}")
+                pdf, pdf_status = make_pdf(str(files[args.output / f"{stem}.tex"]), f"{stem}.pdf")
+                if pdf is not None:
+                    files[args.output / f"{stem}.pdf"] = pdf
+                status = max(status, pdf_status)
+    try:
+        write_together(files)  # all or none
+    except SpecError as err:
+        return fail(str(err))
     print(f"{len(exercises)} exercise(s), seed {options.seed}: "
           f"{'-'.join(map(str, options.layers))} {options.activation}, {options.cost}")
-    if status == EXIT_FOUND:
+    if not agrees:
         print("DISAGREEMENT: the engines differ beyond 1e-10 relative on some exercise")
-    print(f"wrote {len(written)} files into {args.output}")
+    print(f"wrote {len(files)} files into {args.output}")
     return status

@@ -12,6 +12,7 @@ cost over all samples, measured after the step (step 0: before training).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sympy
@@ -48,12 +49,16 @@ def _dataset_cost(d: symbolic.Derivation, spec: Spec, params: dict) -> sympy.Flo
     return sympy.Float(sum(costs) / len(costs), symbolic.PRECISION)
 
 
-def symbolic_run(spec: Spec, d: symbolic.Derivation) -> list[Point]:
-    """The whole run in the symbolic engine, reusing one derivation for every step."""
+def symbolic_run(spec: Spec, d: symbolic.Derivation,
+                 each_step: Callable[[int], None] | None = None) -> list[Point]:
+    """The whole run in the symbolic engine, reusing one derivation for every step;
+    `each_step(n)` is called as step n begins."""
     params: dict[str, sympy.Expr] = {p.label: symbolic.rational(p.value)
                                      for p in spec.network.parameters}
     points = [Point(0, _dataset_cost(d, spec, params), params)]
     for n in range(1, spec.steps + 1):
+        if each_step is not None:
+            each_step(n)
         if spec.mode == "batch":
             gradients = [symbolic.evaluate(d, params, s).gradient for s in spec.samples]
             params = symbolic.update(spec, params, symbolic.mean_of(gradients))
@@ -64,9 +69,9 @@ def symbolic_run(spec: Spec, d: symbolic.Derivation) -> list[Point]:
     return points
 
 
-def run(spec: Spec, d: symbolic.Derivation) -> History:
-    """Both engines' runs, compared step by step."""
-    points = symbolic_run(spec, d)
+def run(spec: Spec, d: symbolic.Derivation, each_step: Callable[[int], None] | None = None) -> History:
+    """Both engines' runs, compared step by step (`each_step` as in `symbolic_run`)."""
+    points = symbolic_run(spec, d, each_step)
     numeric_run = numeric.train(spec)
     pairs = list(zip(points, numeric_run, strict=True))
     cost_gap = max(scaled(float(p.cost), float(c)) for p, (c, _) in pairs)

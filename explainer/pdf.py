@@ -29,10 +29,12 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from explainer.render import write_atomically
+from explainer.files import write_atomically
 
 PDFLATEX = "pdflatex"
 JOB_NAME = "walkthrough"
+NO_PDFLATEX = ("pdflatex not found on PATH: install TeX Live to write PDF files (e.g. apt-get install "
+               "texlive-latex-base texlive-latex-recommended texlive-pictures)")
 
 # Some packages (hyperref's bookmarks, cross-references) need a second run to
 # settle; LaTeX says so in its log with one of these phrases. Three runs are
@@ -58,17 +60,21 @@ def pdflatex_available() -> bool:
 
 
 def compile_pdf(tex_source: str, destination: Path, timeout: float = 120) -> None:
-    """Typeset `tex_source` with pdflatex and write the PDF to `destination`.
+    """Typeset `tex_source` and write the PDF to `destination` atomically; on any
+    failure `destination` is left untouched and PdfError is raised."""
+    write_atomically(destination, typeset(tex_source, timeout))
+
+
+def typeset(tex_source: str, timeout: float = 120) -> bytes:
+    """The PDF of `tex_source`, typeset with pdflatex; PdfError if it cannot be made.
 
     The source is written as ``walkthrough.tex`` in a new temporary directory and
     compiled there (once, or again when LaTeX asks for a rerun). `timeout` is in
-    seconds and covers each run. On success the PDF replaces `destination`
-    atomically; on any failure `destination` is left untouched and PdfError is
-    raised.
+    seconds and covers each run. Nothing outside the temporary directory is written.
     """
     executable = shutil.which(PDFLATEX)
     if executable is None:
-        raise PdfError("pdflatex not found on PATH; install TeX Live to write PDF files")
+        raise PdfError(NO_PDFLATEX)
 
     with tempfile.TemporaryDirectory(prefix="explainer-tex-") as tmp:
         workdir = Path(tmp)
@@ -83,8 +89,7 @@ def compile_pdf(tex_source: str, destination: Path, timeout: float = 120) -> Non
                 raise PdfError(_failure_message(log, returncode))
             if not any(marker in log for marker in _RERUN_MARKERS):
                 break
-
-        write_atomically(destination, pdf_path.read_bytes())
+        return pdf_path.read_bytes()
 
 
 def _run(executable: str, workdir: Path, timeout: float) -> int:

@@ -14,13 +14,16 @@ from typing import TypeVar
 
 from explainer import history, numeric, proof, symbolic
 from explainer.agreement import compare
+from explainer.progress import silent
 from explainer.spec import Network, Spec
 from explainer.walkthrough import Explanation, provable, representative, summarised
 
 T = TypeVar("T")
+Report = Callable[[str], None]  # told the stage a long computation is in (see explainer.progress)
 
 
-def explain(spec: Spec, full: bool | None = None, rendering: bool = True) -> Explanation:
+def explain(spec: Spec, full: bool | None = None, rendering: bool = True,
+            progress: Report = silent) -> Explanation:
     """Compute one step twice, independently, and compare the two with finite differences.
 
     The chain-rule products are proven for every parameter, or, for a network
@@ -29,12 +32,14 @@ def explain(spec: Spec, full: bool | None = None, rendering: bool = True) -> Exp
     rendered (JSON only): differentiating the whole cost of a large network per
     parameter is exactly the slow road the chain rule avoids.
     """
-    derivation = symbolic.derive(spec.network, to_prove(spec.network, full, rendering))
-    return _explanation(spec, derivation)
+    labels = to_prove(spec.network, full, rendering)
+    progress("deriving the chain rule" + (" and proving it" if labels else ""))
+    derivation = symbolic.derive(spec.network, labels)
+    return _explanation(spec, derivation, progress)
 
 
-def explain_and_present(spec: Spec, full: bool | None,
-                        present: Callable[[Explanation], T]) -> tuple[Explanation, T]:
+def explain_and_present(spec: Spec, full: bool | None, present: Callable[[Explanation], T],
+                        progress: Report = silent) -> tuple[Explanation, T]:
     """`explain(spec, full)` and `present(explanation)`, with the proofs running meanwhile.
 
     Proving the chain-rule products is the slowest part of a small step, and the
@@ -47,12 +52,15 @@ def explain_and_present(spec: Spec, full: bool | None,
     `present` must only read the explanation (it may run twice).
     """
     labels = to_prove(spec.network, full, rendering=True)
+    progress("deriving the chain rule")
     derivation = symbolic.derive(spec.network, prove=())
     with proof.start(derivation, labels, behind=True) as proving:
         expected = proof.expected(derivation, labels)
         derivation.proofs = expected
-        explanation = _explanation(spec, derivation)
+        explanation = _explanation(spec, derivation, progress)
+        progress("writing the walkthrough while the chain rule is proven")
         shown = present(explanation)
+        progress("proving the chain-rule products")
         derivation.proofs = proving.result()
     if any(derivation.proofs[label].outcome != expected[label].outcome for label in labels):
         shown = present(explanation)
@@ -68,9 +76,15 @@ def to_prove(net: Network, full: bool | None, rendering: bool) -> list[str]:
     return [p.label for p in net.parameters]
 
 
-def _explanation(spec: Spec, derivation: symbolic.Derivation) -> Explanation:
+def _explanation(spec: Spec, derivation: symbolic.Derivation, progress: Report) -> Explanation:
+    progress("computing the step with both engines")
     sym = symbolic.step(spec, derivation)
     num = numeric.step(spec)
-    several = spec.steps > 1 or len(spec.samples) > 1
-    return Explanation(spec, sym, num, compare(spec, sym, num),
-                       history.run(spec, sym.derivation) if several else None)
+    progress("checking every gradient by finite differences")
+    agreement = compare(spec, sym, num)
+    run = None
+    if spec.steps > 1 or len(spec.samples) > 1:
+        steps = f"{spec.steps:,}"
+        run = history.run(spec, sym.derivation,
+                          lambda n: progress(f"training: step {n:,} of {steps} (symbolic engine)"))
+    return Explanation(spec, sym, num, agreement, run)

@@ -7,16 +7,13 @@ Templates hold presentation only. Each format has its own environment:
 * HTML autoescapes everything; math goes through `mathml` (latex2mathml).
 * Markdown escapes prose with `md_escape` and keeps math as ``$…$`` / ``$$…$$``.
 
-Files are written atomically (a temporary name, then a rename), so a failed
-run never leaves a half-written walkthrough behind.
+Writing the rendered text into files is `explainer.files`' job.
 """
 
 from __future__ import annotations
 
 import itertools
-import os
 import re
-import tempfile
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -213,40 +210,3 @@ def render_fragment(document: Document) -> str:
     """
     template = environment("html").get_template("walkthrough_fragment.html.j2")
     return template.render(doc=document, ids=f"bpx{next(_FRAGMENTS)}-")
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_atomically(path: Path, content: str | bytes) -> None:
-    """Write to a temporary file beside `path`, then rename it into place."""
-    write_together({path: content})
-
-
-def write_together(files: dict[Path, str | bytes]) -> None:
-    """Write several files so that a failure leaves every previous file as it was.
-
-    Each file is first written in full under a temporary name beside its
-    destination; only when all are written are they renamed into place (a rename
-    within a directory replaces the old file at once, and replaces a symbolic link
-    rather than writing through it). On any failure the temporary files are removed.
-    """
-    temporary: dict[Path, str] = {}
-    try:
-        for path, content in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            data = content.encode("utf-8") if isinstance(content, str) else content
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-            temporary[path] = tmp
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes files private; outputs are ordinary files
-        for path, tmp in temporary.items():
-            os.replace(tmp, path)
-    except BaseException:
-        for tmp in temporary.values():
-            Path(tmp).unlink(missing_ok=True)
-        raise

@@ -12,6 +12,8 @@ from explainer import check, examples, explain
 from explainer.api import CheckResult, Walkthrough
 from explainer.cli import main
 from explainer.css_scope import scope_css
+from explainer.files import OutputError
+from explainer.pdf import PdfError, pdflatex_available
 from explainer.spec import SpecError
 
 SCOPE = ".bpx-walkthrough"
@@ -27,9 +29,10 @@ def checked() -> CheckResult:
     return check(examples.seed_claims())
 
 
-def test_the_package_exports_two_functions():
-    assert sorted(explainer.__all__) == ["check", "explain"]
+def test_the_package_exports_two_functions_and_the_examples():
+    assert sorted(explainer.__all__) == ["check", "examples", "explain"]
     assert callable(explainer.explain) and callable(explainer.check)
+    assert explainer.examples.seed_spec().is_file() and explainer.examples.seed_claims().is_file()
 
 
 def test_saved_files_are_the_commands_files(walkthrough, tmp_path):
@@ -196,9 +199,61 @@ def test_bad_input_raises_spec_error_in_one_line(call, message):
 
 
 def test_save_refuses_unknown_formats(walkthrough, tmp_path):
-    with pytest.raises(SpecError, match=r"save\(\): formats: .*'pdf'"):
-        walkthrough.save(tmp_path, ["html", "pdf"])
+    with pytest.raises(SpecError, match=r"save\(\): formats: .*'docx'"):
+        walkthrough.save(tmp_path, ["html", "docx"])
+    with pytest.raises(SpecError, match=r"save\(\): formats: pdf is made from the LaTeX: pass pdf=True"):
+        walkthrough.save(tmp_path, "html,pdf")
+    with pytest.raises(SpecError, match=r"save\(\): formats: expected format names"):
+        walkthrough.save(tmp_path, 42)  # type: ignore[arg-type]
     assert not any(tmp_path.iterdir())  # nothing written
+
+
+@pytest.mark.parametrize("formats, names", [
+    ("tex", ["article.tex"]),
+    ("tex,html", ["article.tex", "article.html"]),
+    (" md , json ", ["article.md", "article.json"]),
+    (["html", "tex"], ["article.html", "article.tex"]),
+    (("json",), ["article.json"]),
+])
+def test_save_takes_a_format_string_or_a_list(walkthrough, tmp_path, formats, names):
+    written = walkthrough.save(tmp_path, formats)
+    assert [p.name for p in written] == names
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)
+
+
+@pytest.mark.skipif(not pdflatex_available(), reason="needs pdflatex")
+def test_save_typesets_the_pdf(walkthrough, tmp_path):
+    written = walkthrough.save(tmp_path, "md", pdf=True)
+    assert [p.name for p in written] == ["article.md", "article.tex", "article.pdf"]
+    assert (tmp_path / "article.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_save_without_pdflatex_raises_and_writes_nothing(walkthrough, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs-here"))
+    with pytest.raises(PdfError, match="pdflatex not found on PATH"):
+        walkthrough.save(tmp_path / "out", "md", pdf=True)
+    assert not (tmp_path / "out").exists()
+
+
+def test_save_into_a_file_or_below_one_is_one_clear_error(walkthrough, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine")
+    for target, problem in ((notes, "is a file, not a folder"),
+                            (notes / "sub", f"cannot create the folder: {notes} is a file")):
+        with pytest.raises(OutputError) as caught:
+            walkthrough.save(target, "md")
+        assert str(caught.value) == f"{target}: {problem}"
+        assert isinstance(caught.value, SpecError)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_explain_takes_a_notation(tmp_path):
+    nielsen = explain(examples.seed_spec(), notation="nielsen")
+    assert nielsen.explanation.spec.notation == "nielsen"
+    assert "w^{3}_{11}" in nielsen.markdown() and "w_{5}" not in nielsen.markdown()
+    with pytest.raises(SpecError, match=r"explain\(\): notation: unknown notation 'greek' \(choose from "):
+        explain(examples.seed_spec(), notation="greek")
 
 
 def test_wrong_argument_types_are_type_errors():

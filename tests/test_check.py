@@ -101,10 +101,11 @@ ALL_KEYS_OF = ("output.", "activation_derivative.", "cost_derivative.", "delta."
 
 
 def _claimable(values: dict) -> dict:
-    """Every quantity a person computes (an input neuron's value is given, not computed)."""
+    """Every quantity a person computes (an input neuron's value is given, not computed),
+    where it is a number: a slip can take a logarithm of 0 (NaN), which no one writes down."""
     return {k: v for k, v in values.items()
             if (k.startswith(ALL_KEYS_OF) or k in ("cost", "after.cost"))
-            and not k.split(".")[-1].startswith("x")}
+            and not k.split(".")[-1].startswith("x") and mpmath.isfinite(v)}
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

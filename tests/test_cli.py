@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -90,14 +89,6 @@ def test_engines_disagreeing_is_exit_1(tmp_path, monkeypatch):
         sigmoid, numpy_derivative=lambda i, o, slope: 0.25 * o / o))
     assert main(["explain", "-o", str(tmp_path), "--format", "json"]) == 1
     assert json.loads((tmp_path / "article.json").read_text())["checks"]["agrees"] is False
-
-
-def test_pdf_without_pdflatex_says_so(tmp_path):
-    env = {**os.environ, "PATH": str(Path(sys.executable).parent)}
-    result = run("explain", "-o", str(tmp_path), "--format", "tex", "--pdf", cwd=tmp_path, env=env)
-    assert result.returncode == 0
-    assert "pdflatex is not on PATH" in result.stdout
-    assert not (tmp_path / "article.pdf").exists()
 
 
 def test_help_teaches(tmp_path):

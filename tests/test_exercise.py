@@ -172,7 +172,7 @@ def test_the_claims_template_round_trips_through_explainer_check(run_1, tmp_path
     (["--activation", "swish"], "--activation: unknown activation 'swish'"),
     (["--cost", "hinge"], "--cost: unknown cost 'hinge'"),
     (["--activation", "softmax", "--layers", "2-2-2"], "--layers/--activation/--cost: "),
-    (["--format", "pdf"], "--format: unknown format 'pdf'"),
+    (["--format", "pdf"], "--format: pdf is not a format here; use --pdf"),
 ])
 def test_bad_options_are_one_line_and_write_nothing(args, message, tmp_path, capsys):
     out = tmp_path / "out"

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from explainer import cli, pdf, render
+from explainer import cli, examples, pdf, render
 from explainer.paths import safe_stem
 
 REPO = Path(__file__).resolve().parent.parent
-SEED = cli.examples.seed_spec().read_text(encoding="utf-8")
+SEED = examples.seed_spec().read_text(encoding="utf-8")
 ATTACKS = [
     r"\input{/etc/passwd}", r"\write18{touch pwned}", r"\def\x{}", "%#$&_^~{}\\",
     "<script>alert(1)</script>", "<img src=x onerror=alert(2)>", "[link](javascript:alert(3))",

@@ -14,11 +14,11 @@ from pathlib import Path
 import mpmath
 import pytest
 
-from explainer import cli, limits
+from explainer import cli, examples, limits
 from explainer.spec import SpecError, load_spec
 
 REPO = Path(__file__).resolve().parent.parent
-SEED = cli.examples.seed_spec().read_text(encoding="utf-8")
+SEED = examples.seed_spec().read_text(encoding="utf-8")
 NOT_FINITE = re.compile(r"\b(nan|NaN|inf|Infinity)\b")
 
 

@@ -23,6 +23,24 @@ def test_the_notebook_is_stored_without_outputs():
     assert code and all(c["outputs"] == [] and c["execution_count"] is None for c in code)
 
 
+def test_the_notebook_uses_only_the_public_api():
+    """A notebook is what users copy from: it imports `explainer`'s public names only."""
+    import ast
+
+    import explainer
+
+    notebook = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    imported = []
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            for node in ast.walk(ast.parse("".join(cell["source"]))):
+                if isinstance(node, ast.ImportFrom):
+                    imported += [(node.module, alias.name) for alias in node.names]
+                elif isinstance(node, ast.Import):
+                    imported += [(alias.name, "") for alias in node.names]
+    assert imported and all(module == "explainer" and name in explainer.__all__ for module, name in imported)
+
+
 def test_the_notebook_runs_and_displays_the_walkthrough_and_the_check(tmp_path, monkeypatch):
     copy = tmp_path / NOTEBOOK.name
     shutil.copyfile(NOTEBOOK, copy)
