@@ -17,8 +17,8 @@ from networks import full_cost, load_network, shown_labels, spec_values
 from sympy.core.cache import clear_cache
 from timing import REPEATS, seconds
 
-from explainer import numeric, symbolic
-from explainer.agreement import relative
+from explainer.engines import numeric, proof, symbolic
+from explainer.engines.agreement import relative
 from explainer.spec import Network
 
 SETUP_ALLOWANCE = 240.0  # a worker's import and derivation before its capped part starts
@@ -34,12 +34,12 @@ def _alarm(_signum: int, _frame: object) -> None:
 
 
 def _derive_baseline(net: Network) -> float:
-    """derive(prove=()) with a cold SymPy cache: best of up to REPEATS runs within ~1 s."""
+    """derive(net) with a cold SymPy cache: best of up to REPEATS runs within ~1 s."""
     best, spent = float("inf"), 0.0
     for _ in range(REPEATS):
         clear_cache()
         start = time.perf_counter()
-        symbolic.derive(net, prove=())
+        symbolic.derive(net)
         elapsed = time.perf_counter() - start
         best, spent = min(best, elapsed), spent + elapsed
         if spent > 1:
@@ -55,22 +55,21 @@ def worker(kind: str, name: str, cap: float) -> dict[str, Any]:
     signal.signal(signal.SIGALRM, _alarm)
     if kind in ("proofs-all", "proofs-shown"):
         baseline = _derive_baseline(net)
-        labels = None if kind == "proofs-all" else shown_labels(net)
+        labels = [p.label for p in net.parameters] if kind == "proofs-all" else shown_labels(net)
         clear_cache()
         start = time.perf_counter()
         signal.setitimer(signal.ITIMER_REAL, cap)
         try:
-            d = symbolic.derive(net, prove=labels)
+            proven = proof.prove(symbolic.derive(net), labels)
         except _OutOfTime:
             return {"status": "timeout", "seconds": time.perf_counter() - start, "total": total}
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
         elapsed = time.perf_counter() - start
-        proofs = d.proofs.values()
         return {"status": "ok", "seconds": elapsed - baseline, "with_derive": elapsed,
-                "proved": len(d.proofs), "held": sum(1 for p in proofs if p.holds), "total": total}
+                "proved": len(proven), "held": sum(1 for p in proven.values() if p.holds), "total": total}
     if kind == "naive":
-        d = symbolic.derive(net, prove=())
+        d = symbolic.derive(net)
         known = spec_values(d, spec)
         expected = numeric.step(spec).backward.gradient
         done, worst = 0, 0.0

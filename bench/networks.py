@@ -9,7 +9,9 @@ from collections.abc import Sequence
 
 import sympy
 
-from explainer import examples, symbolic, walkthrough
+from explainer import examples
+from explainer.engines import symbolic
+from explainer.pipeline import to_prove
 from explainer.spec import Network, Spec, load_spec, parse_spec
 
 SEED = 2024
@@ -52,14 +54,10 @@ def load_network(name: str) -> Spec:
     return parse_spec(spec_text(layers_of(name)).encode(), "<bench>")
 
 
-def shown_labels(net: Network) -> list[str] | None:
-    """What `explainer explain` proves by default: None (every parameter) for a full
-    walkthrough, the representative parameters for a summarised one."""
-    summarised = getattr(walkthrough, "summarised", None)
-    representative = getattr(walkthrough, "representative", None)
-    if summarised is None or representative is None or not summarised(net):
-        return None
-    return list(representative(net))
+def shown_labels(net: Network) -> list[str]:
+    """What `explainer explain` proves by default: every parameter of a full walkthrough,
+    the representative ones of a summarised one (`pipeline.to_prove`)."""
+    return to_prove(net, None, rendering=True)
 
 
 def full_cost(d: symbolic.Derivation) -> sympy.Expr:

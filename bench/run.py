@@ -19,14 +19,14 @@ Table 1, derivation: the chain rule with reused δ's against naive differentiati
 
     network          layer sizes, input layer first
     parameters       weights + biases
-    derive           `symbolic.derive(net, prove=())`: every local expression and every
+    derive           `symbolic.derive(net)`: every local expression and every
                      chain-rule product with the δ's of the layer after reused; no proof
     derive / param   derive ÷ parameters: about constant if derivation grows linearly
-    proofs (shown)   `derive(net, prove=labels) − derive` for the labels `explainer explain`
+    proofs (shown)   `proof.prove(derive(net), labels)` − derive for the labels `explainer explain`
                      proves by default (every parameter for a full walkthrough, the
                      representative ones for a summarised one)
-    proofs (all)     `derive(net, prove=None) − derive`: every parameter proven; "> cap"
-                     when derive(prove=None) did not finish within the cap
+    proofs (all)     the same for every parameter; "> cap" when it did not finish within
+                     the cap
     naive            no reuse: build the full cost C(W, b, x, exp) as one expression, then
                      for every parameter `sympy.diff(C, p)` evaluated at the spec's values
                      with 60 digits (xreplace + evalf, as the engine evaluates its own
@@ -43,9 +43,9 @@ Table 2, the rest of the pipeline, per network
     evaluate     `symbolic.step(spec, derivation)`: 60-digit values before and after the step
     numeric      `numeric.step(spec)`: the float64 step
     agreement    `agreement.compare(spec, symbolic_step, numeric_step)`, finite differences included
-    build        `walkthrough.build(explanation)`: the document model (summarised above 60
+    build        `build(explanation)`: the document model (summarised above 60
                  parameters, as `explainer explain` does by default), with
-                 `explanation = walkthrough.Explanation(spec, symbolic_step, numeric_step,
+                 `explanation = Explanation(spec, symbolic_step, numeric_step,
                  agreement)` from the derivation above, which carries no proofs
     tex/html/md  `render.render(document, fmt)`; the render module's caches are cleared
                  before every run, so each pays what one `explainer` run pays
@@ -68,6 +68,7 @@ import platform
 import subprocess
 import sys
 from pathlib import Path
+from types import MappingProxyType
 
 import numpy as np
 import sympy
@@ -88,9 +89,12 @@ from timing import (
 )
 
 import explainer
-from explainer import numeric, render, symbolic, walkthrough
-from explainer.agreement import compare
-from explainer.report import to_json
+from explainer.engines import numeric, symbolic
+from explainer.engines.agreement import compare
+from explainer.output import render
+from explainer.output.json_report import to_json
+from explainer.pipeline import Explanation
+from explainer.walkthrough.build import build
 
 CAP = 60.0  # seconds allowed for all proofs, and for the naive approach, per network
 QUICK_CAP = 10.0
@@ -116,7 +120,7 @@ def measure_pipeline(name: str, with_pipeline: bool) -> Measured:
     m = Measured(name, len(net.parameters))
     try:
         progress(f"{name}: derive ({len(net.parameters)} parameters, best of {repeats})")
-        m.derive, derivation = best_of(lambda: symbolic.derive(net, prove=()), repeats, clear_cache)
+        m.derive, derivation = best_of(lambda: symbolic.derive(net), repeats, clear_cache)
         if not with_pipeline:
             return m
         progress(f"{name}: evaluate, numeric, agreement")
@@ -125,9 +129,9 @@ def measure_pipeline(name: str, with_pipeline: bool) -> Measured:
         t_agree, agreement = best_of(lambda: compare(spec, sym, num), repeats)
         m.pipeline = [seconds(t_eval), seconds(t_num),
                       seconds(t_agree) + ("" if agreement.agrees else " (DISAGREE)")]
-        explanation = walkthrough.Explanation(spec, sym, num, agreement)
+        explanation = Explanation(spec, sym, num, agreement, MappingProxyType({}))
         progress(f"{name}: build and render")
-        t_build, document = best_of(lambda: walkthrough.build(explanation), repeats)
+        t_build, document = best_of(lambda: build(explanation), repeats)
         m.pipeline.append(seconds(t_build))
         for fmt in FORMATS:
             t_fmt, _ = best_of(lambda fmt=fmt: render.render(document, fmt), repeats, clear_render_caches)
@@ -147,7 +151,7 @@ def derivation_row(m: Measured, cap: float) -> tuple[list[str], float | None]:
     net = load_network(m.name).network
     progress(f"{m.name}: all proofs (cap {cap:.0f} s)")
     all_proofs = capped("proofs-all", m.name, cap)
-    if shown_labels(net) is None:
+    if len(shown_labels(net)) == len(net.parameters):
         shown = "= all"
     else:
         progress(f"{m.name}: proofs of the shown parameters (cap {cap:.0f} s)")

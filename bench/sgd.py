@@ -9,7 +9,7 @@ import numpy as np
 from networks import SEED, load_network
 from timing import REPEATS, best_of, markdown_table, progress, seconds
 
-from explainer import numeric
+from explainer.engines import numeric
 from explainer.spec import Sample
 
 SGD_SAMPLES, SGD_BATCH, SGD_NETWORK = 1000, 32, "64-32-10"

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from explainer import render
+from explainer.output import render
 from explainer.spec import Spec
 
 REPEATS = 3

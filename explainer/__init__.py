@@ -25,7 +25,7 @@ __all__ = ["check", "examples", "explain"]
 
 def __getattr__(name: str) -> object:
     # `explain` and `check` come from explainer.api, which loads the checker and every
-    # renderer; importing them on first use keeps `import explainer.cli` (the command,
+    # renderer; importing them on first use keeps `import explainer.cli.command` (the command,
     # which loads only what its subcommand needs) from paying for all of it.
     if name == "examples":
         import explainer.examples as examples

@@ -28,21 +28,22 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
-from explainer import checkreport
-from explainer.claims import Claims, load_claims
-from explainer.cli_common import ALL_FORMATS, MAX_DIGITS, write_outputs
-from explainer.document import Document
-from explainer.files import check_folder
-from explainer.handcheck import Check, Tolerance, Verdict
-from explainer.handcheck import check as check_claims
-from explainer.limits import check_run
-from explainer.paths import DEFAULT_STEM, safe_stem
-from explainer.pdf import typeset
+from explainer.checker import report as checkreport
+from explainer.checker.claims import Claims, load_claims
+from explainer.checker.verdicts import Check, Tolerance, Verdict
+from explainer.checker.verdicts import check as check_claims
+from explainer.cli.common import ALL_FORMATS, MAX_DIGITS, write_outputs
+from explainer.output.files import check_folder
+from explainer.output.json_report import to_json
+from explainer.output.paths import DEFAULT_STEM, safe_stem
+from explainer.output.pdf import typeset
+from explainer.output.render import environment, render, render_fragment
+from explainer.pipeline import Explanation, check_run
 from explainer.pipeline import explain as explain_step
-from explainer.render import environment, render, render_fragment
-from explainer.report import to_json
 from explainer.spec import NOTATIONS, Spec, SpecError, load_spec, parse_spec
-from explainer.walkthrough import DEFAULT_DIGITS, Explanation, build
+from explainer.walkthrough.build import build
+from explainer.walkthrough.context import DEFAULT_DIGITS
+from explainer.walkthrough.document import Document
 
 TEXT_SOURCE = "<spec text>"  # how messages name a spec given as bytes
 

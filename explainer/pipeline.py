@@ -1,70 +1,102 @@
-"""The pipeline up to the walkthrough: spec → both engines → agreement.
+"""The pipeline up to the walkthrough: spec → both engines → proofs → agreement.
 
-    explanation = explain(load_spec("article.toml"))
+    check_run(spec)                       # refuse what is too large or too extreme, first
+    explanation = explain(spec)           # a proven, immutable Explanation
 
-Renderers and the JSON writer start from the returned `Explanation`.
-`explain_and_present` does the same and also presents it (builds and renders the
-walkthrough) while the proofs run on the other cores.
+Renderers, the JSON writer, the checker and the exercise sheets all start from
+the returned `Explanation`. This module also owns the policy of what is proven
+and what a walkthrough summarises, so that the engines only compute and the
+walkthrough only presents:
+
+* a network of more than SUMMARY_LIMIT parameters gets a summarised walkthrough
+  (every derivation written out for a `representative` weight and bias per
+  layer, tables for the rest) unless `full` says otherwise;
+* the chain-rule products are proven for every parameter of a walkthrough that
+  shows them all, for the representative ones of a summarised walkthrough, and
+  for none when no walkthrough is written (JSON only) or when the network is too
+  deep and wide to prove in reasonable time (see PROOF_LIMIT).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
 
-from explainer import history, numeric, proof, symbolic
-from explainer.agreement import compare
-from explainer.progress import silent
+from explainer.engines import numeric, proof, symbolic, training
+from explainer.engines.agreement import Agreement, compare
+from explainer.engines.dry_run import check_range
+from explainer.engines.proof import Proof
+from explainer.engines.symbolic import SymbolicStep
+from explainer.engines.training import History
 from explainer.spec import Network, Spec
-from explainer.walkthrough import Explanation, provable, representative, summarised
+from explainer.spec.limits import check_size
 
-T = TypeVar("T")
-Report = Callable[[str], None]  # told the stage a long computation is in (see explainer.progress)
+Report = Callable[[str], None]  # told the stage a long computation is in (the command shows it)
+
+# Above this many parameters a walkthrough is summarised unless asked otherwise.
+SUMMARY_LIMIT = 60
+# Networks with more than one hidden layer and more parameters than this are not proven:
+# `sympy.diff` of the part of the full cost a first-layer weight touches grows fast with
+# the width of the layers after it (16-32-32-10, 1,930 parameters: 12.6 s for its 6 shown
+# proofs; see bench/README.md). Their gradients are still checked against NumPy and
+# finite differences.
+PROOF_LIMIT = 2000
+
+
+def _quiet(stage: str) -> None:
+    """The default `progress`: say nothing."""
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Everything computed about one step: the spec, both engines, the proofs and the agreement."""
+
+    spec: Spec
+    symbolic: SymbolicStep
+    numeric: numeric.Step
+    agreement: Agreement
+    proofs: Mapping[str, Proof]  # by parameter label: the chain-rule products proven (read-only)
+    history: History | None = None  # several samples or steps: the whole run
+
+    @property
+    def agrees(self) -> bool:
+        """Whether every comparison of the independent computations passed."""
+        return self.agreement.agrees and (self.history is None or self.history.agrees)
+
+
+def check_run(spec: Spec, limits: bool = True) -> None:
+    """Refuse a spec too large for a run (unless `limits` is off; see `explainer.spec.limits`)
+    or with numbers too extreme to compute (`explainer.engines.dry_run`): a SpecError."""
+    if limits:
+        check_size(spec)
+    check_range(spec)
 
 
 def explain(spec: Spec, full: bool | None = None, rendering: bool = True,
-            progress: Report = silent) -> Explanation:
-    """Compute one step twice, independently, and compare the two with finite differences.
+            progress: Report = _quiet) -> Explanation:
+    """Compute one step twice, independently, prove the chain rule, and compare.
 
-    The chain-rule products are proven for every parameter, or, for a network
-    large enough to get a summarised walkthrough (see `walkthrough.summarised`),
-    for the parameters it derives in full — and for none when no walkthrough is
-    rendered (JSON only): differentiating the whole cost of a large network per
-    parameter is exactly the slow road the chain rule avoids.
+    `full` and `rendering` decide what is proven (see the module docstring and
+    `to_prove`); `progress` is told each stage as it starts.
     """
-    labels = to_prove(spec.network, full, rendering)
-    progress("deriving the chain rule" + (" and proving it" if labels else ""))
-    derivation = symbolic.derive(spec.network, labels)
-    return _explanation(spec, derivation, progress)
-
-
-def explain_and_present(spec: Spec, full: bool | None, present: Callable[[Explanation], T],
-                        progress: Report = silent) -> tuple[Explanation, T]:
-    """`explain(spec, full)` and `present(explanation)`, with the proofs running meanwhile.
-
-    Proving the chain-rule products is the slowest part of a small step, and the
-    walkthrough shows only each proof's outcome (its route and that it held; see
-    `proof.Proof.outcome`). So the proofs start on the other cores, and `present`
-    runs here on the explanation with the outcomes the proofs are expected to have.
-    When the proofs are done the explanation carries their real results; if any
-    outcome differs from the expected one, `present` runs again. The result is
-    always exactly `present` of the proven explanation, as `explain` would give it.
-    `present` must only read the explanation (it may run twice).
-    """
-    labels = to_prove(spec.network, full, rendering=True)
     progress("deriving the chain rule")
-    derivation = symbolic.derive(spec.network, prove=())
-    with proof.start(derivation, labels, behind=True) as proving:
-        expected = proof.expected(derivation, labels)
-        derivation.proofs = expected
-        explanation = _explanation(spec, derivation, progress)
-        progress("writing the walkthrough while the chain rule is proven")
-        shown = present(explanation)
+    derivation = symbolic.derive(spec.network)
+    labels = to_prove(spec.network, full, rendering)
+    if labels:
         progress("proving the chain-rule products")
-        derivation.proofs = proving.result()
-    if any(derivation.proofs[label].outcome != expected[label].outcome for label in labels):
-        shown = present(explanation)
-    return explanation, shown
+    proofs = proof.prove(derivation, labels)
+    progress("computing the step with both engines")
+    sym = symbolic.step(spec, derivation)
+    num = numeric.step(spec)
+    progress("checking every gradient by finite differences")
+    agreement = compare(spec, sym, num)
+    history = None
+    if spec.steps > 1 or len(spec.samples) > 1:
+        steps = f"{spec.steps:,}"
+        history = training.run(spec, derivation,
+                               lambda n: progress(f"training: step {n:,} of {steps} (symbolic engine)"))
+    return Explanation(spec, sym, num, agreement, MappingProxyType(proofs), history)
 
 
 def to_prove(net: Network, full: bool | None, rendering: bool) -> list[str]:
@@ -76,15 +108,23 @@ def to_prove(net: Network, full: bool | None, rendering: bool) -> list[str]:
     return [p.label for p in net.parameters]
 
 
-def _explanation(spec: Spec, derivation: symbolic.Derivation, progress: Report) -> Explanation:
-    progress("computing the step with both engines")
-    sym = symbolic.step(spec, derivation)
-    num = numeric.step(spec)
-    progress("checking every gradient by finite differences")
-    agreement = compare(spec, sym, num)
-    run = None
-    if spec.steps > 1 or len(spec.samples) > 1:
-        steps = f"{spec.steps:,}"
-        run = history.run(spec, sym.derivation,
-                          lambda n: progress(f"training: step {n:,} of {steps} (symbolic engine)"))
-    return Explanation(spec, sym, num, agreement, run)
+def provable(net: Network) -> bool:
+    """Whether proving the shown products against the full cost finishes in reasonable time."""
+    return net.depth < 3 or len(net.parameters) <= PROOF_LIMIT
+
+
+def summarised(net: Network, full: bool | None = None) -> bool:
+    """Whether a walkthrough of `net` is summarised: `full` decides when given."""
+    return not full if full is not None else len(net.parameters) > SUMMARY_LIMIT
+
+
+def representative(net: Network) -> list[str]:
+    """The parameters a summarised walkthrough derives in full: per layer, the weight
+    from the first neuron before to the first neuron, and the bias of that neuron."""
+    labels = []
+    for layer in range(net.depth, 0, -1):
+        labels.append(net.weight(layer, 0, 0).label)
+        bias = net.bias_of(layer, 0)
+        if bias is not None:
+            labels.append(bias.label)
+    return labels

@@ -6,8 +6,9 @@ import dataclasses
 
 import numpy as np
 
-from explainer import functions, numeric, symbolic
-from explainer.agreement import RELATIVE_TOLERANCE, compare
+from explainer import functions
+from explainer.engines import numeric, symbolic
+from explainer.engines.agreement import RELATIVE_TOLERANCE, compare
 
 
 def test_the_seed_agrees_everywhere(seed):

@@ -10,10 +10,10 @@ import pytest
 import explainer
 from explainer import check, examples, explain
 from explainer.api import CheckResult, Walkthrough
-from explainer.cli import main
-from explainer.css_scope import scope_css
-from explainer.files import OutputError
-from explainer.pdf import PdfError, pdflatex_available
+from explainer.cli.command import main
+from explainer.output.css_scope import scope_css
+from explainer.output.files import OutputError
+from explainer.output.pdf import PdfError, pdflatex_available
 from explainer.spec import SpecError
 
 SCOPE = ".bpx-walkthrough"

@@ -10,7 +10,6 @@ cannot be forgotten.
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 import tomllib
@@ -27,21 +26,10 @@ PREFIX = "explainer: error: "  # how the command starts every error line, as arg
 COMMANDS = {"spec": "explain", "claims": "check"}
 
 
-def _commands() -> set[str]:
-    """The subcommands the installed `explainer` knows."""
-    for action in cli.parser()._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return set(action.choices)
-    return set()
-
-
 def _command(name: str) -> str:
     kind = name.split("-", 1)[0]
     assert kind in COMMANDS, f"{name}: corpus files are named spec-*.toml or claims-*.toml"
-    command = COMMANDS[kind]
-    if command not in _commands():
-        pytest.skip(f"`explainer {command}` does not exist yet")
-    return command
+    return COMMANDS[kind]
 
 
 def _check_line(stderr: str, path: Path, name: str) -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from explainer import examples
-from explainer.cli import main
+from explainer.cli.command import main
 
 CHROMIUM = shutil.which("chromium")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")

@@ -11,11 +11,13 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from explainer import examples, handstep, symbolic
-from explainer.claims import Claim, Claims, load_claims
-from explainer.cli import main
-from explainer.handcheck import CORRECT, FOLLOWS, WRONG, check
-from explainer.slips import CATALOGUE, twists
+from explainer import examples
+from explainer.checker import paper as handstep
+from explainer.checker.claims import Claim, Claims, load_claims
+from explainer.checker.slips import CATALOGUE, twists
+from explainer.checker.verdicts import CORRECT, FOLLOWS, WRONG, check
+from explainer.cli.command import main
+from explainer.engines import symbolic
 from explainer.spec import load_spec
 from tests.conftest import REPO
 from tests.test_properties import specs
@@ -27,7 +29,7 @@ RIGHT_IN_THE_SEED = {"cost", "output.h1", "output.L1", "output.L2", "cost_deriva
 
 def judge(claims: Claims):
     spec = claims.spec
-    return check(claims, symbolic.step(spec, symbolic.derive(spec.network, prove=[])))
+    return check(claims, symbolic.step(spec, symbolic.derive(spec.network)))
 
 
 def claims_of(spec, values: dict, decimals: int) -> Claims:
@@ -91,7 +93,7 @@ def test_the_paper_computation_matches_the_engines_on_random_networks():
     """handstep is a third, independent computation: checked against SymPy in `check`."""
     spec = load_spec(REPO / "tests" / "specs" / "half-shared-frozen.toml")
     paper = handstep.work(spec)
-    step = symbolic.step(spec, symbolic.derive(spec.network, prove=[]))
+    step = symbolic.step(spec, symbolic.derive(spec.network))
     for p in spec.network.parameters:
         assert abs(paper.value[f"gradient.{p.label}"] - float(step.values.gradient[p.label])) < 1e-12
 
@@ -249,7 +251,7 @@ def test_a_run_of_several_steps_is_checked_and_carried_forward(tmp_path):
 
 def test_a_checker_bug_is_reported_not_judged(monkeypatch, capsys):
     """If the paper recomputation ever disagreed with the engines, no verdict is given."""
-    from explainer import handcheck
+    from explainer.checker import verdicts as handcheck
 
     def disagree(paper, true):
         raise handcheck.CheckerDisagrees("cost: planted")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from explainer import examples
-from explainer.cli import main
+from explainer.cli.command import main
 
 # The contract example as the package ships it (the project's contract file, byte for byte).
 ARTICLE = examples.seed_spec()

@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from explainer import examples, progress
-from explainer.cli import main
+from explainer import examples
+from explainer.cli import progress
+from explainer.cli.command import main
 from explainer.spec import load_spec
 
 COMMANDS = {

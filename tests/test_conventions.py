@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from explainer.cli import main
+from explainer.cli.command import main
 from explainer.spec import load_spec, parse_spec
 
 torch = pytest.importorskip("torch")
@@ -151,9 +151,9 @@ def test_convention_renders_in_every_format(case, tmp_path):
 
 
 def test_softmax_cross_entropy_shortcut_is_shown_only_where_it_holds(tmp_path):
+    from explainer.output.render import render
     from explainer.pipeline import explain
-    from explainer.render import render
-    from explainer.walkthrough import build
+    from explainer.walkthrough.build import build
 
     for case, holds in (("softmax_cross_entropy", True), ("softmax_soft_targets", False)):
         e = explain(parse_spec(CASES[case].encode(), f"{case}.toml"))

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from explainer.cli import main
-from explainer.exercise import MAX_INPUT, MIN_GRADIENT, SATURATION, Options, generate
-from explainer.exercise_sheets import KEY_DIGITS, answer
-from explainer.formatting import show, to_decimal
-from explainer.pdf import pdflatex_available
+from explainer.cli.command import main
+from explainer.exercise.generate import MAX_INPUT, MIN_GRADIENT, SATURATION, Options, generate
+from explainer.exercise.sheets import KEY_DIGITS, answer
+from explainer.output.pdf import pdflatex_available
 from explainer.pipeline import explain
 from explainer.spec import load_spec
+from explainer.walkthrough.formatting import show, to_decimal
 
 SEED_RUN = ["exercise", "--seed", "1", "--count", "3"]
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from explainer.document import NetworkFigure
-from explainer.exercise import Options, generate
-from explainer.render import render
-from explainer.sections.figures import chain_rule_path
-from explainer.walkthrough import build
+from explainer.exercise.generate import Options, generate
+from explainer.output.render import render
+from explainer.walkthrough.build import build
+from explainer.walkthrough.document import NetworkFigure
+from explainer.walkthrough.sections.figures import chain_rule_path
 
 
 def figures(doc, anchor: str) -> list[NetworkFigure]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import re
 
-from explainer.document import Equation, NetworkFigure
-from explainer.render import render
-from explainer.report import to_json
-from explainer.walkthrough import build
+from explainer.output.json_report import to_json
+from explainer.output.render import render
+from explainer.walkthrough.build import build
+from explainer.walkthrough.document import Equation, NetworkFigure
 
 ANCHORS = ["network", "notation", "forward-pass", "cost", "gradient-descent", "last-layer",
            "hidden-layer", "biases", "update", "sanity-check", "matrix-form", "agreement"]

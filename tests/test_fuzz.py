@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from explainer import examples
-from explainer.limits import check_run
+from explainer.pipeline import check_run
 from explainer.spec import Spec, SpecError, parse_spec
 
 SOURCE = "fuzz.toml"

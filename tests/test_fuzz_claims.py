@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from explainer import examples
-from explainer.claims import Claims, parse_claims
+from explainer.checker.claims import Claims, parse_claims
 from explainer.spec import SpecError
 from tests.test_fuzz import FUZZ, keys, toml_document, values
 

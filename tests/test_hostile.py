@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from explainer import cli, examples, pdf, render
-from explainer.paths import safe_stem
+from explainer import cli, examples
+from explainer.cli import explain as cli_explain
+from explainer.output import pdf, render
+from explainer.output.paths import safe_stem
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = examples.seed_spec().read_text(encoding="utf-8")
@@ -256,7 +258,7 @@ def test_a_failure_mid_run_leaves_the_previous_outputs(tmp_path, monkeypatch, fa
     assert cli.main(args) == 0
     before = _snapshot(out)
     _spec(tmp_path, "second run")
-    real_render = cli.render
+    real_render = cli_explain.render
 
     def failing_render(document, fmt):
         if fmt == "md":
@@ -265,7 +267,7 @@ def test_a_failure_mid_run_leaves_the_previous_outputs(tmp_path, monkeypatch, fa
             return "\ud800"  # a lone surrogate: encoding it fails after tex and html are written
         return real_render(document, fmt)
 
-    monkeypatch.setattr(cli, "render", failing_render)
+    monkeypatch.setattr(cli_explain, "render", failing_render)
     with pytest.raises((RuntimeError, UnicodeEncodeError)):
         cli.main(args)
     assert _snapshot(out) == before

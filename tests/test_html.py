@@ -16,7 +16,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from explainer.document import (
+from explainer.output.render import mathml, render, tidy_mathml
+from explainer.walkthrough.document import (
     Document,
     Equation,
     FigureEdge,
@@ -29,7 +30,6 @@ from explainer.document import (
     Table,
     Text,
 )
-from explainer.render import mathml, render, tidy_mathml
 
 SCRIPT = "<script>alert(1)</script>"
 BREAKOUT = '"><img src=x onerror=alert(1)>'
@@ -258,7 +258,7 @@ def test_tidy_mathml_spaces_signs_and_fences_like_tex():
 
 def test_real_walkthrough_renders(seed):
     """The seed example's walkthrough: every section reachable, a figure, nothing external."""
-    from explainer.walkthrough import build
+    from explainer.walkthrough.build import build
 
     doc = build(seed)
     html = render(doc, "html")

@@ -14,8 +14,8 @@ from pathlib import Path
 import mpmath
 import pytest
 
-from explainer import cli, examples, limits
-from explainer.spec import SpecError, load_spec
+from explainer import cli, examples, pipeline
+from explainer.spec import SpecError, limits, load_spec
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = examples.seed_spec().read_text(encoding="utf-8")
@@ -178,7 +178,7 @@ def test_the_dry_run_checks_every_step(tmp_path):
     spec = tmp_path / "net.toml"
     spec.write_text(text)
     with pytest.raises(SpecError, match="in the first step, the numbers leave float64's range"):
-        limits.check_run(load_spec(spec))
+        pipeline.check_run(load_spec(spec))
 
 
 def test_the_dry_run_follows_the_training_loop(tmp_path):
@@ -189,10 +189,10 @@ def test_the_dry_run_follows_the_training_loop(tmp_path):
     spec = tmp_path / "net.toml"
     spec.write_text(text)
     with pytest.raises(SpecError, match=r"training.sample\[1\]: (in|after) step [0-9]+, the numbers leave"):
-        limits.check_run(load_spec(spec))
+        pipeline.check_run(load_spec(spec))
     # Three steps of the same stay in range and are not refused.
     spec.write_text(text.replace("steps = 200", "steps = 3"))
-    limits.check_run(load_spec(spec))
+    pipeline.check_run(load_spec(spec))
 
 
 def test_a_tiny_difference_squared_is_written_with_parentheses(tmp_path):

@@ -8,12 +8,13 @@ from pathlib import Path
 import pytest
 import sympy
 
+from explainer.engines.symbolic import rational
+from explainer.output.render import render
 from explainer.pipeline import explain
-from explainer.render import render
-from explainer.sections.matrix import bias_vector, neuron_vector, weight_matrix
 from explainer.spec import load_spec
-from explainer.symbolic import rational
-from explainer.walkthrough import Context, build
+from explainer.walkthrough.build import build
+from explainer.walkthrough.context import Context
+from explainer.walkthrough.sections.matrix import bias_vector, neuron_vector, weight_matrix
 
 SPECS = Path(__file__).resolve().parent / "specs"
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from explainer.cli import main
-from explainer.pdf import compile_pdf, pdflatex_available
+from explainer.cli.command import main
+from explainer.output.pdf import compile_pdf, pdflatex_available
+from explainer.output.render import render
 from explainer.pipeline import explain
-from explainer.render import render
 from explainer.spec import NOTATIONS, SpecError, load_spec, parse_spec
-from explainer.walkthrough import build
+from explainer.walkthrough.build import build
 
 SPECS = Path(__file__).resolve().parent / "specs"
 DECIMAL = re.compile(r"-?\d+\.\d+")

@@ -6,8 +6,8 @@ import math
 
 import numpy as np
 
-from explainer import numeric
-from explainer.agreement import finite_difference
+from explainer.engines import numeric
+from explainer.engines.agreement import finite_difference
 
 
 def _sigmoid(v: float) -> float:

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from explainer.document import (
+from explainer.output.pdf import PdfError, compile_pdf, pdflatex_available
+from explainer.output.render import render
+from explainer.walkthrough.document import (
     Document,
     Equation,
     FigureEdge,
@@ -27,8 +29,6 @@ from explainer.document import (
     Table,
     Text,
 )
-from explainer.pdf import PdfError, compile_pdf, pdflatex_available
-from explainer.render import render
 
 needs_pdflatex = pytest.mark.skipif(not pdflatex_available(), reason="pdflatex is not on PATH")
 needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None,
@@ -144,7 +144,7 @@ def test_only_outline_fonts(tmp_path: Path) -> None:
 @needs_pdflatex
 def test_seed_walkthrough_compiles(seed, tmp_path: Path) -> None:
     """The real walkthrough of the seed example, as the CLI writes it, typesets."""
-    from explainer.walkthrough import build
+    from explainer.walkthrough.build import build
 
     destination = tmp_path / "article.pdf"
     compile_pdf(render(build(seed), "tex"), destination)

@@ -8,10 +8,10 @@ import numpy as np
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from explainer import numeric
-from explainer.formatting import show, to_decimal
+from explainer.engines import numeric
 from explainer.pipeline import explain
 from explainer.spec import Network, Sample, Spec
+from explainer.walkthrough.formatting import show, to_decimal
 
 small = st.integers(-150, 150).map(lambda n: Fraction(n, 100))
 
@@ -80,7 +80,7 @@ def test_engines_and_finite_differences_agree_on_random_networks(spec):
     assume(not _near_a_kink(spec))
     e = explain(spec)
     assert e.agreement.agrees, [c for c in e.agreement.comparisons if not c.agrees]
-    assert all(p.holds for p in e.symbolic.derivation.proofs.values())
+    assert all(p.holds for p in e.proofs.values())
     for label in spec.frozen:
         assert e.symbolic.updated[label] == e.symbolic.parameters[label]
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import itertools
 import random
 
-from explainer.cli import main
-from explainer.document import Equation, NetworkFigure, Table
-from explainer.pipeline import explain
+from explainer.cli.command import main
+from explainer.pipeline import SUMMARY_LIMIT, explain, representative
 from explainer.spec import parse_spec
-from explainer.walkthrough import SUMMARY_LIMIT, build, representative
+from explainer.walkthrough.build import build
+from explainer.walkthrough.document import Equation, NetworkFigure, Table
 
 
 def network_toml(layers: list[int], seed: int = 3) -> str:
@@ -39,8 +39,8 @@ def derived(doc) -> list[str]:
 def test_large_network_is_summarised_and_proves_what_it_shows():
     assert len(SPEC.network.parameters) > SUMMARY_LIMIT
     e = explain(SPEC)
-    assert sorted(e.symbolic.derivation.proofs) == sorted(representative(SPEC.network))
-    assert all(p.holds for p in e.symbolic.derivation.proofs.values())
+    assert sorted(e.proofs) == sorted(representative(SPEC.network))
+    assert all(p.holds for p in e.proofs.values())
     assert e.agrees and len(e.agreement.comparisons) == len(SPEC.network.parameters)
     doc = build(e)
     assert len(derived(doc)) == len(representative(SPEC.network))
@@ -53,7 +53,7 @@ def test_large_network_is_summarised_and_proves_what_it_shows():
 
 def test_full_derives_every_parameter(tmp_path):
     e = explain(SPEC, full=True)
-    assert len(e.symbolic.derivation.proofs) == len(SPEC.network.parameters)
+    assert len(e.proofs) == len(SPEC.network.parameters)
     assert len(derived(build(e, full=True))) == len(SPEC.network.parameters)
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import mpmath
 import sympy
 
-from explainer import proof, symbolic
-from explainer.mpeval import mp_evaluate
+from explainer.engines import proof, symbolic
+from explainer.engines.mpeval import mp_evaluate
 from explainer.spec import parse_spec
 from tests.test_spec import _three_layer
 
@@ -23,7 +23,7 @@ def test_hidden_deltas_reuse_the_next_layers_delta_symbols(seed):
 
 
 def test_every_chain_rule_product_is_proven_exactly(seed):
-    proofs = seed.symbolic.derivation.proofs
+    proofs = seed.proofs
     assert len(proofs) == 12
     assert all(p.holds and p.method == proof.EXACT for p in proofs.values())
 
@@ -82,14 +82,15 @@ def test_deeper_networks_are_derived_and_proven():
     step = symbolic.step(spec)
     d = step.derivation
     assert d.delta["h2_1"] in d.delta_expr["h1_1"].free_symbols
-    assert all(p.holds for p in d.proofs.values())
+    proofs = proof.prove(d, [p.label for p in spec.network.parameters])
+    assert len(proofs) == len(spec.network.parameters) and all(p.holds for p in proofs.values())
     assert step.after.cost < step.values.cost
 
 
 def test_naming_constant_subtrees_keeps_the_derivative():
     """diff of the cost with p-free subtrees named, substituted back, is diff of the cost."""
     spec = parse_spec(_three_layer(), "deep.toml")
-    d = symbolic.derive(spec.network, prove=[])
+    d = symbolic.derive(spec.network)
     cost = proof._full_cost(d)
     point = {s: mpmath.mpf(k % 7 - 3) / 5 for k, s in enumerate(sorted(cost.free_symbols, key=str))}
     with mpmath.workdps(60):
@@ -106,7 +107,7 @@ def test_naming_constant_subtrees_keeps_the_derivative():
 
 def test_the_large_route_tells_a_wrong_chain_value(monkeypatch):
     spec = parse_spec(_three_layer(), "deep.toml")
-    d = symbolic.derive(spec.network, prove=[])
+    d = symbolic.derive(spec.network)
     right = {label: proof._evaluation_task(d)(label) for label in ("w1", "b1")}
     assert all(p.holds and p.method == proof.EVALUATED for p in right.values())
     honest = symbolic.evaluate
@@ -148,8 +149,9 @@ def test_relu_networks_are_proven_by_evaluation_and_a_slip_is_caught(monkeypatch
     """ReLU's Piecewise: the direct side differentiates max(0, i) instead (the same
     function), so deep ReLU networks prove in seconds rather than minutes."""
     spec = parse_spec(RELU_NET, "relu.toml")
-    d = symbolic.derive(spec.network, prove=None)
-    assert all(p.holds and p.method == proof.EVALUATED for p in d.proofs.values())
+    d = symbolic.derive(spec.network)
+    proofs = proof.prove(d, [p.label for p in spec.network.parameters])
+    assert all(p.holds and p.method == proof.EVALUATED for p in proofs.values())
     honest = symbolic.evaluate
 
     def slipped(*args, **kwargs):
@@ -158,7 +160,7 @@ def test_relu_networks_are_proven_by_evaluation_and_a_slip_is_caught(monkeypatch
         return values
 
     monkeypatch.setattr(symbolic, "evaluate", slipped)
-    wrong = proof.prove(symbolic.derive(spec.network, prove=[]), ["w1", "w9"])
+    wrong = proof.prove(symbolic.derive(spec.network), ["w1", "w9"])
     assert not wrong["w1"].holds and wrong["w9"].holds
 
 

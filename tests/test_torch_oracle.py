@@ -10,7 +10,7 @@ import math
 
 import pytest
 
-from explainer.cli import main
+from explainer.cli.command import main
 from explainer.spec import Network, Spec
 from tests.test_cli import ARTICLE
 

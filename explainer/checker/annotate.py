@@ -1,0 +1,179 @@
+"""A checked walkthrough: the person's numbers beside the derivation of the true ones.
+
+`annotate` takes the walkthrough `explain` builds and adds, for a claims check:
+
+* after the overview, a section listing every claim — what was written, the true
+  value to as many digits, the verdict — and one explanation per slip found, with
+  the slipped and the correct formula and the numbers that show it;
+* after every derivation of a claimed quantity, a marked note: right, wrong (with
+  the slip that reproduces it), or carried forward from earlier wrong numbers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from explainer.checker.slips import CATALOGUE
+from explainer.checker.verdicts import CORRECT, FOLLOWS, Check, Verdict
+from explainer.walkthrough.context import inline
+from explainer.walkthrough.document import Block, Document, Equation, Math, Paragraph, Row, Section, Table, Text
+from explainer.walkthrough.formatting import show_like
+from explainer.walkthrough.notation import Notation
+
+# Claims name their quantities as the seed walkthrough does (gradient.w5, delta.L1), so a
+# checked walkthrough is written in the seed's notation.
+SEED = Notation()
+MARKS_AS_NOTES = 2  # claims about one derivation shown as notes; more become a small table
+TONES = {CORRECT: "correct", FOLLOWS: "follows", "wrong": "wrong"}
+VERDICT_WORDS = {CORRECT: "right", FOLLOWS: "carried forward", "wrong": "wrong"}
+
+
+def _slashed(top: str, bottom: str) -> str:
+    """∂top/∂bottom on one line: fractions inside running text and tables are cramped."""
+    return rf"\partial {top} / \partial {bottom}"
+
+
+def quantity(key: str) -> str:
+    """The LaTeX symbol of a claimed quantity: delta.L1 → δ_{L_1}, gradient.w5 → ∂C/∂w_5."""
+    parts = key.split(".")
+    if parts[0] == "history":
+        step, name = parts[1], parts[2]
+        what = "C" if name == "cost" else SEED.param(name)
+        return rf"{what}^{{({step})}}"
+    after = parts[0] == "after"
+    if after:
+        parts = parts[1:]
+    kind, name = parts[0], (parts[1] if len(parts) > 1 else "")
+    symbol = {
+        "cost": lambda: "C",
+        "input": lambda: SEED.i(name),
+        "output": lambda: SEED.o(name),
+        "activation_derivative": lambda: _slashed(SEED.o(name), SEED.i(name)),
+        "cost_derivative": lambda: _slashed("C", SEED.o(name)),
+        "delta": lambda: SEED.delta(name),
+        "gradient": lambda: _slashed("C", SEED.param(name)),
+        "updated": lambda: SEED.updated(name),
+    }[kind]()
+    return f"{symbol}^{{+}}" if after else symbol
+
+
+def written(v: Verdict) -> str:
+    """The claimed number as the person wrote it, in LaTeX (1.5e-3 → 1.5 × 10^{-3})."""
+    text = v.claim.written.replace("E", "e")
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+    return text
+
+
+def true_shown(v: Verdict) -> str:
+    """The true value to as many significant digits as the claim has (at least 3)."""
+    shown = show_like(v.true, v.claim.written)
+    return f"{shown.relation} {shown.latex}"
+
+
+def _names(keys: tuple[str, ...]) -> Math:
+    return Math(",\\ ".join(quantity(k) for k in keys))
+
+
+def mark(v: Verdict) -> Paragraph:
+    """The note set beside the derivation of a claimed quantity."""
+    you = Math(f"{quantity(v.key)} = {written(v)}")
+    if v.verdict == CORRECT:
+        parts = inline(Text("Right. ", strong=True), "You wrote ", you, "; the true value is ",
+                       Math(f"{quantity(v.key)} {true_shown(v)}"), ".")
+    elif v.verdict == FOLLOWS:
+        parts = inline(Text("Carried forward. ", strong=True), "You wrote ", you, ". The true value is ",
+                       Math(f"{quantity(v.key)} {true_shown(v)}"),
+                       ", but your number is exactly what follows from your own earlier ",
+                       _names(v.follows_from), ": no new mistake here.", *_slip_words(v))
+    else:
+        parts = inline(Text("Wrong. ", strong=True), "You wrote ", you, "; the true value is ",
+                       Math(f"{quantity(v.key)} {true_shown(v)}"), ".", *_slip_words(v))
+    return Paragraph(parts, note=True, tone=TONES[v.verdict])
+
+
+def _slip_words(v: Verdict) -> tuple:
+    if not v.diagnosis:
+        return inline(" No slip of the catalogue reproduces it.") if v.verdict != FOLLOWS else ()
+    names = "; ".join(_title(s) for s in v.diagnosis)
+    return inline(f" It is what the slip “{names}” gives (see “Your numbers, checked”).")
+
+
+def _title(slip_id: str) -> str:
+    return slip_id.replace("_", " ")
+
+
+def claims_table(verdicts: tuple[Verdict, ...], caption: str) -> Table:
+    rows = tuple(
+        (Math(quantity(v.key)), Math(written(v)), Math(true_shown(v)),
+         Text(VERDICT_WORDS[v.verdict]),
+         Text(", ".join(_title(s) for s in v.diagnosis) if v.diagnosis else
+              ("from " + ", ".join(v.follows_from) if v.follows_from else "")))
+        for v in verdicts)
+    return Table(header=(Text("Quantity"), Text("You wrote"), Text("True value"), Text("Verdict"),
+                         Text("Slip")), rows=rows, align="lrrll", caption=caption)
+
+
+def checked_section(check: Check) -> Section:
+    """The list of claims with verdicts, and one explanation per slip found."""
+    verdicts = check.verdicts
+    counts = _counts(check)
+    blocks: list[Block] = [Paragraph(inline(
+        f"You gave {len(verdicts)} numbers. {counts[CORRECT]} are right, {counts['wrong']} are wrong, and "
+        f"{counts[FOLLOWS]} are wrong only because they carry an earlier wrong number forward. A number "
+        "is right when it is within one unit of its last written digit of the true value (or of what your "
+        "own right numbers give). Each is also marked beside its derivation below.",
+    ))]
+    blocks.append(claims_table(verdicts, "Every claimed number, the true value to as many digits, and "
+                                         "the slip that reproduces each wrong one."))
+    for slip_id in dict.fromkeys(s for v in verdicts for s in v.diagnosis):
+        blocks += _slip_blocks(check, slip_id)
+    return Section("Your numbers, checked", "claims", tuple(blocks))
+
+
+def _slip_blocks(check: Check, slip_id: str) -> list[Block]:
+    slip = CATALOGUE[slip_id]
+    hits = [v for v in check.verdicts if slip_id in v.diagnosis]
+    example = next((v for v in hits if v.verdict == "wrong"), hits[0])
+    again = show_like(example.slipped[slip_id], example.claim.written)
+    return [
+        Paragraph(inline(Text(f"The slip “{_title(slip_id)}”. ", strong=True), slip.explanation,
+                         f" It reproduces {len(hits)} of your numbers.")),
+        Equation((Row(r"\text{slipped}", ":", slip.wrong), Row(r"\text{correct}", ":", slip.right))),
+        Paragraph(inline(
+            "For example, redoing the step with this slip gives ",
+            Math(f"{quantity(example.key)} {again.relation} {again.latex}"), " — you wrote ",
+            Math(written(example)), " — while the true value is ",
+            Math(f"{quantity(example.key)} {true_shown(example)}"), ".")),
+    ]
+
+
+def annotate(document: Document, check: Check) -> Document:
+    """The walkthrough with the checked section after the overview and a mark after
+    every derivation of a claimed quantity."""
+    verdicts = {v.key: v for v in check.verdicts}
+    sections = []
+    for section in document.sections:
+        blocks: list[Block] = []
+        for block in section.blocks:
+            blocks.append(block)
+            if isinstance(block, Equation):
+                mine = tuple(verdicts[k] for k in block.keys if k in verdicts)
+                if len(mine) > MARKS_AS_NOTES:  # a note each would bury the derivation
+                    blocks.append(claims_table(mine, "Your numbers for the rows above."))
+                else:
+                    blocks += [mark(v) for v in mine]
+        sections.append(dataclasses.replace(section, blocks=tuple(blocks)))
+    # After the overview (the network and its notation), before the forward pass.
+    anchors = [s.anchor for s in sections]
+    at = anchors.index("notation") + 1 if "notation" in anchors else 1
+    sections.insert(at, checked_section(check))
+    counts = _counts(check)
+    summary = (*document.summary, ("Your numbers", f"{counts[CORRECT]} right, {counts['wrong']} wrong, "
+                                                   f"{counts[FOLLOWS]} carried forward"))
+    return dataclasses.replace(document, sections=tuple(sections), summary=summary)
+
+
+def _counts(check: Check) -> dict[str, int]:
+    return {k: sum(1 for v in check.verdicts if v.verdict == k) for k in (CORRECT, "wrong", FOLLOWS)}

@@ -1,0 +1,84 @@
+"""A claims check as a terminal table and as JSON.
+
+The table is for reading at a glance: one line per claim with what was written,
+the true value to as many digits, the verdict and the slip. The JSON has a
+`claims` list of objects with `key`, `claimed` (as written, a string), `true`,
+`verdict`, `diagnosis` (slip ids) and `follows_from` (claim keys), plus the
+catalogue entries of the slips it names.
+"""
+
+from __future__ import annotations
+
+import mpmath
+
+from explainer.checker.slips import CATALOGUE
+from explainer.checker.verdicts import CORRECT, FOLLOWS, Check, Verdict
+from explainer.walkthrough.formatting import show_like
+
+MARKS = {CORRECT: "ok", "wrong": "WRONG", FOLLOWS: "carried"}
+
+
+def true_text(v: Verdict) -> str:
+    """The true value with as many significant digits as the claim."""
+    return show_like(v.true, v.claim.written).text.replace("−", "-")
+
+
+def _few(keys: tuple[str, ...], shown: int = 3) -> str:
+    """At most `shown` keys, and how many more (the JSON lists them all)."""
+    more = f", … (+{len(keys) - shown})" if len(keys) > shown else ""
+    return ", ".join(keys[:shown]) + more
+
+
+HEADER = ("claim", "claimed", "true", "verdict", "diagnosis", "follows from")
+
+
+def rows(check: Check) -> list[tuple[str, ...]]:
+    """One row of text per claim, in the columns of `HEADER` (the table in any format)."""
+    return [(v.key, v.claim.written, true_text(v), MARKS[v.verdict], ", ".join(v.diagnosis) or "-",
+             _few(v.follows_from)) for v in check.verdicts]
+
+
+def tally(check: Check) -> str:
+    """The one-line verdict: how many claims are right, wrong and carried forward."""
+    counts = {k: sum(1 for v in check.verdicts if v.verdict == k) for k in (CORRECT, "wrong", FOLLOWS)}
+    return (f"{len(check.verdicts)} claims: {counts[CORRECT]} right, {counts['wrong']} wrong, "
+            f"{counts[FOLLOWS]} carried forward (wrong only because they use an earlier wrong claim).")
+
+
+def slips_found(check: Check) -> list[tuple[str, str]]:
+    """Each slip the diagnosis names, once, with its explanation."""
+    found = dict.fromkeys(s for v in check.verdicts for s in v.diagnosis)
+    return [(slip_id, CATALOGUE[slip_id].explanation) for slip_id in found]
+
+
+def to_text(check: Check) -> str:
+    """The terminal table, then a one-line verdict and one line per slip found."""
+    table = rows(check)
+    widths = [max(len(r[k]) for r in [HEADER, *table]) for k in range(len(HEADER))]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip()
+             for row in [HEADER, *table]]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines += ["", tally(check)]
+    lines += [f"{slip_id}: {explanation}" for slip_id, explanation in slips_found(check)]
+    return "\n".join(lines)
+
+
+def to_json(check: Check, spec_path: str) -> dict:
+    found = list(dict.fromkeys(s for v in check.verdicts for s in v.diagnosis))
+    return {
+        "claims_file": check.claims.source,
+        "spec": spec_path,
+        "ok": check.ok,
+        "claims": [{
+            "key": v.key,
+            "claimed": v.claim.written,
+            "true": float(v.true),
+            "true_digits": mpmath.nstr(v.true, 30, min_fixed=-30, max_fixed=30),
+            "verdict": v.verdict,
+            "diagnosis": list(v.diagnosis),
+            "follows_from": list(v.follows_from),
+            "tolerance": float(v.tolerance),
+        } for v in check.verdicts],
+        "slips": {s: {"explanation": CATALOGUE[s].explanation, "slipped": CATALOGUE[s].wrong,
+                      "correct": CATALOGUE[s].right} for s in found},
+    }

@@ -1,0 +1,5 @@
+"""`python -m explainer.cli`: the `explainer` command."""
+
+from explainer.cli.command import run
+
+run()

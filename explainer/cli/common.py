@@ -1,0 +1,85 @@
+"""What the commands share: reading --format, failing cleanly, writing outputs, the PDF.
+
+Every command checks its output folder before it starts working, renders
+everything in memory (the PDF too), and then writes all its files together
+(`files.write_together`), so a failure leaves the previous outputs as they were.
+Bad input, a bad option and an output folder that cannot take the files are one
+line on stderr and exit code 2; a PDF that cannot be made is exit code 3, after
+the other formats are written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from explainer.output.files import write_together
+from explainer.output.pdf import PdfError, typeset
+from explainer.output.render import FORMATS
+
+EXIT_OK, EXIT_FOUND, EXIT_BAD_INPUT, EXIT_PDF = 0, 1, 2, 3
+ALL_FORMATS = (*FORMATS, "json")  # what `explainer explain` writes
+MAX_DIGITS = 30  # the symbolic values are good to at least this many significant digits
+
+
+class UsageError(Exception):
+    """A bad option value: the message names the option."""
+
+
+def add_output_options(command: argparse.ArgumentParser, directory: str, formats: tuple[str, ...],
+                       pdf_help: str) -> None:
+    """-o DIR, --format (every one of `formats` by default) and --pdf, as the commands share them."""
+    command.add_argument("-o", "--output", type=Path, default=Path(directory),
+                         help=f"directory to write into (default: ./{directory})")
+    command.add_argument("--format", default=",".join(formats),
+                         help=f"comma-separated formats out of {','.join(formats)} (default: all)")
+    command.add_argument("--pdf", action="store_true", help=pdf_help)
+
+
+def fail(message: str) -> int:
+    print(f"explainer: error: {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def formats_from(text: str, allowed: tuple[str, ...], pdf: bool) -> list[str]:
+    """The comma-separated --format list, checked; --pdf adds tex (the PDF's source)."""
+    formats = list(dict.fromkeys(f.strip() for f in text.split(",") if f.strip()))
+    if "pdf" in formats and "pdf" not in allowed:
+        raise UsageError("--format: pdf is not a format here; use --pdf, which typesets the LaTeX into a PDF")
+    unknown = [f for f in formats if f not in allowed]
+    if unknown:
+        raise UsageError(f"--format: unknown format {unknown[0]!r} (choose from {', '.join(allowed)})")
+    if not formats:
+        raise UsageError("--format: no format given")
+    if pdf and "tex" not in formats:
+        formats.append("tex")
+    return formats
+
+
+def write_outputs(directory: Path, stem: str, contents: dict[str, str | bytes]) -> list[Path]:
+    """Write STEM.FORMAT for every rendered format into `directory`, all or none."""
+    paths = [directory / f"{stem}.{fmt}" for fmt in contents]
+    write_together(dict(zip(paths, contents.values(), strict=True)))
+    return paths
+
+
+def add_pdf(contents: dict[str, str | bytes], progress: Callable[[str], None]) -> int:
+    """Typeset ``contents["tex"]`` into ``contents["pdf"]``: EXIT_OK, or EXIT_PDF with the
+    problem printed (and no "pdf" entry: the other formats are still written)."""
+    progress("typesetting the PDF")
+    pdf, status = make_pdf(str(contents["tex"]))
+    if pdf is not None:
+        contents["pdf"] = pdf
+    return status
+
+
+def make_pdf(tex: str, label: str = "PDF") -> tuple[bytes | None, int]:
+    """The PDF of `tex`, typeset in memory: (its bytes, EXIT_OK), or (None, EXIT_PDF) with
+    the problem printed as one line (pdflatex missing, or the first LaTeX error)."""
+    try:
+        return typeset(tex), EXIT_OK
+    except PdfError as err:
+        print(f"explainer: error: {label}: {err}", file=sys.stderr)
+        return None, EXIT_PDF

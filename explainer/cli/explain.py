@@ -1,0 +1,157 @@
+"""`explainer explain`: the walkthrough of one gradient-descent step, in every format.
+
+    explainer explain SPEC.toml [-o DIR] [--format tex,html,md,json] [--pdf] [--digits N]
+                                [--json-digits N] [--full] [--notation NAME] [--no-limits]
+
+Exit codes: 0 success; 1 the independent computations disagree (the walkthrough
+is still written, and says so); 2 bad input; 3 the PDF could not be made.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import replace
+from pathlib import Path
+
+from explainer import examples
+from explainer.cli.common import (
+    ALL_FORMATS,
+    EXIT_OK,
+    MAX_DIGITS,
+    UsageError,
+    add_output_options,
+    add_pdf,
+    fail,
+    formats_from,
+    write_outputs,
+)
+from explainer.cli.progress import Progress
+from explainer.output.files import check_folder
+from explainer.output.json_report import to_json
+from explainer.output.paths import safe_stem
+from explainer.output.render import render
+from explainer.pipeline import SUMMARY_LIMIT, Explanation, check_run, explain
+from explainer.spec import NOTATIONS, Spec, SpecError, load_spec
+from explainer.walkthrough.build import build
+from explainer.walkthrough.context import DEFAULT_DIGITS
+from explainer.walkthrough.formatting import scientific, show
+
+EXIT_DISAGREE = 1  # exit codes: see explainer.cli.common
+
+
+def add_parser(commands: argparse._SubParsersAction, epilog: str) -> None:
+    ex = commands.add_parser(
+        "explain", help="write a step-by-step walkthrough of one gradient-descent step",
+        description="Write a walkthrough of one gradient-descent step through the network in "
+                    "SPEC (a TOML file; see the README for its format).",
+        epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ex.add_argument("spec", nargs="?", type=Path, default=None,
+                    help="the network spec (default: the built-in seed example)")
+    add_output_options(ex, "output", ALL_FORMATS,
+                       "also compile the .tex to PDF with pdflatex, if it is installed")
+    ex.add_argument("--digits", type=int, default=DEFAULT_DIGITS,
+                    help=f"significant digits shown in the walkthrough (default {DEFAULT_DIGITS}, "
+                         f"at most {MAX_DIGITS}); every digit shown is correct")
+    ex.add_argument("--full", action="store_true",
+                    help="derive every parameter in full even for a large network (by default "
+                         f"networks above {SUMMARY_LIMIT} parameters get a summarised walkthrough)")
+    ex.add_argument("--json-digits", type=int, default=None, metavar="N",
+                    help="write JSON values as decimal strings with N significant digits "
+                         "instead of float64 numbers")
+    ex.add_argument("--notation", default=None, metavar="NAME",
+                    help=f"the symbols of the walkthrough, one of {', '.join(NOTATIONS)} "
+                         "(default: the spec's `notation`, else seed)")
+    ex.add_argument("--no-limits", action="store_true",
+                    help="lift the size limits on parameters and training (see the README)")
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    try:
+        formats = formats_from(args.format, ALL_FORMATS, args.pdf)
+        for option, value in (("--digits", args.digits), ("--json-digits", args.json_digits)):
+            if value is not None and not 1 <= value <= MAX_DIGITS:
+                raise UsageError(f"{option}: must be between 1 and {MAX_DIGITS}, found {value}")
+        if args.notation is not None and args.notation not in NOTATIONS:
+            raise UsageError(f"--notation: unknown notation {args.notation!r} "
+                             f"(choose from {', '.join(NOTATIONS)})")
+    except UsageError as err:
+        return fail(str(err))
+    spec_path = args.spec or examples.seed_spec()
+    try:
+        spec = load_spec(spec_path)
+        check_run(spec, limits=not args.no_limits)
+        check_folder(args.output)
+    except SpecError as err:
+        return fail(str(err))
+    if args.notation is not None:  # the command line overrides the spec
+        spec = replace(spec, notation=args.notation)
+
+    with Progress() as progress:
+        explanation, contents = explain_into_files(spec, formats, args, progress)
+        status = EXIT_OK if explanation.agrees else EXIT_DISAGREE
+        if args.pdf:
+            status = max(status, add_pdf(contents, progress))
+    try:
+        written = write_outputs(args.output, safe_stem(spec_path), contents)  # all or none
+    except SpecError as err:
+        return fail(str(err))
+    print(summary(explanation, written))
+    return status
+
+
+def explain_into_files(spec: Spec, formats: list[str], args: argparse.Namespace,
+                       progress: Progress) -> tuple[Explanation, dict[str, str | bytes]]:
+    """The explanation and the text of every file `formats` asks for, in memory."""
+    full = True if args.full else None
+    walkthroughs = [fmt for fmt in formats if fmt != "json"]
+    explanation = explain(spec, full, rendering=bool(walkthroughs), progress=progress)
+    contents: dict[str, str | bytes] = {}
+    if walkthroughs:
+        progress("writing the walkthrough")
+        document = build(explanation, args.digits, full)
+        contents = {fmt: render(document, fmt) for fmt in walkthroughs}
+    if "json" in formats:
+        data = to_json(explanation, args.json_digits)
+        contents["json"] = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return explanation, {fmt: contents[fmt] for fmt in formats}
+
+
+def summary(explanation: Explanation, written: list[Path]) -> str:
+    """The few lines a person reads in the terminal after a run."""
+    spec, step, agreement = explanation.spec, explanation.symbolic, explanation.agreement
+    net = spec.network
+    before, after = step.values.cost, step.after.cost
+    change = after - before
+    proofs = explanation.proofs.values()
+    exact = sum(1 for p in proofs if p.method == "exact" and p.holds)
+    held = sum(1 for p in proofs if p.holds)
+    worst_n, worst_f = agreement.worst_numeric, agreement.worst_fd
+    verdict = (f"all {len(agreement.comparisons)} gradients agree: chain rule (SymPy) = "
+               "backpropagation (NumPy) = finite differences" if agreement.agrees else
+               "DISAGREEMENT: the computations differ beyond 1e-10 relative")
+    lines = [
+        spec.title,
+        f"  network    {'-'.join(map(str, net.layers))}, {', '.join(dict.fromkeys(net.activations))}, "
+        f"{net.cost}, {len(net.parameters)} parameters, learning rate {show(spec.learning_rate, 6).text}",
+        f"  cost       {show(before, 6).text} -> {show(after, 6).text} "
+        f"(change {show(change, 3).text}" + (f", {show(change / before * 100, 3).text} %)" if before else ")"),
+        f"  agreement  {verdict}",
+        f"             worst relative difference: NumPy {scientific(worst_n.numeric_discrepancy, latex=False)}"
+        f" ({worst_n.label}), finite differences {scientific(worst_f.fd_discrepancy, latex=False)}"
+        f" ({worst_f.label})",
+        f"  proofs     {held} of {len(explanation.proofs)} chain-rule products equal diff(C) "
+        f"({exact} exactly, {held - exact} by evaluation)" if explanation.proofs else
+        "  proofs     none: a large network is proven where a walkthrough shows it, up to "
+        "2,000 parameters when it has several hidden layers (see the README)",
+        f"  wrote      {', '.join(str(p) for p in written)}",
+    ]
+    if explanation.history:
+        h = explanation.history
+        first, last = h.points[0], h.points[-1]
+        gap = scientific(max(h.cost_discrepancy, h.parameter_discrepancy), latex=False)
+        lines.insert(3, f"  training   {spec.steps} step(s) over {len(spec.samples)} sample(s), "
+                        f"{spec.mode}: mean cost {show(first.cost, 6).text} -> "
+                        f"{show(last.cost, 6).text} (engines agree to {gap})")
+    return "\n".join(lines)

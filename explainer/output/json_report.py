@@ -1,0 +1,105 @@
+"""The JSON report: every value of the step, keyed the way other tools expect.
+
+Top-level keys (see DESIGN.md): ``input`` and ``output`` (per neuron: i and o;
+an input neuron's i and o are its value), ``cost``, ``cost_derivative`` (∂C/∂o
+of the last layer), ``activation_derivative`` (∂o/∂i) and ``delta`` (∂C/∂i) per
+non-input neuron, ``gradient`` and ``updated`` per parameter label, ``after``
+(``output`` per neuron and ``cost`` after the step) and ``checks`` (agreement and
+proofs). Also ``title``, ``network``, ``learning_rate``, ``sample`` and
+``parameters`` (values before the step), so the file stands on its own. A run
+of several samples or steps adds ``history``: per step the mean cost over the
+samples and every parameter (step 0 is before training).
+
+Numbers are the symbolic engine's values rounded to float64 (JSON numbers), or,
+with `digits`, decimal strings with that many significant digits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from explainer.engines.agreement import FD_STEP, RELATIVE_TOLERANCE
+from explainer.pipeline import Explanation
+from explainer.walkthrough.formatting import show, to_decimal
+
+
+def number_writer(digits: int | None) -> Callable[[object], float | str]:
+    """float64 by default; decimal strings with `digits` significant digits on request."""
+    if digits is None:
+        return lambda v: float(to_decimal(v)[0])
+    return lambda v: show(v, digits).text.replace("−", "-")
+
+
+def to_json(explanation: Explanation, digits: int | None = None) -> dict:
+    """The whole step as plain JSON-ready data."""
+    num = number_writer(digits)
+    spec, step, agreement = explanation.spec, explanation.symbolic, explanation.agreement
+    net, values = spec.network, step.values
+
+    def per(mapping: dict) -> dict:
+        return {k: num(v) for k, v in mapping.items()}
+
+    return {
+        "title": spec.title,
+        "network": {
+            "layers": list(net.layers),
+            "activation": list(net.activations),
+            "cost": net.cost,
+            "numbering": net.numbering,
+            "neurons": [net.neurons(layer) for layer in range(net.depth + 1)],
+        },
+        "learning_rate": num(spec.learning_rate),
+        "sample": {
+            "input": [num(x) for x in spec.sample.input],
+            "expected": [num(e) for e in spec.sample.expected],
+        },
+        "parameters": per(step.parameters),
+        "input": per(values.input),
+        "output": per(values.output),
+        "cost": num(values.cost),
+        "cost_derivative": per(values.cost_derivative(net)),
+        "activation_derivative": per(values.activation_derivative),
+        "delta": per(values.delta),
+        "gradient": per(values.gradient),
+        "updated": per(step.updated),
+        "mode": spec.mode,
+        "frozen": sorted(spec.frozen, key=lambda label: [p.label for p in net.parameters].index(label)),
+        "after": {"output": per(step.after.output), "cost": num(step.after.cost)},
+        **({"history": [
+            {"step": point.step, "cost": num(point.cost), "parameters": per(point.parameters)}
+            for point in explanation.history.points
+        ]} if explanation.history else {}),
+        "checks": {
+            "agrees": explanation.agrees,
+            **({"history_cost_difference": explanation.history.cost_discrepancy,
+                "history_parameter_difference": explanation.history.parameter_discrepancy}
+               if explanation.history else {}),
+            "relative_tolerance": RELATIVE_TOLERANCE,
+            "finite_difference_step": FD_STEP,
+            "cost_relative_difference": agreement.cost_discrepancy,
+            "after_cost_relative_difference": agreement.after_cost_discrepancy,
+            "worst_numeric": {
+                "parameter": agreement.worst_numeric.label,
+                "relative_difference": agreement.worst_numeric.numeric_discrepancy,
+            },
+            "worst_finite_difference": {
+                "parameter": agreement.worst_fd.label,
+                "relative_difference": agreement.worst_fd.fd_discrepancy,
+            },
+            "gradients": {
+                c.label: {
+                    "symbolic": c.symbolic,
+                    "numeric": c.numeric,
+                    "finite_difference": c.finite_difference,
+                    "numeric_relative_difference": c.numeric_discrepancy,
+                    "finite_difference_relative_difference": c.fd_discrepancy,
+                    "agrees": c.agrees,
+                }
+                for c in agreement.comparisons
+            },
+            "proofs": {
+                label: {"method": p.method, "holds": p.holds, "detail": p.detail}
+                for label, p in explanation.proofs.items()
+            },
+        },
+    }

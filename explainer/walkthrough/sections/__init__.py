@@ -1,0 +1,1 @@
+"""The sections of a walkthrough, one module per part of the step (see `explainer.walkthrough.build`)."""

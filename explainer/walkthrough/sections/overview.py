@@ -1,0 +1,225 @@
+"""The opening of a walkthrough: what the network is, the figure, and the notation."""
+
+from __future__ import annotations
+
+from explainer.walkthrough import notation
+from explainer.walkthrough.context import Context, inline
+from explainer.walkthrough.document import (
+    FigureEdge,
+    FigureNeuron,
+    Math,
+    NetworkFigure,
+    Paragraph,
+    Section,
+    Table,
+    Text,
+)
+from explainer.walkthrough.notation import partial, vector
+
+LAYER_SPACING = 4.5  # cm between layers in the figure
+NEURON_SPACING = 2.5  # cm between neurons of a layer
+
+
+
+def shape(ctx: Context) -> str:
+    return "-".join(str(n) for n in ctx.net.layers)
+
+
+def subtitle(ctx: Context) -> str:
+    net = ctx.net
+    acts = list(dict.fromkeys(net.activations))
+    words = " and ".join(notation.ACTIVATIONS[a].words for a in acts)
+    return (
+        f"Backpropagation worked through by hand, every number computed twice: a {shape(ctx)} "
+        f"network with {words} as activation, {notation.COSTS[net.cost].words} as cost, "
+        "one gradient-descent step."
+    )
+
+
+def summary(ctx: Context) -> tuple[tuple[str, str], ...]:
+    step = ctx.step
+    before, after = ctx.num(step.values.cost), ctx.num(step.after_cost)
+    proofs = ctx.explanation.proofs.values()
+    held = sum(1 for p in proofs if p.holds)
+    exact = sum(1 for p in proofs if p.method == "exact" and p.holds)
+    return (
+        ("Network", f"{shape(ctx)}, {len(ctx.net.parameters)} parameters"),
+        ("Learning rate η", ctx.num(ctx.learning_rate).text),
+        ("Cost before the step", before.text),
+        ("Cost after the step", after.text),
+        ("Engines agree", "yes" if ctx.explanation.agrees else "NO — see the agreement section"),
+        ("Chain rule proven", f"{held} of {len(ctx.explanation.proofs)} derivatives "
+                              f"({exact} exactly, {held - exact} by evaluation)"
+                              + ("" if len(ctx.explanation.proofs) == len(ctx.net.parameters)
+                                 else ", those derived in full")),
+    )
+
+
+def sections(ctx: Context) -> list[Section]:
+    return [_network(ctx), _notation(ctx)]
+
+
+def _network(ctx: Context) -> Section:
+    net = ctx.net
+    inputs = ", ".join(ctx.sym.neuron(n) for n in net.neurons(0))
+    blocks = [
+        Paragraph(inline(
+            f"The network has {len(net.layers)} layers of neurons: {net.layers[0]} inputs ",
+            Math(inputs), ", ", *_hidden_words(ctx),
+            f" and a last layer of {net.layers[-1]} neurons ",
+            Math(", ".join(ctx.sym.neuron(n) for n in net.neurons(net.depth))),
+            ". Each neuron is connected to every neuron of the next layer. Every connection "
+            f"carries a weight{_bias_words(net.bias_modes)}. "
+            + ("This network is large, so the walkthrough is summarised: each derivation is "
+               "written out for the first neuron and for one weight and one bias of each layer, "
+               "and tables give every other value."
+               if ctx.summary else "The figure shows all of them with their starting values."),
+        )),
+        _layer_table(ctx) if ctx.summary else figure(ctx),
+        Paragraph(inline(_numbering_words(net))),
+        Paragraph(inline(
+            "We train on one sample. The input is ",
+            Math(vector(ctx.sym.input_vector,
+                        [ctx.num(ctx.step.values.input[n]).latex for n in net.neurons(0)])),
+            " and the output we want is ",
+            Math(vector(ctx.sym.expected_vector, [ctx.num(e).latex for e in ctx.expected])),
+            ". The learning rate is ",
+            Math(rf"\eta = {ctx.num(ctx.learning_rate).latex}"),
+            ".",
+        )),
+    ]
+    return Section("The network", "network", tuple(blocks))
+
+
+def _hidden_words(ctx: Context) -> tuple:
+    hidden = ctx.net.layers[1:-1]
+    if not hidden:
+        return ("no hidden layer",)
+    if len(hidden) == 1:
+        names = ", ".join(ctx.sym.neuron(n) for n in ctx.net.neurons(1))
+        return (f"a hidden layer of {hidden[0]} neurons ", Math(names))
+    return (f"{len(hidden)} hidden layers of {', '.join(map(str, hidden))} neurons",)
+
+
+def _bias_words(modes: tuple[str, ...]) -> str:
+    if all(m == "neuron" for m in modes):
+        return ", and every neuron after the inputs adds a bias of its own"
+    if all(m == "none" for m in modes):
+        return "; there are no biases"
+    if all(m == "shared" for m in modes):
+        return ", and each layer adds one bias, shared by all of its neurons"
+    words = {"neuron": "a bias per neuron", "shared": "one bias shared by the whole layer",
+             "none": "no bias"}
+    return ". Biases: " + ", ".join(f"layer {n + 1} has {words[m]}" for n, m in enumerate(modes))
+
+
+def _numbering_words(net) -> str:
+    numbering = net.numbering
+    order = ("source by source: first every weight leaving the first neuron of a layer, then "
+             "every weight leaving the second, and so on" if numbering == "source-major" else
+             "target by target: first every weight arriving at the first neuron of a layer, then "
+             "every weight arriving at the second, and so on")
+    shared = any(m == "shared" for m in net.bias_modes)
+    biases = ("" if all(m == "none" for m in net.bias_modes) else
+              " Biases are numbered layer by layer, top to bottom"
+              + (", one per layer where a layer shares its bias." if shared else "."))
+    return f"Weights are numbered {order}, layer after layer.{biases}"
+
+
+def _layer_table(ctx: Context) -> Table:
+    """A large network as a table of layers: a figure with every weight would be unreadable."""
+    net = ctx.net
+    rows = []
+    for layer, size in enumerate(net.layers):
+        names = net.neurons(layer)
+        span = ctx.sym.neuron(names[0]) + (rf", \ldots, {ctx.sym.neuron(names[-1])}" if size > 1 else "")
+        weights = size * net.layers[layer - 1] if layer else 0
+        biases = len(net.biases[layer - 1]) if layer else 0
+        rows.append((Text(str(layer)), Math(span), Text(str(size)),
+                     Text(net.activations[layer - 1] if layer else "input"),
+                     Text(f"{weights} weights, {biases} biases" if layer else "")))
+    return Table(header=(Text("Layer"), Text("Neurons"), Text("Size"), Text("Activation"),
+                         Text("Parameters in")),
+                 rows=tuple(rows), align="llrll",
+                 caption=f"The {shape(ctx)} network, layer by layer (too large to draw every weight).")
+
+
+def figure(ctx: Context) -> NetworkFigure:
+    """The network drawn layer by layer, every weight and bias labelled with its value."""
+    net = ctx.net
+    tallest = max(net.layers)
+    neurons, y_of = [], {}
+    for layer, size in enumerate(net.layers):
+        for j, name in enumerate(net.neurons(layer)):
+            y = ((tallest - 1) / 2 - j - (tallest - size) / 2) * NEURON_SPACING
+            y_of[name] = y
+            bias = value = ""
+            if layer == 0:
+                value = f"{ctx.sym.neuron(name)} = {ctx.num(ctx.step.values.input[name]).latex}"
+            else:
+                b = net.bias_of(layer, j)
+                if b is not None:
+                    bias = f"{ctx.sym.param(b.label)} = {ctx.num(ctx.param_value(b.label)).latex}"
+            neurons.append(FigureNeuron(name, ctx.sym.neuron(name), layer, layer * LAYER_SPACING,
+                                        y, bias, value))
+    edges = []
+    for p in net.parameters:
+        if p.kind != "weight":
+            continue
+        source, target = net.neuron(p.layer - 1, p.source), net.neuron(p.layer, p.target)
+        label = f"{ctx.sym.param(p.label)} = {ctx.num(ctx.param_value(p.label)).latex}"
+        edges.append(FigureEdge(source, target, label, _label_position(net, p)))
+    return NetworkFigure(
+        tuple(neurons), tuple(edges),
+        width=net.depth * LAYER_SPACING, height=(tallest - 1) * NEURON_SPACING,
+        caption=f"The {shape(ctx)} network before the step. Arrows carry the weights; "
+                "each bias is added inside its neuron.",
+    )
+
+
+# Where along an edge its label sits, by the edge's "slot" (j − k) mod m: the edges
+# leaving one neuron get different slots, and so do the edges arriving at one, so
+# their labels do not sit on top of each other. Slot 0 (the straight edges of
+# equal-sized layers) is labelled in the middle, the crossing ones nearer an end.
+_POSITIONS = (0.5, 0.25, 0.75, 0.35, 0.65, 0.2, 0.8, 0.42, 0.58, 0.3, 0.7)
+
+
+def _label_position(net, p) -> float:
+    m = max(net.layers[p.layer - 1], net.layers[p.layer])
+    return _POSITIONS[((p.target - p.source) % m) % len(_POSITIONS)]
+
+
+def _notation(ctx: Context) -> Section:
+    cost, sym = ctx.cost_notation, ctx.sym
+    acts = [notation.ACTIVATIONS[a] for a in dict.fromkeys(ctx.net.activations)]
+    own = {topic: (Math(latex), Text(words)) for topic, (latex, words) in sym.glossary().items()}
+    rows = [
+        own["x"], own["input"], own["output"],
+        *[row for act in acts for row in (
+            (Math(sym.fill(act.formula)), Text(f"the activation, {act.words}")),
+            (Math(sym.fill(act.derivative)), Text("its derivative" + (
+                f", written with the {sym.output_word} {sym.out_text}, as one computes it by hand"
+                if act.derivative_of and not act.vector else ""))),
+        )],
+        *([(Math(rf"{sym.slope} = {ctx.num(ctx.net.leaky_slope).latex}"),
+            Text("the leaky ReLU's slope for negative inputs"))]
+          if "leaky_relu" in ctx.net.activations else []),
+        own["params"], own["answer"],
+        (Math(sym.fill(cost.formula)), Text(f"the cost, {cost.words}")),
+        own["delta"],
+        (Math(r"\eta"), Text("the learning rate: how far one step moves")),
+        (Math(r"p^{+}"), Text("the value of a parameter p after the step")),
+    ]
+    labels = {p.label for p in ctx.net.parameters}
+    example = sym.param("w5" if "w5" in labels else ctx.net.parameters[0].label)
+    blocks = (
+        Paragraph(inline(
+            f"{sym.index_words} A partial derivative such as ",
+            Math(partial(sym.C, example)),
+            f" reads: how much {sym.cost_words} changes per small change of ",
+            Math(example),
+            ", with everything else held fixed.",
+        )),
+        Table(header=(Text("Symbol"), Text("Meaning")), rows=tuple(rows), align="ll"),
+    )
+    return Section("Notation", "notation", blocks)

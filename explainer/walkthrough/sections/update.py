@@ -1,0 +1,167 @@
+"""The update of every parameter, and the sanity check: the forward pass again."""
+
+from __future__ import annotations
+
+from explainer.walkthrough.context import Context, inline
+from explainer.walkthrough.document import Equation, Math, Paragraph, Row, Section, Table, Text
+from explainer.walkthrough.formatting import show
+from explainer.walkthrough.notation import partial
+from explainer.walkthrough.sections.figures import update_figure
+from explainer.walkthrough.sections.forward import cost_equation, neuron_equation, neuron_table
+
+
+def sections(ctx: Context) -> list[Section]:
+    return [_update(ctx), _sanity_check(ctx)]
+
+
+def _update(ctx: Context) -> Section:
+    step, eta = ctx.step, ctx.learning_rate
+    rows = []
+    table_rows = []
+    shown = {q.label for kind in ("weight", "bias") for layer in range(1, ctx.net.depth + 1)
+             for q in ctx.shown_params(kind, layer)}
+    for p in ctx.net.parameters:
+        before, gradient = step.parameters[p.label], step.gradient[p.label]
+        shown_after = ctx.num(step.updated[p.label])
+        # One row per parameter shown: the rule was written out in general just above.
+        if p.label in shown:
+            rows.append(_update_row(ctx, p.label, before, gradient, shown_after))
+        table_rows.append((
+            Math(ctx.sym.param(p.label)),
+            Math(ctx.num(before).latex),
+            Math(ctx.num(gradient).latex),
+            Math(shown_after.latex),
+        ))
+    blocks = (
+        *_batch_mean(ctx),
+        Paragraph(inline(
+            "With every partial derivative known, each parameter moves against its own "
+            "derivative, scaled by the learning rate ", Math(rf"\eta = {ctx.num(eta).latex}"), ": ",
+            Math(rf"p^{{+}} = p - \eta\, {partial(ctx.sym.C, 'p')}"), ".",
+        )),
+        *([Paragraph(inline(
+            "Frozen parameters keep their values: ",
+            Math(", ".join(ctx.sym.param(p.label) for p in ctx.net.parameters
+                           if p.label in ctx.spec.frozen)),
+            ". Their derivatives are still computed (they are part of the chain), but the step "
+            "does not apply them.",
+        ))] if ctx.spec.frozen else []),
+        Equation(tuple(rows), keys=tuple(f"updated.{p.label}" for p in ctx.net.parameters if p.label in shown)),
+        Paragraph(inline("The whole step at a glance:")),
+        *([] if ctx.summary else [update_figure(ctx)]),
+        Table(
+            header=(Text("Parameter"), Text("Before"), Math(rf"\partial {ctx.sym.C} / \partial p"),
+                    Text("After")),
+            rows=ctx.capped(table_rows)[0],
+            align="lrrr",
+            caption="Every parameter before and after one gradient-descent step."
+                    + ctx.capped(table_rows)[1],
+        ),
+    )
+    return Section("The update", "update", blocks)
+
+
+def _update_row(ctx: Context, label: str, before, gradient, shown_after) -> Row:
+    """p⁺ with its numbers, or the frozen parameter's unchanged value."""
+    if label in ctx.spec.frozen:
+        return Row(ctx.sym.updated(label), "=", rf"{ctx.sym.param(label)} = {shown_after.latex}"
+                                                 r"\quad\text{(frozen: not trained)}")
+    eta = ctx.learning_rate
+    return Row(
+        ctx.sym.updated(label), ctx.relation([before, eta, gradient]),
+        rf"{ctx.num(before).latex} - {ctx.num(eta).latex} \cdot {ctx.factor(gradient)} "
+        rf"{shown_after.relation} {shown_after.latex}",
+    )
+
+
+def _batch_mean(ctx: Context) -> list:
+    """In batch mode the update uses the mean gradient over the samples: show each sample's."""
+    step = ctx.step
+    if len(step.sample_gradients) == 1:
+        return []
+    n = len(step.sample_gradients)
+    rows = tuple(
+        (Math(ctx.sym.param(p.label)),
+         *[Math(ctx.num(g[p.label]).latex) for g in step.sample_gradients],
+         Math(ctx.num(step.gradient[p.label]).latex))
+        for p in ctx.net.parameters)
+    return [
+        Paragraph(inline(
+            f"This is a batch step: the derivation above is for sample 1, and samples 2 to {n} go "
+            "through the same chain with their own numbers. The update uses the mean of the "
+            f"{n} gradients:",
+        )),
+        Table(header=(Text("Parameter"), *[Text(f"Sample {k + 1}") for k in range(n)], Text("Mean")),
+              rows=rows, align="l" + "r" * (n + 1),
+              caption="Each sample's gradient and their mean, the gradient the update applies."),
+    ]
+
+
+def _sanity_check(ctx: Context) -> Section:
+    net, step = ctx.net, ctx.step
+    after = step.after
+    blocks: list = [Paragraph(inline(
+        "Did the step help? We feed the same input through the network again, now with the "
+        "updated parameters:",
+    ))]
+    for layer in range(1, net.depth + 1):
+        for name in ctx.shown_neurons(layer):
+            blocks.append(neuron_equation(ctx, name, layer, after, step.updated, prefix="after."))
+        if ctx.summary:
+            blocks.append(neuron_table(ctx, layer, after))
+    blocks.append(Paragraph(inline("The cost with the new outputs:")))
+    blocks.append(cost_equation(ctx, after.output, after.cost_terms, after.cost, prefix="after."))
+    rows = []
+    for j, n in enumerate(net.neurons(net.depth)):
+        target = ctx.expected[j]
+        gap_before, gap_after = abs(step.values.output[n] - target), abs(after.output[n] - target)
+        rows.append((
+            Math(ctx.sym.o(n)),
+            Math(ctx.num(target).latex),
+            Math(ctx.num(step.values.output[n]).latex),
+            Math(ctx.num(after.output[n]).latex),
+            Text("closer" if gap_after < gap_before else "further away"),
+        ))
+    blocks.append(Table(
+        header=(Text("Output"), Text("Expected"), Text("Before"), Text("After"), Text("Moved")),
+        rows=tuple(rows), align="lrrrl",
+        caption="Each output before and after the step, against the value we wanted.",
+    ))
+    before_c, after_c = step.values.cost, after.cost
+    decrease = before_c - after_c
+    predicted = ctx.learning_rate * sum(g**2 for g in step.values.gradient.values())
+    change = ctx.num(decrease)
+    blocks.append(Equation((
+        Row(rf"{ctx.sym.C} - {ctx.sym.C}^{{+}}", ctx.relation([before_c, after_c]),
+            rf"{ctx.num(before_c).latex} - {ctx.num(after_c).latex}"),
+        Row("", change.relation, change.latex),
+    )))
+    # A cost of 0 before the step (possible in batch mode, where the other samples
+    # move the parameters) has no percentage.
+    share = f" ({show(abs(decrease) / before_c * 100, 3).text} % of its value). " if before_c else ". "
+    if decrease:
+        opening = ("The cost went " + ("down" if decrease > 0 else "up") + " by ", Math(change.latex), share)
+    else:
+        opening = ("The cost did not change (", Math(change.latex), "). ")
+    blocks.append(Paragraph(inline(
+        *opening,
+        "For a small step, calculus predicts a decrease of about ",
+        Math(rf"\eta \sum_{{p}} \left({partial(ctx.sym.C, 'p')}\right)^{{2}} "
+             rf"{ctx.num(predicted).relation} {ctx.num(predicted).latex}"),
+        ": the step moves against the gradient, and the cost falls by the step length times "
+        "the slope. " + _verdict(decrease, predicted),
+    ), note=True))
+    return Section("Sanity check", "sanity-check", tuple(blocks))
+
+
+def _verdict(decrease, predicted) -> str:
+    """Compare the real decrease with the first-order prediction, in words."""
+    if decrease == 0 and predicted == 0:
+        return "Every gradient is 0 here, so the step changes nothing."
+    if decrease <= 0:
+        return ("Here the cost rose instead: the learning rate is too large for this step, "
+                "and the straight-line prediction does not hold so far from the start.")
+    if abs(decrease - predicted) <= predicted / 5:
+        return "The two are close, as they should be for a small step."
+    return ("The two differ noticeably: the cost curves enough over this step that the "
+            "straight-line prediction is only rough.")
