@@ -25,6 +25,7 @@ from fractions import Fraction
 import mpmath
 
 from explainer.checker.slips import Twist
+from explainer.functions import ACTIVATIONS, COSTS
 from explainer.spec import Network, Sample, Spec
 
 PRECISION = 50  # digits: far more than anyone writes down
@@ -93,82 +94,23 @@ def forward(w: _Worker, params: Mapping[str, mpmath.mpf], param_keys: Mapping[st
                 total += params[bias.label]
                 inputs.append(param_keys.get(bias.label, ""))
             w.put(f"{prefix}input.{n}", total, inputs)
-        activation = net.activations[layer - 1]
+        sigma = ACTIVATIONS[net.activations[layer - 1]]
         i = [w.used(f"{prefix}input.{n}") for n in names]
-        for j, n in enumerate(names):
-            if activation == "softmax":
-                top = max(i)
-                e = [mpmath.exp(v - top) for v in i]
-                o = _over(e[j], mpmath.fsum(e))
+        if sigma.mpmath_vector_form is not None:  # softmax: every output uses every input
+            for n, o in zip(names, sigma.mpmath_vector_form(i), strict=True):
                 w.put(f"{prefix}output.{n}", o, [f"{prefix}input.{m}" for m in names])
-            else:
-                w.put(f"{prefix}output.{n}", sigma(activation, i[j], net), [f"{prefix}input.{n}"])
+        else:
+            for j, n in enumerate(names):
+                w.put(f"{prefix}output.{n}", sigma.mpmath_form(i[j], slope(net)), [f"{prefix}input.{n}"])
     last = net.neurons(net.depth)
     outputs = [w.used(f"{prefix}output.{n}") for n in last]
-    cost = cost_value(net.cost, outputs, [mp(e) for e in sample.expected]) * mp(twist.cost_scale)
+    cost = COSTS[net.cost].mpmath_form(outputs, [mp(e) for e in sample.expected]) * mp(twist.cost_scale)
     w.put(f"{prefix}cost", cost, [f"{prefix}output.{n}" for n in last])
 
 
-def sigma(activation: str, i: mpmath.mpf, net: Network) -> mpmath.mpf:
-    """o = σ(i) for one neuron (not softmax)."""
-    if activation == "sigmoid":
-        return 1 / (1 + mpmath.exp(-i))
-    if activation == "tanh":
-        return mpmath.tanh(i)
-    if activation == "relu":
-        return i if i > 0 else mpmath.mpf(0)
-    if activation == "leaky_relu":
-        return i if i > 0 else mp(net.leaky_slope) * i
-    return i  # linear
-
-
-def sigma_prime(activation: str, i: mpmath.mpf, o: mpmath.mpf, net: Network) -> mpmath.mpf:
-    """σ′ as people compute it: from the output where the activation allows it."""
-    if activation == "sigmoid":
-        return o * (1 - o)
-    if activation == "tanh":
-        return 1 - o * o
-    if activation == "relu":
-        return mpmath.mpf(1) if i > 0 else mpmath.mpf(0)  # ReLU′(0) = 0, as in both engines
-    if activation == "leaky_relu":
-        return mpmath.mpf(1) if i > 0 else mp(net.leaky_slope)
-    return mpmath.mpf(1)  # linear
-
-
-def _ln(x: mpmath.mpf) -> mpmath.mpf:
-    # A person's own rounded output can be 0 or 1 exactly: carried forward, the
-    # logarithm is then undefined, and so is everything after it (NaN matches no claim).
-    return mpmath.log(x) if x > 0 else mpmath.nan
-
-
-def _over(a: mpmath.mpf, b: mpmath.mpf) -> mpmath.mpf:
-    return a / b if b != 0 else mpmath.nan
-
-
-def cost_value(cost: str, y: list[mpmath.mpf], exp: list[mpmath.mpf]) -> mpmath.mpf:
-    if cost == "sum_squared":
-        return mpmath.fsum((a - b) ** 2 for a, b in zip(y, exp, strict=True))
-    if cost == "half_sum_squared":
-        return mpmath.fsum((a - b) ** 2 for a, b in zip(y, exp, strict=True)) / 2
-    if cost == "mean_squared":
-        return mpmath.fsum((a - b) ** 2 for a, b in zip(y, exp, strict=True)) / len(y)
-    if cost == "cross_entropy":
-        return -mpmath.fsum(b * _ln(a) for a, b in zip(y, exp, strict=True) if b)
-    return -mpmath.fsum((b * _ln(a) if b else 0) + ((1 - b) * _ln(1 - a) if b != 1 else 0)
-                        for a, b in zip(y, exp, strict=True))  # binary cross-entropy
-
-
-def cost_derivative(cost: str, o: mpmath.mpf, exp: mpmath.mpf, n_out: int) -> mpmath.mpf:
-    """∂C/∂o of one output neuron."""
-    if cost == "sum_squared":
-        return 2 * (o - exp)
-    if cost == "half_sum_squared":
-        return o - exp
-    if cost == "mean_squared":
-        return 2 * (o - exp) / n_out
-    if cost == "cross_entropy":
-        return _over(-exp, o)
-    return _over(-exp, o) + _over(1 - exp, 1 - o)  # binary cross-entropy
+def slope(net: Network) -> mpmath.mpf:
+    """The leaky ReLU's slope, as an mpmath number."""
+    return mp(net.leaky_slope)
 
 
 def backward(w: _Worker, params: Mapping[str, mpmath.mpf], sample: Sample) -> dict[str, mpmath.mpf]:
@@ -179,24 +121,25 @@ def backward(w: _Worker, params: Mapping[str, mpmath.mpf], sample: Sample) -> di
     scale = mp(twist.cost_derivative_scale)
     for j, n in enumerate(last):
         o = w.used(f"output.{n}")
-        w.put(f"cost_derivative.{n}", cost_derivative(net.cost, o, mp(sample.expected[j]), len(last)) * scale,
-              [f"output.{n}"])
+        dC_do = COSTS[net.cost].mpmath_derivative(o, mp(sample.expected[j]), len(last))
+        w.put(f"cost_derivative.{n}", dC_do * scale, [f"output.{n}"])
     weights_after = dict(params)  # the slip that backpropagates through updated weights needs them
     for layer in range(net.depth, 0, -1):
         names = net.neurons(layer)
-        activation = net.activations[layer - 1]
+        sigma = ACTIVATIONS[net.activations[layer - 1]]
         for n in names:
             i, o = w.used(f"input.{n}"), w.used(f"output.{n}")
-            if twist.derivative_at_output and activation in ("sigmoid", "tanh"):
-                o_at = sigma(activation, o, net)  # σ evaluated once more, at o
-                w.put(f"activation_derivative.{n}", sigma_prime(activation, o, o_at, net), [f"output.{n}"])
-            elif activation == "softmax":
-                w.put(f"activation_derivative.{n}", o * (1 - o), [f"output.{n}"])
+            if twist.derivative_at_output and sigma.curved:
+                o_at = sigma.mpmath_form(o, slope(net))  # σ evaluated once more, at o
+                w.put(f"activation_derivative.{n}", sigma.mpmath_derivative(o, o_at, slope(net)),
+                      [f"output.{n}"])
+            elif sigma.vector:  # softmax: the Jacobian's diagonal, from the output alone
+                w.put(f"activation_derivative.{n}", sigma.mpmath_derivative(i, o, slope(net)), [f"output.{n}"])
             else:
-                w.put(f"activation_derivative.{n}", sigma_prime(activation, i, o, net),
+                w.put(f"activation_derivative.{n}", sigma.mpmath_derivative(i, o, slope(net)),
                       [f"input.{n}", f"output.{n}"])
         for j, n in enumerate(names):
-            if layer == net.depth and activation == "softmax":
+            if layer == net.depth and sigma.vector:
                 # δ_j = Σ_m ∂C/∂o_m · ∂o_m/∂i_j, with ∂o_m/∂i_j = o_m (1[m = j] − o_j)
                 o_j = w.used(f"output.{n}")
                 terms, inputs = [], []

@@ -5,7 +5,7 @@ recomputes the whole step once per way the slip can happen (its `Twist`s) and
 reports every slip that reproduces a wrong number someone wrote down.
 
 A `Twist` says how the paper computation departs from the correct one; the
-default `Twist()` is the correct computation. `explainer.handstep` reads it.
+default `Twist()` is the correct computation. `explainer.checker.paper` reads it.
 Each catalogue entry carries one sentence a learner can read, and the wrong and
 the right formula in LaTeX for the annotated walkthrough.
 """
@@ -15,12 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from explainer.functions import ACTIVATIONS, COSTS
 from explainer.spec import Network
-
-SQUARED_WITHOUT_HALF = ("sum_squared", "mean_squared")
-# Activations whose σ′ changes when evaluated at o instead of i (for ReLU-like ones
-# and linear, o and i lie on the same side of the kink, so the slip is invisible).
-CURVED = ("sigmoid", "tanh")
 
 
 @dataclass(frozen=True)
@@ -101,12 +97,13 @@ def twists(net: Network) -> list[tuple[str, Twist]]:
     diagnosis is never a slip that changes nothing.
     """
     out: list[tuple[str, Twist]] = []
-    if any(a in CURVED for a in net.activations):
+    cost = COSTS[net.cost]
+    if any(ACTIVATIONS[a].curved for a in net.activations):
         out.append(("activation_derivative_at_output", Twist(derivative_at_output=True)))
-    if net.cost in SQUARED_WITHOUT_HALF:
+    if cost.squared and not cost.halved:
         out.append(("missing_factor_two", Twist(cost_derivative_scale=Fraction(1, 2))))
         out.append(("extra_half", Twist(cost_scale=Fraction(1, 2), cost_derivative_scale=Fraction(1, 2))))
-    if net.cost == "half_sum_squared":
+    if cost.halved:
         out.append(("missing_half", Twist(cost_scale=Fraction(2), cost_derivative_scale=Fraction(2))))
     out.append(("sign_flip", Twist(cost_derivative_scale=Fraction(-1))))
     out.append(("sign_flip", Twist(update_sign=1)))

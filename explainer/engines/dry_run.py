@@ -21,11 +21,10 @@ from __future__ import annotations
 import numpy as np
 
 from explainer.engines import numeric
-from explainer.functions import ACTIVATIONS
+from explainer.functions import ACTIVATIONS, COSTS
 from explainer.spec import Spec, SpecError
 
 LOG_SATURATION = 1e-14  # 1 − y below this is refused with a log cost (sigmoid input above about 32)
-LOG_COSTS = ("cross_entropy", "binary_cross_entropy")
 # 1 − |o| below this is refused for any sigmoid, tanh or softmax neuron: the symbolic engine
 # works with 60 digits, so 1 − o would keep fewer than 30 (sigmoid inputs beyond about ±69).
 SATURATION = 1e-30
@@ -85,7 +84,7 @@ def _check_pass(spec: Spec, key: str, when: str, forward: numeric.ForwardPass) -
         name = net.neuron(layer, j)
         one = "−1" if activation == "tanh" and i[j] < 0 else "1"
         where = f"{_at(when)}{name} = {activation}({i[j]:.4g}) is {_gap(gaps[j], one)}"
-        if layer == net.depth and net.cost in LOG_COSTS and gaps[j] < LOG_SATURATION:
+        if layer == net.depth and COSTS[net.cost].logarithm_of and gaps[j] < LOG_SATURATION:
             raise SpecError(spec.source, key, f"{where}, where {net.cost}'s logarithms cannot be "
                                               "computed to the digits shown; keep every output at least "
                                               f"{LOG_SATURATION:g} from 1 (a sigmoid input below about 32) "

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 
 from explainer.exercise.generate import SEED, Exercise, Question
+from explainer.functions import ACTIVATIONS
 from explainer.pipeline import Explanation
 from explainer.walkthrough import notation
 from explainer.walkthrough.build import build
@@ -80,20 +81,20 @@ def problem(exercise: Exercise, explanation: Explanation) -> Document:
 
 
 def _network_words(ctx: Context) -> str:
-    acts = " and ".join(notation.ACTIVATIONS[a].words for a in dict.fromkeys(ctx.net.activations))
+    acts = " and ".join(ACTIVATIONS[a].latex.words for a in dict.fromkeys(ctx.net.activations))
     return (f"a {overview.shape(ctx)} network with {acts} as activation and "
-            f"{ctx.cost_notation.words} as cost.")
+            f"{ctx.cost.latex.words} as cost.")
 
 
 def _given(exercise: Exercise, ctx: Context) -> Section:
     net = ctx.net
-    acts = [notation.ACTIVATIONS[a] for a in dict.fromkeys(net.activations)]
+    acts = [ACTIVATIONS[a].latex for a in dict.fromkeys(net.activations)]
     rows = [
         Row("i_{n}", "=", r"\sum_{k} w_{k \to n}\, o_{k} + b_{n}"),
         Row("o_{n}", "=", r"\sigma(i_{n})"),
         *[Row(*_split(ctx.sym.fill(act.formula))) for act in acts],
         *[Row(*_split(ctx.sym.fill(act.derivative))) for act in acts],
-        Row(*_split(ctx.sym.fill(ctx.cost_notation.formula))),
+        Row(*_split(ctx.sym.fill(ctx.cost.latex.formula))),
         Row("p^{+}", "=", r"p - \eta\, \frac{\partial C}{\partial p}"),
     ]
     figure = dataclasses.replace(

@@ -30,8 +30,6 @@ from explainer.spec.numbers import NotANumber, describe, exact, quote
 
 NUMBERINGS = ("source-major", "target-major")
 MODES = ("sgd", "batch")
-# Costs that take logarithms of the outputs, and the activations whose outputs they accept.
-LOG_COSTS = {"cross_entropy": ("softmax", "sigmoid"), "binary_cross_entropy": ("sigmoid",)}
 # Layer sizes and step counts above this are refused outright: no file can hold the
 # weights of such a layer, and the message stays readable. The limits a person may
 # lift (--no-limits) are far below; see explainer.limits.
@@ -306,7 +304,7 @@ class _SpecReader(Checker):
             table = self.table(raw, key, ("input", "expected"), ("input", "expected"))
             x = self.vector(table["input"], f"{key}.input", net.layers[0], inputs)
             expected = self.vector(table["expected"], f"{key}.expected", net.layers[-1], outputs)
-            if net.cost in LOG_COSTS:
+            if COSTS[net.cost].logarithm_of:
                 self.probabilities(expected, f"{key}.expected", net)
             out.append(Sample(x, expected))
         return tuple(out)
@@ -317,7 +315,7 @@ class _SpecReader(Checker):
             if not 0 <= e <= 1:
                 raise self.fail(f"{key}[{n + 1}]", f"{net.cost} needs expected values between 0 and 1, "
                                                    f"found {show(e)}")
-        allowed = LOG_COSTS[net.cost]
+        allowed = COSTS[net.cost].logarithm_of
         if net.activations[-1] not in allowed:
             raise self.fail("network.cost", f"{net.cost} takes the logarithm of the outputs, so the last "
                                             f"layer's activation must be {' or '.join(allowed)}, not "

@@ -14,6 +14,7 @@ from functools import cached_property
 import sympy
 
 from explainer.engines.symbolic import SymbolicStep, rational
+from explainer.functions import ACTIVATIONS, COSTS, Activation, Cost
 from explainer.pipeline import Explanation, representative
 from explainer.spec import Network, Parameter, Spec
 from explainer.walkthrough import notation
@@ -85,24 +86,24 @@ class Context:
     def param_value(self, label: str) -> object:
         return self.step.parameters[label]
 
-    def activation(self, layer: int) -> notation.ActivationNotation:
-        return notation.ACTIVATIONS[self.net.activations[layer - 1]]
+    def activation(self, layer: int) -> Activation:
+        return ACTIVATIONS[self.net.activations[layer - 1]]
 
     @property
-    def cost_notation(self) -> notation.CostNotation:
-        return notation.COSTS[self.net.cost]
+    def cost(self) -> Cost:
+        return COSTS[self.net.cost]
 
     def cost_term(self, out: str, exp: str) -> str:
-        return self.cost_notation.term(out, exp, self.net.layers[-1])
+        return self.cost.latex.term(out, exp, self.net.layers[-1])
 
     def cost_derivative(self, out: str, exp: str) -> str:
-        return self.cost_notation.derivative(out, exp, self.net.layers[-1])
+        return self.cost.latex.derivative(out, exp, self.net.layers[-1])
 
     def sigma_prime(self, layer: int, out: str, inp: str) -> str:
         """σ′ of a neuron as one computes it by hand: from its output o where that works
         (o(1 − o), 1 − o²), else σ′ of its input i (ReLU's piecewise slope)."""
         act = self.activation(layer)
-        return act.derivative_of(out) if act.derivative_of else rf"\sigma'({inp})"
+        return act.latex.derivative_of(out) if act.latex.derivative_of else rf"\sigma'({inp})"
 
     def shown_neurons(self, layer: int) -> list[str]:
         """The neurons of a layer whose equations are written out."""

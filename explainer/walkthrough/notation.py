@@ -8,16 +8,14 @@ neuron h1 has input i_{h_1} and output o_{h_1}; weights and biases are w_{5},
 b_{3}; the expected value for output neuron L_j is exp_j. The derivation and the
 numbers are the same in every preset; only the symbols change.
 
-The formulas for each activation and cost (σ′ as the reader computes it by
-hand, ∂C/∂o) live here too, as text to display with the preset's symbols put
-in: the numbers always come from the engines.
+The formulas of each activation and cost live with the function itself
+(`explainer.functions`), as templates `Notation.fill` puts the preset's symbols
+into: the numbers always come from the engines.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from string import Template
 
 from explainer.spec import Network
@@ -102,7 +100,7 @@ class Notation:
                 "exp": rf"\mathrm{{exp}}_{{{index}}}"}[kind]
 
     def fill(self, template: str) -> str:
-        """A formula of ACTIVATIONS or COSTS with this preset's symbols put in."""
+        """A formula of an activation or a cost (`explainer.functions`) with this preset's symbols put in."""
         last = self.net.depth if self.net is not None else None
         return Template(template).substitute(
             C=self.C, i=self.in_letter, o=self.out_letter, slope=self.slope,
@@ -146,130 +144,3 @@ class Notation:
         """Words and LaTeX naming one of the four equations of backpropagation where a
         preset's readers know them by name (BP1..BP4 in Nielsen's); None otherwise."""
         return None
-
-
-def squared(symbol: str) -> str:
-    """symbol², in parentheses when it already has a superscript (a^{3}_{1})."""
-    return rf"\bigl({symbol}\bigr)^{{2}}" if "^" in symbol else f"{symbol}^{{2}}"
-
-
-@dataclass(frozen=True)
-class ActivationNotation:
-    """How an activation is written: its name, σ(i), and σ′.
-
-    `formula` and `derivative` are templates for `Notation.fill`: ${i} and ${o}
-    stand for the preset's input and output symbols (i and o in the seed's).
-    `derivative_of(o)` writes σ′ with the neuron's output o (given as LaTeX, a
-    symbol or a number), the way one computes it by hand; None where σ′ is a
-    piecewise choice that o alone does not show (ReLU), or a Jacobian (softmax).
-    """
-
-    words: str
-    formula: str  # σ(i) = …, with i as the variable
-    derivative: str  # σ′(i) = …
-    derivative_of: Callable[[str], str] | None
-    vector: bool = False
-
-
-ACTIVATIONS = {
-    "sigmoid": ActivationNotation(
-        words="the sigmoid (logistic) function",
-        formula=r"\sigma(${i}) = \frac{1}{1 + e^{-${i}}}",
-        derivative=r"\sigma'(${i}) = \sigma(${i})\bigl(1 - \sigma(${i})\bigr) = ${o}\,(1 - ${o})",
-        derivative_of=lambda out: rf"{out} \cdot (1 - {out})",
-    ),
-    "tanh": ActivationNotation(
-        words="the hyperbolic tangent",
-        formula=r"\sigma(${i}) = \tanh(${i}) = \frac{e^{${i}} - e^{-${i}}}{e^{${i}} + e^{-${i}}}",
-        derivative=r"\sigma'(${i}) = 1 - \tanh^{2}(${i}) = 1 - ${o}^{2}",
-        # In parentheses: it is one factor of a product (x · (1 − o²) · …).
-        derivative_of=lambda out: rf"\bigl(1 - {squared(out)}\bigr)",
-    ),
-    "relu": ActivationNotation(
-        words="the rectified linear unit (ReLU)",
-        formula=r"\sigma(${i}) = \max(0, ${i})",
-        derivative=r"\sigma'(${i}) = 1 \text{ for } ${i} > 0,\ 0 \text{ otherwise (we take } 0 "
-                   r"\text{ at } ${i} = 0)",
-        derivative_of=None,
-    ),
-    "leaky_relu": ActivationNotation(
-        words="the leaky ReLU",
-        formula=r"\sigma(${i}) = ${i} \text{ for } ${i} > 0,\ ${slope}\, ${i} \text{ otherwise}",
-        derivative=r"\sigma'(${i}) = 1 \text{ for } ${i} > 0,\ ${slope} \text{ otherwise (we take } "
-                   r"${slope} \text{ at } ${i} = 0)",
-        derivative_of=None,
-    ),
-    "linear": ActivationNotation(
-        words="the identity (a linear neuron)",
-        formula=r"\sigma(${i}) = ${i}",
-        derivative=r"\sigma'(${i}) = 1",
-        derivative_of=lambda out: "1",
-    ),
-    "softmax": ActivationNotation(
-        words="softmax, which turns the layer's inputs into probabilities",
-        formula=r"${oj} = \frac{e^{${ij}}}{\sum_{k} e^{${ik}}}",
-        derivative=r"\frac{\partial ${ok}}{\partial ${ij}} = ${ok}\,\bigl([k = j] - ${oj}\bigr)",
-        derivative_of=lambda out: rf"{out} \cdot (1 - {out})",  # the diagonal, k = j
-        vector=True,
-    ),
-}
-
-
-@dataclass(frozen=True)
-class CostNotation:
-    """How a cost is written: the sum, one term, and ∂C/∂o_j of a last-layer neuron.
-
-    `formula` is a template for `Notation.fill` (${C} the cost, ${yj} the j-th output,
-    ${expj} its expected value). `term` and `derivative` take the output and the
-    expected value as LaTeX, and n, the number of output neurons (only the mean
-    squared error uses it).
-    """
-
-    words: str
-    formula: str  # C = …, with y_j and exp_j
-    term: Callable[[str, str, int], str]
-    derivative: Callable[[str, str, int], str]
-    squared: bool = False  # a sum of squared differences (the walkthrough shows the differences)
-
-    @property
-    def body(self) -> str:
-        """The formula without its "${C} = ": the right-hand side alone."""
-        return self.formula.removeprefix("${C} = ")
-
-
-COSTS = {
-    "sum_squared": CostNotation(
-        words="the sum of squared errors",
-        formula=r"${C} = \sum_{j} \bigl(${yj} - ${expj}\bigr)^{2}",
-        term=lambda out, exp, n: rf"\bigl({out} - {exp}\bigr)^{{2}}",
-        derivative=lambda out, exp, n: rf"2\,\bigl({out} - {exp}\bigr)",
-        squared=True,
-    ),
-    "half_sum_squared": CostNotation(
-        words="half the sum of squared errors",
-        formula=r"${C} = \frac{1}{2} \sum_{j} \bigl(${yj} - ${expj}\bigr)^{2}",
-        term=lambda out, exp, n: rf"\tfrac{{1}}{{2}}\bigl({out} - {exp}\bigr)^{{2}}",
-        derivative=lambda out, exp, n: rf"{out} - {exp}",
-        squared=True,
-    ),
-    "mean_squared": CostNotation(
-        words="the mean squared error over the output neurons",
-        formula=r"${C} = \frac{1}{n} \sum_{j} \bigl(${yj} - ${expj}\bigr)^{2}",
-        term=lambda out, exp, n: rf"\tfrac{{1}}{{{n}}}\bigl({out} - {exp}\bigr)^{{2}}",
-        derivative=lambda out, exp, n: rf"\tfrac{{2}}{{{n}}}\bigl({out} - {exp}\bigr)",
-        squared=True,
-    ),
-    "cross_entropy": CostNotation(
-        words="the cross-entropy",
-        formula=r"${C} = -\sum_{j} ${expj} \ln ${yj}",
-        term=lambda out, exp, n: rf"-{exp} \ln {out}",
-        derivative=lambda out, exp, n: rf"-\frac{{{exp}}}{{{out}}}",
-    ),
-    "binary_cross_entropy": CostNotation(
-        words="the binary cross-entropy",
-        formula=r"${C} = -\sum_{j} \bigl[${expj} \ln ${yj} + (1 - ${expj}) "
-                r"\ln (1 - ${yj})\bigr]",
-        term=lambda out, exp, n: rf"-\bigl[{exp} \ln {out} + (1 - {exp}) \ln (1 - {out})\bigr]",
-        derivative=lambda out, exp, n: rf"\frac{{{out} - {exp}}}{{{out} \cdot (1 - {out})}}",
-    ),
-}

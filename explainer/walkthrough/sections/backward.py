@@ -82,7 +82,7 @@ def _last_layer(ctx: Context) -> Section:
         )),
         Paragraph(inline(
             Text("The second factor", strong=True), " is the slope of the activation, ",
-            Math(ctx.sym.fill(act.derivative)), ".",
+            Math(ctx.sym.fill(act.latex.derivative)), ".",
         )),
         Paragraph(inline(
             Text("The third factor", strong=True), f" asks how the cost changes with this {sym.output_word}. "

@@ -114,8 +114,11 @@ def _layer_intro(ctx: Context, layer: int) -> str:
 
 
 def cost_equation(ctx: Context, outputs: dict, terms: tuple, cost, prefix: str = "") -> Equation:
-    """C written out term by term: symbols, numbers, each difference, each term, the sum."""
-    net, cn = ctx.net, ctx.cost_notation
+    """C written out term by term: symbols, numbers, each difference, each term, the sum.
+
+    `prefix` is "after." for the cost after the step: the equation then derives the
+    claims key after.cost, so a checked walkthrough marks a claimed C⁺ beside it."""
+    net, function = ctx.net, ctx.cost
     last = net.neurons(net.depth)
     symbolic = " + ".join(ctx.cost_term(ctx.sym.o(n), ctx.sym.expected(j + 1))
                           for j, n in enumerate(last))
@@ -125,26 +128,25 @@ def cost_equation(ctx: Context, outputs: dict, terms: tuple, cost, prefix: str =
     )
     rows = [Row(ctx.sym.C, "=", symbolic),
             Row("", ctx.relation([outputs[n] for n in last] + ctx.expected), numbers)]
-    if cn.squared:
+    if function.squared and function.latex.scale is not None:
         differences = [outputs[n] - e for n, e in zip(last, ctx.expected, strict=True)]
-        prefix = {"sum_squared": "", "half_sum_squared": r"\tfrac{1}{2}",
-                  "mean_squared": rf"\tfrac{{1}}{{{len(last)}}}"}[net.cost]
+        scale = function.latex.scale(len(last))
         rows.append(Row("", ctx.relation(differences),
-                        " + ".join(f"{prefix}{ctx.factor(d)}^{{2}}" for d in differences)))
+                        " + ".join(f"{scale}{ctx.factor(d)}^{{2}}" for d in differences)))
     rows.append(Row("", ctx.relation(terms), " + ".join(ctx.num(t).latex for t in terms)))
     rows.append(Row("", ctx.num(cost).relation, ctx.num(cost).latex))
     return Equation(tuple(rows), keys=(f"{prefix}cost",))
 
 
 def _cost(ctx: Context) -> Section:
-    values, cn = ctx.step.values, ctx.cost_notation
+    values, cost = ctx.step.values, ctx.cost
     blocks = (
         Paragraph(inline(
             "The cost measures how far the answer is from what we wanted. We use ",
-            cn.words,
+            cost.latex.words,
             ":",
         )),
-        Equation((Row(ctx.sym.C, "=", ctx.sym.fill(cn.body)),)),
+        Equation((Row(ctx.sym.C, "=", ctx.sym.fill(cost.latex.body)),)),
         Paragraph(inline("With the outputs of the forward pass, term by term:")),
         cost_equation(ctx, values.output, values.cost_terms, values.cost),
         Paragraph(inline(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from explainer.walkthrough import notation
+from explainer.functions import ACTIVATIONS, COSTS
 from explainer.walkthrough.context import Context, inline
 from explainer.walkthrough.document import (
     FigureEdge,
@@ -28,10 +28,10 @@ def shape(ctx: Context) -> str:
 def subtitle(ctx: Context) -> str:
     net = ctx.net
     acts = list(dict.fromkeys(net.activations))
-    words = " and ".join(notation.ACTIVATIONS[a].words for a in acts)
+    words = " and ".join(ACTIVATIONS[a].latex.words for a in acts)
     return (
         f"Backpropagation worked through by hand, every number computed twice: a {shape(ctx)} "
-        f"network with {words} as activation, {notation.COSTS[net.cost].words} as cost, "
+        f"network with {words} as activation, {COSTS[net.cost].latex.words} as cost, "
         "one gradient-descent step."
     )
 
@@ -190,16 +190,16 @@ def _label_position(net, p) -> float:
 
 
 def _notation(ctx: Context) -> Section:
-    cost, sym = ctx.cost_notation, ctx.sym
-    acts = [notation.ACTIVATIONS[a] for a in dict.fromkeys(ctx.net.activations)]
+    cost, sym = ctx.cost.latex, ctx.sym
+    acts = [ACTIVATIONS[a] for a in dict.fromkeys(ctx.net.activations)]
     own = {topic: (Math(latex), Text(words)) for topic, (latex, words) in sym.glossary().items()}
     rows = [
         own["x"], own["input"], own["output"],
         *[row for act in acts for row in (
-            (Math(sym.fill(act.formula)), Text(f"the activation, {act.words}")),
-            (Math(sym.fill(act.derivative)), Text("its derivative" + (
+            (Math(sym.fill(act.latex.formula)), Text(f"the activation, {act.latex.words}")),
+            (Math(sym.fill(act.latex.derivative)), Text("its derivative" + (
                 f", written with the {sym.output_word} {sym.out_text}, as one computes it by hand"
-                if act.derivative_of and not act.vector else ""))),
+                if act.latex.derivative_of and not act.vector else ""))),
         )],
         *([(Math(rf"{sym.slope} = {ctx.num(ctx.net.leaky_slope).latex}"),
             Text("the leaky ReLU's slope for negative inputs"))]

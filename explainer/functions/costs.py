@@ -1,17 +1,14 @@
-"""Activation and cost functions, each written twice on purpose.
+"""The costs: C(y, exp), each written once in every form the project needs.
 
-Every function has a SymPy form, used by the symbolic engine, and a hand-written
-NumPy form with its derivative, used by the numeric core. Nothing here turns one
-into the other: the two engines agreeing is only evidence when neither was
-generated from the other.
+A cost maps the last layer's outputs y = (o_L1, o_L2, …) and the expected values
+exp to one number C. As with the activations, every form sits side by side:
 
-An activation maps a layer's neuron inputs i to outputs o = σ(i). Most act on
-each neuron alone; softmax mixes the whole layer, so its derivative is a Jacobian
-matrix ∂o_k/∂i_j rather than one number per neuron. A cost maps the last layer's
-outputs y = (o_L1, o_L2, …) and the expected values exp to one number C.
-
-Conventions where the calculus leaves a choice: ReLU′(0) = 0 and leaky ReLU′(0)
-= the leak slope (both engines use the left derivative at the kink).
+* `sympy_terms`: C term by term (one term per output neuron) for the symbolic
+  engine, so a walkthrough can show the cost the way a person adds it up;
+* `numpy_form`, `numpy_derivative` (∂C/∂y) and `numpy_from_inputs` for the
+  numeric core, written by hand;
+* `mpmath_form` and `mpmath_derivative` as a person computes them on paper;
+* `latex`: how the walkthrough writes it.
 """
 
 from __future__ import annotations
@@ -19,118 +16,59 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import mpmath
 import numpy as np
 import sympy
 
+from explainer.functions.activations import ACTIVATIONS, SIGMOID
+
 Expr = sympy.Expr
+mpf = mpmath.mpf
 
 
 @dataclass(frozen=True)
-class Activation:
-    """o = σ(i) in both engines, and σ′ as the numeric core computes it.
+class CostLatex:
+    """How the walkthrough writes a cost.
 
-    Element-wise activations give `sympy_form(i, slope)` for one neuron and
-    `numpy_derivative(i, o, slope)`, the vector of σ′(i_j). `derivative_from_output`
-    is σ′ written with the neuron's output o, the way people compute it by hand
-    (sigmoid: o(1 − o)); the symbolic engine proves it equal to SymPy's derivative
-    of `sympy_form` before using it, except where it is a piecewise choice.
-
-    Softmax (`vector=True`) gives `sympy_vector_form(i's)` for the whole layer and
-    `numpy_jacobian(i, o)`, the matrix J[k, j] = ∂o_k/∂i_j.
+    `formula` is a template for `Notation.fill` (${C} the cost, ${yj} the j-th output,
+    ${expj} its expected value). `term` and `derivative` take the output and the
+    expected value as LaTeX, and n, the number of output neurons (only the mean
+    squared error uses it). A squared cost's terms are `scale(n)` times a square,
+    which the walkthrough shows difference by difference.
     """
 
-    name: str
-    sympy_form: Callable[[Expr, Expr], Expr] | None
-    derivative_from_output: Callable[[Expr, Expr], Expr] | None
-    numpy_form: Callable[[np.ndarray, float], np.ndarray]
-    numpy_derivative: Callable[[np.ndarray, np.ndarray, float], np.ndarray] | None
-    vector: bool = False
-    sympy_vector_form: Callable[[Sequence[Expr]], list[Expr]] | None = None
-    numpy_jacobian: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
+    words: str
+    formula: str  # C = …, with y_j and exp_j
+    term: Callable[[str, str, int], str]
+    derivative: Callable[[str, str, int], str]
+    scale: Callable[[int], str] | None = None  # squared costs: the factor before each square
 
-
-def _sigmoid_numpy(i: np.ndarray, slope: float = 0.0) -> np.ndarray:
-    # Two branches so that exp never overflows: for i < 0 use e^i / (1 + e^i).
-    e = np.exp(-np.abs(i))
-    return np.where(i >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def _softmax_numpy(i: np.ndarray, slope: float = 0.0) -> np.ndarray:
-    # Subtracting the largest input changes nothing mathematically and keeps exp finite.
-    e = np.exp(i - np.max(i))
-    return e / np.sum(e)
-
-
-def _softmax_sympy(inputs: Sequence[Expr]) -> list[Expr]:
-    total = sympy.Add(*[sympy.exp(i) for i in inputs])
-    return [sympy.exp(i) / total for i in inputs]
-
-
-SIGMOID = Activation(
-    name="sigmoid",
-    sympy_form=lambda i, slope: 1 / (1 + sympy.exp(-i)),
-    derivative_from_output=lambda o, slope: o * (1 - o),
-    numpy_form=_sigmoid_numpy,
-    numpy_derivative=lambda i, o, slope: o * (1.0 - o),
-)
-TANH = Activation(
-    name="tanh",
-    sympy_form=lambda i, slope: sympy.tanh(i),
-    derivative_from_output=lambda o, slope: 1 - o**2,
-    numpy_form=lambda i, slope: np.tanh(i),
-    numpy_derivative=lambda i, o, slope: 1.0 - o * o,
-)
-RELU = Activation(
-    name="relu",
-    sympy_form=lambda i, slope: sympy.Piecewise((i, i > 0), (0, True)),
-    derivative_from_output=None,  # a piecewise choice at 0: see the module docstring
-    numpy_form=lambda i, slope: np.where(i > 0, i, 0.0),
-    numpy_derivative=lambda i, o, slope: np.where(i > 0, 1.0, 0.0),
-)
-LEAKY_RELU = Activation(
-    name="leaky_relu",
-    sympy_form=lambda i, slope: sympy.Piecewise((i, i > 0), (slope * i, True)),
-    derivative_from_output=None,
-    numpy_form=lambda i, slope: np.where(i > 0, i, slope * i),
-    numpy_derivative=lambda i, o, slope: np.where(i > 0, 1.0, slope),
-)
-LINEAR = Activation(
-    name="linear",
-    sympy_form=lambda i, slope: i,
-    derivative_from_output=lambda o, slope: sympy.Integer(1),
-    numpy_form=lambda i, slope: np.array(i, copy=True),  # keeps long double for finite differences
-    numpy_derivative=lambda i, o, slope: np.ones_like(i),
-)
-SOFTMAX = Activation(
-    name="softmax",
-    sympy_form=None,
-    derivative_from_output=None,
-    numpy_form=_softmax_numpy,
-    numpy_derivative=None,
-    vector=True,
-    sympy_vector_form=_softmax_sympy,
-    # ∂o_k/∂i_j = o_k (δ_kj − o_j)
-    numpy_jacobian=lambda i, o: np.diag(o) - np.outer(o, o),
-)
-
-ACTIVATIONS: dict[str, Activation] = {
-    a.name: a for a in (SIGMOID, TANH, RELU, LEAKY_RELU, LINEAR, SOFTMAX)
-}
+    @property
+    def body(self) -> str:
+        """The formula without its "${C} = ": the right-hand side alone."""
+        return self.formula.removeprefix("${C} = ")
 
 
 @dataclass(frozen=True)
 class Cost:
-    """C(y, exp) in both engines, and ∂C/∂y as the numeric core computes it.
+    """C(y, exp) in every form (see the module docstring).
 
-    The SymPy form is given term by term, one term per output neuron, so a
-    walkthrough can show the cost the way a person adds it up.
+    `squared`: a sum of squared differences; `halved`: with the ½ that cancels the 2
+    of the derivative. `logarithm_of`: for a cost that takes logarithms of the
+    outputs, the last-layer activations whose outputs it accepts (probabilities).
     """
 
     name: str
+    latex: CostLatex
     sympy_terms: Callable[[Sequence[Expr], Sequence[Expr]], list[Expr]]
     # Returns a NumPy scalar of the inputs' precision (finite differences run in long double).
     numpy_form: Callable[[np.ndarray, np.ndarray], np.floating]
     numpy_derivative: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    mpmath_form: Callable[[Sequence[mpf], Sequence[mpf]], mpf]
+    mpmath_derivative: Callable[[mpf, mpf, int], mpf]  # ∂C/∂o of one output neuron, n outputs
+    squared: bool = False
+    halved: bool = False
+    logarithm_of: tuple[str, ...] = ()
     # C from the last layer's inputs i rather than its outputs y, keyed by the last
     # layer's activation, where ln y can be written without rounding y first
     # (log-sigmoid, log-softmax). ln of a rounded y loses every digit once y is
@@ -148,7 +86,7 @@ class Cost:
         return stable(i, exp) if stable else self.numpy_form(y, exp)
 
 
-def _pairs(y: Sequence[Expr], exp: Sequence[Expr]):
+def _pairs(y: Sequence, exp: Sequence):
     return zip(y, exp, strict=True)
 
 
@@ -197,30 +135,81 @@ def _squared(total: Callable[[np.ndarray], np.floating]) -> dict[str, Callable]:
             for a in ("sigmoid", "tanh", "softmax")}
 
 
+def _ln(x: mpf) -> mpf:
+    # A person's own rounded output can be 0 or 1 exactly: carried forward, the
+    # logarithm is then undefined, and so is everything after it (NaN matches no claim).
+    return mpmath.log(x) if x > 0 else mpmath.nan
+
+
+def _over(a: mpf, b: mpf) -> mpf:
+    return a / b if b != 0 else mpmath.nan
+
+
+def _sum_of_squares(y: Sequence[mpf], exp: Sequence[mpf]) -> mpf:
+    return mpmath.fsum((a - b) ** 2 for a, b in _pairs(y, exp))
+
+
 COSTS: dict[str, Cost] = {c.name: c for c in (
     Cost(
         name="sum_squared",  # Σ (y − exp)², the seed's cost
+        latex=CostLatex(
+            words="the sum of squared errors",
+            formula=r"${C} = \sum_{j} \bigl(${yj} - ${expj}\bigr)^{2}",
+            term=lambda out, exp, n: rf"\bigl({out} - {exp}\bigr)^{{2}}",
+            derivative=lambda out, exp, n: rf"2\,\bigl({out} - {exp}\bigr)",
+            scale=lambda n: "",
+        ),
         sympy_terms=lambda y, exp: [(a - e) ** 2 for a, e in _pairs(y, exp)],
         numpy_form=lambda y, exp: np.sum((y - exp) ** 2),
         numpy_derivative=lambda y, exp: 2.0 * (y - exp),
         numpy_from_inputs=_squared(np.sum),
+        mpmath_form=_sum_of_squares,
+        mpmath_derivative=lambda o, exp, n: 2 * (o - exp),
+        squared=True,
     ),
     Cost(
         name="half_sum_squared",  # ½ Σ (y − exp)²: the ½ cancels the 2 of the derivative
+        latex=CostLatex(
+            words="half the sum of squared errors",
+            formula=r"${C} = \frac{1}{2} \sum_{j} \bigl(${yj} - ${expj}\bigr)^{2}",
+            term=lambda out, exp, n: rf"\tfrac{{1}}{{2}}\bigl({out} - {exp}\bigr)^{{2}}",
+            derivative=lambda out, exp, n: rf"{out} - {exp}",
+            scale=lambda n: r"\tfrac{1}{2}",
+        ),
         sympy_terms=lambda y, exp: [sympy.Rational(1, 2) * (a - e) ** 2 for a, e in _pairs(y, exp)],
         numpy_form=lambda y, exp: 0.5 * np.sum((y - exp) ** 2),
         numpy_derivative=lambda y, exp: y - exp,
         numpy_from_inputs=_squared(lambda d: 0.5 * np.sum(d)),
+        mpmath_form=lambda y, exp: _sum_of_squares(y, exp) / 2,
+        mpmath_derivative=lambda o, exp, n: o - exp,
+        squared=True,
+        halved=True,
     ),
     Cost(
         name="mean_squared",  # (1/n) Σ (y − exp)² over the n output neurons
+        latex=CostLatex(
+            words="the mean squared error over the output neurons",
+            formula=r"${C} = \frac{1}{n} \sum_{j} \bigl(${yj} - ${expj}\bigr)^{2}",
+            term=lambda out, exp, n: rf"\tfrac{{1}}{{{n}}}\bigl({out} - {exp}\bigr)^{{2}}",
+            derivative=lambda out, exp, n: rf"\tfrac{{2}}{{{n}}}\bigl({out} - {exp}\bigr)",
+            scale=lambda n: rf"\tfrac{{1}}{{{n}}}",
+        ),
         sympy_terms=lambda y, exp: [(a - e) ** 2 / len(y) for a, e in _pairs(y, exp)],
         numpy_form=lambda y, exp: np.mean((y - exp) ** 2),
         numpy_derivative=lambda y, exp: 2.0 * (y - exp) / len(y),
         numpy_from_inputs=_squared(np.mean),
+        mpmath_form=lambda y, exp: _sum_of_squares(y, exp) / len(y),
+        mpmath_derivative=lambda o, exp, n: 2 * (o - exp) / n,
+        squared=True,
     ),
     Cost(
         name="cross_entropy",  # −Σ exp · ln y, for outputs that are probabilities
+        latex=CostLatex(
+            words="the cross-entropy",
+            formula=r"${C} = -\sum_{j} ${expj} \ln ${yj}",
+            term=lambda out, exp, n: rf"-{exp} \ln {out}",
+            derivative=lambda out, exp, n: rf"-\frac{{{exp}}}{{{out}}}",
+        ),
         sympy_terms=lambda y, exp: [-e * sympy.log(a) for a, e in _pairs(y, exp)],
         numpy_form=lambda y, exp: -np.sum(np.where(exp != 0, exp * np.log(y), 0.0)),
         numpy_derivative=lambda y, exp: _ratio(-exp, y, exp != 0),
@@ -228,9 +217,19 @@ COSTS: dict[str, Cost] = {c.name: c for c in (
             "softmax": lambda i, exp: -np.sum(exp * _log_softmax(i)),
             "sigmoid": lambda i, exp: -np.sum(exp * _log_sigmoid(i)),
         },
+        mpmath_form=lambda y, exp: -mpmath.fsum(b * _ln(a) for a, b in _pairs(y, exp) if b),
+        mpmath_derivative=lambda o, exp, n: _over(-exp, o),
+        logarithm_of=("softmax", "sigmoid"),
     ),
     Cost(
         name="binary_cross_entropy",  # −Σ [exp ln y + (1 − exp) ln(1 − y)]
+        latex=CostLatex(
+            words="the binary cross-entropy",
+            formula=r"${C} = -\sum_{j} \bigl[${expj} \ln ${yj} + (1 - ${expj}) "
+                    r"\ln (1 - ${yj})\bigr]",
+            term=lambda out, exp, n: rf"-\bigl[{exp} \ln {out} + (1 - {exp}) \ln (1 - {out})\bigr]",
+            derivative=lambda out, exp, n: rf"\frac{{{out} - {exp}}}{{{out} \cdot (1 - {out})}}",
+        ),
         sympy_terms=lambda y, exp: [-(e * sympy.log(a) + (1 - e) * sympy.log(1 - a))
                                     for a, e in _pairs(y, exp)],
         numpy_form=lambda y, exp: -np.sum(
@@ -243,5 +242,9 @@ COSTS: dict[str, Cost] = {c.name: c for c in (
         numpy_from_inputs={
             "sigmoid": lambda i, exp: -np.sum(exp * _log_sigmoid(i) + (1 - exp) * _log_sigmoid(-i)),
         },
+        mpmath_form=lambda y, exp: -mpmath.fsum(
+            (b * _ln(a) if b else 0) + ((1 - b) * _ln(1 - a) if b != 1 else 0) for a, b in _pairs(y, exp)),
+        mpmath_derivative=lambda o, exp, n: _over(-exp, o) + _over(1 - exp, 1 - o),
+        logarithm_of=("sigmoid",),
     ),
 )}
