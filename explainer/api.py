@@ -15,8 +15,8 @@ to sit inside a notebook (its style sheet applies to it alone), and
 
 Bad input raises `explainer.spec.SpecError` with the same one-line message the
 command prints (``FILE: KEY: PROBLEM``); an output folder that cannot take the
-files raises `explainer.files.OutputError` (a SpecError, ``PATH: PROBLEM``), and
-a PDF that cannot be made `explainer.pdf.PdfError`. The built-in example and the
+files raises `explainer.output.files.OutputError` (a SpecError, ``PATH: PROBLEM``), and
+a PDF that cannot be made `explainer.output.pdf.PdfError`. The built-in example and the
 seed article's claims are `explainer.examples.seed_spec()` and `seed_claims()`.
 """
 
@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
-from explainer.checker import report as checkreport
+from explainer.checker import report
 from explainer.checker.claims import Claims, load_claims
 from explainer.checker.verdicts import Check, Tolerance, Verdict
 from explainer.checker.verdicts import check as check_claims
@@ -151,17 +151,17 @@ class CheckResult:
 
     def table(self) -> str:
         """The terminal table ``explainer check`` prints."""
-        return checkreport.to_text(self.result)
+        return report.to_text(self.result)
 
     def json(self) -> dict:
         """The verdicts as ``explainer check --format json`` writes them."""
-        return checkreport.to_json(self.result, str(self.claims.spec.source))
+        return report.to_json(self.result, str(self.claims.spec.source))
 
     def _render(self, fmt: str) -> str:
         template = environment(fmt).get_template(f"checkreport.{fmt}.j2")
-        rows = list(zip(checkreport.rows(self.result), (v.verdict for v in self.verdicts), strict=True))
-        return template.render(header=checkreport.HEADER, rows=rows, tally=checkreport.tally(self.result),
-                               slips=checkreport.slips_found(self.result), agrees=self.agrees)
+        rows = list(zip(report.rows(self.result), (v.verdict for v in self.verdicts), strict=True))
+        return template.render(header=report.HEADER, rows=rows, tally=report.tally(self.result),
+                               slips=report.slips_found(self.result), agrees=self.agrees)
 
     def _repr_html_(self) -> str:
         return self._render("html")
@@ -170,7 +170,7 @@ class CheckResult:
         return self._render("md")
 
     def __repr__(self) -> str:
-        return f"<CheckResult {self.claims.source!r}: {checkreport.tally(self.result)}>"
+        return f"<CheckResult {self.claims.source!r}: {report.tally(self.result)}>"
 
 
 def explain(spec: str | Path | bytes | Spec, *, digits: int = DEFAULT_DIGITS, full: bool | None = None,

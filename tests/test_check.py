@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from explainer import examples
-from explainer.checker import paper as handstep
+from explainer.checker import paper
 from explainer.checker.claims import Claim, Claims, load_claims
 from explainer.checker.slips import CATALOGUE, twists
 from explainer.checker.verdicts import CORRECT, FOLLOWS, WRONG, check
@@ -77,12 +77,12 @@ def test_the_slip_reproduces_every_printed_digit_of_the_seed():
     rounding (even its right cost is 9 ulps from the true value)."""
     claims = load_claims(SEED_CLAIMS)
     at_output = dict(twists(claims.spec.network))["activation_derivative_at_output"]
-    slipped = handstep.work(claims.spec, twist=at_output)
+    slipped = paper.work(claims.spec, twist=at_output)
     with mpmath.workdps(50):
         for c in claims.claims:
             if c.key in RIGHT_IN_THE_SEED:
                 continue
-            printed = handstep.mp(c.value)
+            printed = paper.mp(c.value)
             gap = abs(slipped.value[c.key] - printed)
             ulps = mpmath.mpf(2) ** (mpmath.floor(mpmath.log(abs(printed), 2)) - 51)
             assert gap <= max(mpmath.mpf(10) ** -c.decimals, ulps), c.key
@@ -90,12 +90,12 @@ def test_the_slip_reproduces_every_printed_digit_of_the_seed():
 
 
 def test_the_paper_computation_matches_the_engines_on_random_networks():
-    """handstep is a third, independent computation: checked against SymPy in `check`."""
+    """The paper computation is a third, independent one: checked against SymPy in `check`."""
     spec = load_spec(REPO / "tests" / "specs" / "half-shared-frozen.toml")
-    paper = handstep.work(spec)
+    on_paper = paper.work(spec)
     step = symbolic.step(spec, symbolic.derive(spec.network))
     for p in spec.network.parameters:
-        assert abs(paper.value[f"gradient.{p.label}"] - float(step.values.gradient[p.label])) < 1e-12
+        assert abs(on_paper.value[f"gradient.{p.label}"] - float(step.values.gradient[p.label])) < 1e-12
 
 
 ALL_KEYS_OF = ("output.", "activation_derivative.", "cost_derivative.", "delta.", "gradient.",
@@ -113,7 +113,7 @@ def _claimable(values: dict) -> dict:
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(specs(), st.integers(1, 8))
 def test_correct_claims_rounded_to_a_few_digits_are_never_wrong(spec, digits):
-    true = _claimable(handstep.work(spec).value)
+    true = _claimable(paper.work(spec).value)
     result = judge(claims_of(spec, true, digits))
     assert all(v.verdict == CORRECT for v in result.verdicts), [
         (v.key, v.claim.written, float(v.true)) for v in result.verdicts if v.verdict != CORRECT]
@@ -129,8 +129,8 @@ def test_a_planted_slip_is_found_again(slip_id, spec, data):
     ways = [t for sid, t in twists(spec.network) if sid == slip_id]
     assume(ways)  # the slip can happen in this network (e.g. a sigmoid or tanh for σ′(o))
     twist = data.draw(st.sampled_from(ways))
-    planted = _claimable(handstep.work(spec, twist=twist).value)
-    true = handstep.work(spec).value
+    planted = _claimable(paper.work(spec, twist=twist).value)
+    true = paper.work(spec).value
     result = judge(claims_of(spec, planted, 12))
     changed = [v for v in result.verdicts if v.verdict != CORRECT]
     if any(abs(planted[k] - true[k]) > 1e-6 * max(1, abs(true[k])) for k in planted):
@@ -146,7 +146,7 @@ def test_each_slip_planted_in_a_known_network_is_named(slip_id):
     half = REPO / "tests" / "specs" / "half-shared-frozen.toml"
     spec = load_spec(half if slip_id == "missing_half" else SEED_SPEC)
     for twist in [t for sid, t in twists(spec.network) if sid == slip_id]:
-        planted = _claimable(handstep.work(spec, twist=twist).value)
+        planted = _claimable(paper.work(spec, twist=twist).value)
         result = judge(claims_of(spec, planted, 10))
         wrong = [v for v in result.verdicts if v.verdict == WRONG]
         assert wrong, (slip_id, twist)
@@ -159,8 +159,8 @@ def test_conventions_of_the_general_networks_are_checked(tmp_path):
     spec_file = tmp_path / "net.toml"
     spec_file.write_bytes((REPO / "tests" / "specs" / "half-shared-frozen.toml").read_bytes())
     spec = load_spec(spec_file)
-    true = handstep.work(spec).value
-    slipped = handstep.work(spec, twist=dict(twists(spec.network))["missing_half"]).value
+    true = paper.work(spec).value
+    slipped = paper.work(spec, twist=dict(twists(spec.network))["missing_half"]).value
     lines = ['spec = "net.toml"', "[claims]", f"cost = {mpmath.nstr(true['cost'], 6)}",
              "[claims.gradient]"] + [f"{p.label} = {mpmath.nstr(true['gradient.' + p.label], 6)}"
                                      for p in spec.network.parameters] + [
@@ -199,7 +199,7 @@ def test_the_command_prints_the_table_and_writes_every_format(tmp_path, capsys):
 
 def test_all_right_claims_exit_zero(tmp_path):
     spec = load_spec(SEED_SPEC)
-    true = handstep.work(spec).value
+    true = paper.work(spec).value
     (tmp_path / "article.toml").write_bytes((SEED_SPEC).read_bytes())
     (tmp_path / "c.toml").write_text('spec = "article.toml"\n[claims]\n'
                                      f"cost = {mpmath.nstr(true['cost'], 5)}\n"
@@ -229,17 +229,17 @@ def test_a_run_of_several_steps_is_checked_and_carried_forward(tmp_path):
     spec_file.write_bytes((REPO / "tests" / "specs" / "three-samples.toml").read_bytes())
     spec = load_spec(spec_file)
     with mpmath.workdps(50):
-        state = {p.label: handstep.mp(p.value) for p in spec.network.parameters}
+        state = {p.label: paper.mp(p.value) for p in spec.network.parameters}
         states = []
         for _ in range(3):
-            state = handstep.run(spec, state)
+            state = paper.run(spec, state)
             states.append(state)
         wrong_w1 = states[1]["w1"] + mpmath.mpf("0.1")  # a slip at step 2
-        carried = handstep.run(spec, states[1] | {"w1": wrong_w1})
+        carried = paper.run(spec, states[1] | {"w1": wrong_w1})
     lines = ['spec = "run.toml"', "[claims.history.1]", f"w1 = {mpmath.nstr(states[0]['w1'], 8)}",
              "[claims.history.2]", f"w1 = {mpmath.nstr(wrong_w1, 8)}",
              "[claims.history.3]", f"w2 = {mpmath.nstr(carried['w2'], 8)}",
-             f"cost = {mpmath.nstr(handstep.dataset_cost(spec, states[2]), 8)}"]
+             f"cost = {mpmath.nstr(paper.dataset_cost(spec, states[2]), 8)}"]
     (tmp_path / "claims.toml").write_text("\n".join(lines) + "\n")
     by_key = {v.key: v for v in judge(load_claims(tmp_path / "claims.toml")).verdicts}
     assert by_key["history.1.w1"].verdict == CORRECT
@@ -251,12 +251,12 @@ def test_a_run_of_several_steps_is_checked_and_carried_forward(tmp_path):
 
 def test_a_checker_bug_is_reported_not_judged(monkeypatch, capsys):
     """If the paper recomputation ever disagreed with the engines, no verdict is given."""
-    from explainer.checker import verdicts as handcheck
+    from explainer.checker import verdicts
 
     def disagree(paper, true):
-        raise handcheck.CheckerDisagrees("cost: planted")
+        raise verdicts.CheckerDisagrees("cost: planted")
 
-    monkeypatch.setattr(handcheck, "_self_check", disagree)
+    monkeypatch.setattr(verdicts, "_self_check", disagree)
     assert main(["check"]) == 1
     captured = capsys.readouterr()
     assert "recomputation disagrees" in captured.err and "cost: planted" in captured.err

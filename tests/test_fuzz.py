@@ -4,7 +4,7 @@ Three sources of input: arbitrary bytes; arbitrary TOML documents (random tables
 and scalars, written by the small TOML writer below); and the seed spec with a few
 random mutations (a key dropped, a value replaced, a key added, a list entry repeated),
 which reaches the checks deep inside a well-formed file. A spec that loads also goes
-through the limits and the float64 dry run (`explainer.limits.check_run`), which must
+through the limits and the float64 dry run (`explainer.pipeline.check_run`), which must
 equally end in nothing or a SpecError.
 """
 

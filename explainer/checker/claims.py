@@ -19,7 +19,7 @@ Sections keyed by neuron: ``input``, ``output``, ``activation_derivative``,
 ``cost_derivative`` (last layer only), ``delta``; by parameter: ``gradient``,
 ``updated``. Any subset may be present. Every number is kept exactly as written
 (a TOML number or a decimal string), because how many decimals it has decides how
-close it must be (see `explainer.handcheck`).
+close it must be (see `explainer.checker.verdicts`).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ digits are rounding noise, and which print 1e-17 for a derivative that is 0). ``
 ``--rel-tol`` replace this rule with max(abs_tol, rel_tol·|true value|).
 
 Every claim that is not correct is diagnosed: the whole step is recomputed under each
-way each slip of the catalogue (`explainer.slips`) can happen — once from the
+way each slip of the catalogue (`explainer.checker.slips`) can happen — once from the
 network alone, once carrying the person's claims — and every slip that reproduces
 the claimed number within its tolerance is reported.
 """
@@ -31,13 +31,13 @@ from dataclasses import dataclass
 
 import mpmath
 
-from explainer.checker import paper as handstep
+from explainer.checker import paper
 from explainer.checker.claims import Claim, Claims
 from explainer.checker.paper import mp
 from explainer.checker.slips import twists
-from explainer.engines import symbolic
-from explainer.engines import training as history
+from explainer.engines import symbolic, training
 from explainer.engines.mpeval import to_mp
+from explainer.engines.quantities import quantities
 from explainer.spec import Spec
 
 CORRECT, WRONG, FOLLOWS = "correct", "wrong", "follows_from_earlier"
@@ -97,41 +97,24 @@ class Check:
         return next((v for v in self.verdicts if v.key == key), None)
 
 
-def truth(spec: Spec, step: symbolic.SymbolicStep, points: list[history.Point] | None) -> dict[str, mpmath.mpf]:
-    """Every quantity a claim can name, from the symbolic engine."""
-    v, a, net = step.values, step.after, spec.network
-    out: dict[str, object] = {"cost": v.cost, "after.cost": a.cost}
-    for layer in range(net.depth + 1):
-        for n in net.neurons(layer):
-            out[f"input.{n}"], out[f"output.{n}"] = v.input[n], v.output[n]
-            out[f"after.input.{n}"], out[f"after.output.{n}"] = a.input[n], a.output[n]
-            if layer:
-                out[f"activation_derivative.{n}"] = v.activation_derivative[n]
-                out[f"delta.{n}"] = v.delta[n]
-            if layer == net.depth:
-                out[f"cost_derivative.{n}"] = v.output_derivative[n]
-    for p in net.parameters:
-        out[f"gradient.{p.label}"], out[f"updated.{p.label}"] = v.gradient[p.label], step.updated[p.label]
-    for point in points or []:
-        out[f"history.{point.step}.cost"] = point.cost
-        for label, value in point.parameters.items():
-            out[f"history.{point.step}.{label}"] = value
-    return {k: to_mp(x) for k, x in out.items()}
+def truth(step: symbolic.SymbolicStep, points: list[training.Point] | None) -> dict[str, mpmath.mpf]:
+    """Every quantity a claim can name, from the symbolic engine (see `engines.quantities`)."""
+    return {k: to_mp(x) for k, x in quantities(step, points or ()).items()}
 
 
 def check(claims: Claims, step: symbolic.SymbolicStep, tolerance: Tolerance = Tolerance()) -> Check:
     """Judge every claim (see the module docstring)."""
     spec = claims.spec
     wants_history = any(c.key.startswith("history.") for c in claims.claims)
-    points = history.symbolic_run(spec, step.derivation) if wants_history else None
-    true = truth(spec, step, points)
-    with mpmath.workdps(handstep.PRECISION):
+    points = training.symbolic_run(spec, step.derivation) if wants_history else None
+    true = truth(step, points)
+    with mpmath.workdps(paper.PRECISION):
         written = {c.key: mp(c.value) for c in claims.claims}
-        plain = handstep.work(spec)
+        plain = paper.work(spec)
         _self_check(plain.value, true)
-        carried = handstep.work(spec, claimed=written)
+        carried = paper.work(spec, claimed=written)
         runs = _carried_runs(spec, claims, written)
-        slip_worlds = [(sid, handstep.work(spec, twist=t), handstep.work(spec, claimed=written, twist=t))
+        slip_worlds = [(sid, paper.work(spec, twist=t), paper.work(spec, claimed=written, twist=t))
                        for sid, t in twists(spec.network)]
         verdicts: dict[str, Verdict] = {}
         for claim in sorted(claims.claims, key=lambda c: _order(c.key, plain.value)):
@@ -196,11 +179,11 @@ def _carried_runs(spec: Spec, claims: Claims, written: Mapping[str, mpmath.mpf])
     state = {p.label: mp(p.value) for p in spec.network.parameters}
     earlier: frozenset[str] = frozenset()
     for n in range(1, max(steps) + 1):
-        state = handstep.run(spec, state)
+        state = paper.run(spec, state)
         for label in labels:
             out.value[f"history.{n}.{label}"] = state[label]
             out.sources[f"history.{n}.{label}"] = earlier
-        out.value[f"history.{n}.cost"] = handstep.dataset_cost(
+        out.value[f"history.{n}.cost"] = paper.dataset_cost(
             spec, {k: written.get(f"history.{n}.{k}", state[k]) for k in labels})
         mine = frozenset(k for k in (f"history.{n}.{label}" for label in labels) if k in written)
         out.sources[f"history.{n}.cost"] = mine | earlier

@@ -3,7 +3,7 @@
     explainer check CLAIMS.toml [--format text,json,html,tex,md] [-o DIR]
                                 [--rel-tol X] [--abs-tol X] [--digits N] [--pdf]
 
-The claims file names its spec (see `explainer.claims`). The terminal table is
+The claims file names its spec (see `explainer.checker.claims`). The terminal table is
 printed for `text` (the default); the other formats are written into DIR as
 CLAIMS-STEM.json, .html, .tex, .md (and .pdf). Exit codes: 0 every claim is right;
 1 some claim is wrong or carries an earlier wrong one forward (or the engines

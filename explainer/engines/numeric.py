@@ -1,7 +1,7 @@
 """The numeric core: gradient descent in float64, as a training loop does it.
 
 This is backpropagation as code, written by hand with NumPy and independent of
-the symbolic engine (`explainer.symbolic`). Layers are numbered 0 (inputs) to L
+the symbolic engine (`explainer.engines.symbolic`). Layers are numbered 0 (inputs) to L
 (last layer); for each layer l ≥ 1 and each neuron j in it:
 
     i[l] = W[l] · o[l-1] + b[l]        the neuron's input (the seed calls it i)

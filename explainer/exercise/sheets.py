@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from explainer.engines.quantities import quantities
 from explainer.exercise.generate import SEED, Exercise, Question
 from explainer.functions import ACTIVATIONS
 from explainer.pipeline import Explanation
@@ -51,17 +52,7 @@ QUESTIONS = {
 
 def answer(explanation: Explanation, key: str) -> object:
     """The true value of the quantity a claims key names, from the symbolic engine."""
-    step = explanation.symbolic
-    section, _, name = key.rpartition(".")
-    values = {
-        "input": step.values.input, "output": step.values.output,
-        "gradient": step.values.gradient, "updated": step.updated,
-    }
-    if key == "cost":
-        return step.values.cost
-    if key == "after.cost":
-        return step.after.cost
-    return values[section][name]
+    return quantities(explanation.symbolic)[key]
 
 
 def solution(exercise: Exercise, explanation: Explanation) -> Document:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from explainer.engines.agreement import FD_STEP, RELATIVE_TOLERANCE
+from explainer.engines.quantities import quantities, section
 from explainer.pipeline import Explanation
 from explainer.walkthrough.formatting import show, to_decimal
 
@@ -34,10 +35,15 @@ def to_json(explanation: Explanation, digits: int | None = None) -> dict:
     """The whole step as plain JSON-ready data."""
     num = number_writer(digits)
     spec, step, agreement = explanation.spec, explanation.symbolic, explanation.agreement
-    net, values = spec.network, step.values
+    net = spec.network
+    points = explanation.history.points if explanation.history else ()
+    values = quantities(step, points)
 
     def per(mapping: dict) -> dict:
         return {k: num(v) for k, v in mapping.items()}
+
+    def under(prefix: str) -> dict:
+        return per(section(values, prefix))
 
     return {
         "title": spec.title,
@@ -54,20 +60,21 @@ def to_json(explanation: Explanation, digits: int | None = None) -> dict:
             "expected": [num(e) for e in spec.sample.expected],
         },
         "parameters": per(step.parameters),
-        "input": per(values.input),
-        "output": per(values.output),
-        "cost": num(values.cost),
-        "cost_derivative": per(values.cost_derivative(net)),
-        "activation_derivative": per(values.activation_derivative),
-        "delta": per(values.delta),
-        "gradient": per(values.gradient),
-        "updated": per(step.updated),
+        "input": under("input"),
+        "output": under("output"),
+        "cost": num(values["cost"]),
+        "cost_derivative": under("cost_derivative"),
+        "activation_derivative": under("activation_derivative"),
+        "delta": under("delta"),
+        "gradient": under("gradient"),
+        "updated": under("updated"),
         "mode": spec.mode,
         "frozen": sorted(spec.frozen, key=lambda label: [p.label for p in net.parameters].index(label)),
-        "after": {"output": per(step.after.output), "cost": num(step.after.cost)},
+        "after": {"output": under("after.output"), "cost": num(values["after.cost"])},
         **({"history": [
-            {"step": point.step, "cost": num(point.cost), "parameters": per(point.parameters)}
-            for point in explanation.history.points
+            {"step": point.step, "cost": num(values[f"history.{point.step}.cost"]),
+             "parameters": {label: num(values[f"history.{point.step}.{label}"]) for label in point.parameters}}
+            for point in points
         ]} if explanation.history else {}),
         "checks": {
             "agrees": explanation.agrees,

@@ -1,6 +1,6 @@
 """Typesetting the LaTeX walkthrough into a PDF with pdflatex, safely.
 
-The LaTeX source comes from `explainer.render.render(doc, "tex")`. Turning it into
+The LaTeX source comes from `explainer.output.render.render(doc, "tex")`. Turning it into
 a PDF means running a program that is, in principle, a full programming language
 able to read and write files and run commands. We therefore run it boxed in:
 

@@ -7,7 +7,7 @@ Templates hold presentation only. Each format has its own environment:
 * HTML autoescapes everything; math goes through `mathml` (latex2mathml).
 * Markdown escapes prose with `md_escape` and keeps math as ``$…$`` / ``$$…$$``.
 
-Writing the rendered text into files is `explainer.files`' job.
+Writing the rendered text into files is `explainer.output.files`' job.
 """
 
 from __future__ import annotations

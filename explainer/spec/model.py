@@ -29,7 +29,7 @@ from fractions import Fraction
 from functools import cached_property
 
 DEFAULT_LEAKY_SLOPE = Fraction(1, 100)
-# The notation presets a walkthrough can be written in (explainer.presets): the seed
+# The notation presets a walkthrough can be written in (explainer.walkthrough.presets): the seed
 # article's i/o, Nielsen's z/a, and the net/out of step-by-step posts.
 NOTATIONS = ("seed", "nielsen", "net-out")
 

@@ -7,7 +7,7 @@ raise `SpecError` naming the file, the key path and the problem, e.g.
     the layer before (network.layers[2] = 2), found 3
 
 (one line). Nothing the file holds is ever evaluated: numbers go through the strict
-grammar of `explainer.numbers`, names must be one of a fixed list.
+grammar of `explainer.spec.numbers`, names must be one of a fixed list.
 
 `read_toml` and `Checker` are the parts any input file needs (the claims file
 reuses them): bytes to a TOML table with every failure a SpecError, and checks of
@@ -32,7 +32,7 @@ NUMBERINGS = ("source-major", "target-major")
 MODES = ("sgd", "batch")
 # Layer sizes and step counts above this are refused outright: no file can hold the
 # weights of such a layer, and the message stays readable. The limits a person may
-# lift (--no-limits) are far below; see explainer.limits.
+# lift (--no-limits) are far below; see explainer.spec.limits.
 MAX_COUNT = 10**9
 # Anything but a tab or a space below U+0020, DEL, and the C1 controls and line
 # separators: none belongs in a title, and some would break a LaTeX or Markdown line.

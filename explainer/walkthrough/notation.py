@@ -3,7 +3,7 @@
 A `Notation` is a preset: it says how the input and output of a neuron, its δ,
 a weight, a bias, the cost and the expected values are written. This module
 holds the seed article's i/o notation, which every other preset refines
-(`explainer.presets` has Nielsen's z/a and the net/out of step-by-step posts):
+(`explainer.walkthrough.presets` has Nielsen's z/a and the net/out of step-by-step posts):
 neuron h1 has input i_{h_1} and output o_{h_1}; weights and biases are w_{5},
 b_{3}; the expected value for output neuron L_j is exp_j. The derivation and the
 numbers are the same in every preset; only the symbols change.

@@ -1,7 +1,7 @@
 """Notation presets beyond the seed's: Nielsen's z/a/δ and the net/out of step-by-step posts.
 
 The same derivation, the same numbers, different symbols. Each preset refines
-`explainer.notation.Notation` (the seed article's i/o notation):
+`explainer.walkthrough.notation.Notation` (the seed article's i/o notation):
 
 * "nielsen", as in Michael Nielsen's *Neural Networks and Deep Learning*:
   the weighted input z^l_j and activation a^l_j of neuron j in layer l (the

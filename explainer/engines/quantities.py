@@ -1,0 +1,60 @@
+"""Every quantity of a step by its key: the names claims files, the JSON report and the
+exercise sheets share.
+
+    values = quantities(step, points)
+    values["gradient.w5"], values["after.cost"], values["history.2.w1"]
+
+Keys: ``cost``; per neuron ``input.h1`` and ``output.h1`` (an input neuron's are its
+value), ``activation_derivative.h1`` and ``delta.h1`` (every neuron after the
+inputs), ``cost_derivative.L1`` (∂C/∂o, last layer); per parameter ``gradient.w5``
+and ``updated.w5``; after the step ``after.input.L1``, ``after.output.L1`` and
+``after.cost``; for a run ``history.N.cost`` (the mean cost over the samples after
+step N, step 0 before training) and ``history.N.w1``. Values are the symbolic
+engine's: exact Rationals where a value is a number from the spec, else Floats
+with 60 digits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sympy
+
+from explainer.engines.symbolic import SymbolicStep
+from explainer.engines.training import Point
+
+
+def quantities(step: SymbolicStep, points: Sequence[Point] = ()) -> dict[str, sympy.Expr]:
+    """Every quantity of `step` (and of the run's `points`, if given), by key."""
+    net = step.derivation.network
+    v, a = step.values, step.after
+    out: dict[str, sympy.Expr] = {"cost": v.cost}
+    for layer in range(net.depth + 1):  # forward, as the forward pass computes them
+        for n in net.neurons(layer):
+            out[f"input.{n}"], out[f"output.{n}"] = v.input[n], v.output[n]
+    for n in net.neurons(net.depth):
+        out[f"cost_derivative.{n}"] = v.output_derivative[n]
+    for layer in range(net.depth, 0, -1):  # backward, as backpropagation computes them
+        for n in net.neurons(layer):
+            out[f"activation_derivative.{n}"] = v.activation_derivative[n]
+            out[f"delta.{n}"] = v.delta[n]
+    for p in net.parameters:
+        out[f"gradient.{p.label}"] = v.gradient[p.label]
+    for p in net.parameters:
+        out[f"updated.{p.label}"] = step.updated[p.label]
+    for layer in range(net.depth + 1):
+        for n in net.neurons(layer):
+            out[f"after.input.{n}"], out[f"after.output.{n}"] = a.input[n], a.output[n]
+    out["after.cost"] = a.cost
+    for point in points:
+        out[f"history.{point.step}.cost"] = point.cost
+        for label, value in point.parameters.items():
+            out[f"history.{point.step}.{label}"] = value
+    return out
+
+
+def section(values: dict[str, sympy.Expr], prefix: str) -> dict[str, sympy.Expr]:
+    """The quantities directly under `prefix` ("gradient", "after.output", "history.2"),
+    keyed by what follows it (w5, L1, cost)."""
+    start = prefix + "."
+    return {k[len(start):]: x for k, x in values.items() if k.startswith(start) and "." not in k[len(start):]}
