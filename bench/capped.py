@@ -19,6 +19,7 @@ from timing import REPEATS, seconds
 
 from explainer.engines import numeric, proof, symbolic
 from explainer.engines.agreement import relative
+from explainer.engines.precision import PRECISION
 from explainer.spec import Network
 
 SETUP_ALLOWANCE = 240.0  # a worker's import and derivation before its capped part starts
@@ -81,7 +82,7 @@ def worker(kind: str, name: str, cap: float) -> dict[str, Any]:
             build = time.perf_counter() - start
             for p in net.parameters:
                 derivative = sympy.diff(cost, d.symbol[p.label])
-                value = derivative.xreplace(known).evalf(symbolic.PRECISION)
+                value = derivative.xreplace(known).evalf(PRECISION)
                 worst = max(worst, relative(float(value), expected[p.label]))
                 done += 1
         except _OutOfTime:

@@ -32,8 +32,8 @@ from explainer.checker import report
 from explainer.checker.claims import Claims, load_claims
 from explainer.checker.verdicts import Check, Tolerance, Verdict
 from explainer.checker.verdicts import check as check_claims
-from explainer.cli.common import ALL_FORMATS, MAX_DIGITS, write_outputs
-from explainer.output.files import check_folder
+from explainer.engines.precision import CORRECT_DIGITS
+from explainer.output.files import ALL_FORMATS, check_folder, write_outputs
 from explainer.output.json_report import to_json
 from explainer.output.paths import DEFAULT_STEM, safe_stem
 from explainer.output.pdf import typeset
@@ -234,8 +234,9 @@ def _formats(formats: object) -> list[str]:
 
 
 def _check_digits(where: str, digits: object) -> None:
-    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= MAX_DIGITS:
-        raise SpecError(where, "digits", f"must be a whole number between 1 and {MAX_DIGITS}, found {digits!r}")
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= CORRECT_DIGITS:
+        raise SpecError(where, "digits",
+                        f"must be a whole number between 1 and {CORRECT_DIGITS}, found {digits!r}")
 
 
 def _spec_from(spec: str | Path | bytes | Spec) -> Spec:

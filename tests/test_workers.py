@@ -55,17 +55,16 @@ def test_the_explanation_is_immutable(seed):
     with pytest.raises(dataclasses.FrozenInstanceError):
         seed.proofs = {}  # type: ignore[misc]
     with pytest.raises(TypeError):
-        seed.proofs["w5"] = Proof(EXACT, False, "")  # type: ignore[index]
+        seed.proofs["w5"] = Proof(EXACT, False)  # type: ignore[index]
 
 
 def test_a_walkthrough_shows_each_proof_s_outcome(seed):
     assert all(p.outcome == (EXACT, True) for p in seed.proofs.values())
-    reworded = {label: dataclasses.replace(p, detail="another wording of the same result")
-                for label, p in seed.proofs.items()}
+    reworded = {label: dataclasses.replace(p, points=7) for label, p in seed.proofs.items()}
     before = render(build(seed, 4), "md")
     assert render(build(dataclasses.replace(seed, proofs=MappingProxyType(reworded)), 4), "md") == before
-    evaluated = MappingProxyType({**seed.proofs, "w5": Proof(EVALUATED, True, "")})
+    evaluated = MappingProxyType({**seed.proofs, "w5": Proof(EVALUATED, True)})
     assert render(build(dataclasses.replace(seed, proofs=evaluated), 4), "md") != before
-    failed = MappingProxyType({**seed.proofs, "w5": Proof(EXACT, False, "planted")})
+    failed = MappingProxyType({**seed.proofs, "w5": Proof(EXACT, False)})
     shown = render(build(dataclasses.replace(seed, proofs=failed), 4), "md")
     assert "FAILED" in shown and "FAILED" not in before

@@ -28,10 +28,9 @@ from explainer.cli.common import (
     add_pdf,
     fail,
     formats_from,
-    write_outputs,
 )
 from explainer.cli.progress import Progress
-from explainer.output.files import check_folder
+from explainer.output.files import check_folder, write_outputs
 from explainer.output.paths import safe_stem
 from explainer.output.render import FORMATS, render
 from explainer.pipeline import check_run, explain

@@ -15,13 +15,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from explainer.output.files import write_together
+from explainer.engines.precision import CORRECT_DIGITS
 from explainer.output.pdf import PdfError, typeset
-from explainer.output.render import FORMATS
 
 EXIT_OK, EXIT_FOUND, EXIT_BAD_INPUT, EXIT_PDF = 0, 1, 2, 3
-ALL_FORMATS = (*FORMATS, "json")  # what `explainer explain` writes
-MAX_DIGITS = 30  # the symbolic values are good to at least this many significant digits
+MAX_DIGITS = CORRECT_DIGITS  # the symbolic values are good to at least this many significant digits
 
 
 class UsageError(Exception):
@@ -56,13 +54,6 @@ def formats_from(text: str, allowed: tuple[str, ...], pdf: bool) -> list[str]:
     if pdf and "tex" not in formats:
         formats.append("tex")
     return formats
-
-
-def write_outputs(directory: Path, stem: str, contents: dict[str, str | bytes]) -> list[Path]:
-    """Write STEM.FORMAT for every rendered format into `directory`, all or none."""
-    paths = [directory / f"{stem}.{fmt}" for fmt in contents]
-    write_together(dict(zip(paths, contents.values(), strict=True)))
-    return paths
 
 
 def add_pdf(contents: dict[str, str | bytes], progress: Callable[[str], None]) -> int:

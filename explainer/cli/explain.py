@@ -16,7 +16,6 @@ from pathlib import Path
 
 from explainer import examples
 from explainer.cli.common import (
-    ALL_FORMATS,
     EXIT_OK,
     MAX_DIGITS,
     UsageError,
@@ -24,10 +23,9 @@ from explainer.cli.common import (
     add_pdf,
     fail,
     formats_from,
-    write_outputs,
 )
 from explainer.cli.progress import Progress
-from explainer.output.files import check_folder
+from explainer.output.files import ALL_FORMATS, check_folder, write_outputs
 from explainer.output.json_report import to_json
 from explainer.output.paths import safe_stem
 from explainer.output.render import render

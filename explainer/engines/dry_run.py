@@ -32,38 +32,40 @@ SATURATING = ("sigmoid", "tanh", "softmax")
 
 
 def check_range(spec: Spec) -> None:
-    """The float64 dry run: every pass of the run finite, and no saturated log cost."""
+    """The float64 dry run: every pass of the run finite, and no saturated output."""
     net = spec.network
-    values = numeric.initial(net)
-    key, when = "training.sample[1]", ""  # where the dry run is, for a message
+    watch = _Watch(spec)
     try:
         with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
             # The step the walkthrough works through: sample 1, the spec's values.
-            _check_pass(spec, key, when, numeric.forward(net, numeric.arrays(net, values), spec.sample))
-            when = "in the first step"  # its backward pass, update and forward pass after
+            watch.at("", 0)
+            watch.saw(numeric.forward(net, numeric.arrays(net, numeric.initial(net)), spec.sample))
+            watch.at("in the first step", 0)  # its backward pass, update and forward pass after
             first = numeric.step(spec)
-            when = "after the update"
-            _check_pass(spec, key, when, first.after)
-            if spec.steps == 1 and len(spec.samples) == 1:
-                return
-            # The training loop, as numeric.train runs it, checking each pass on the way.
-            for step in range(1, spec.steps + 1):
-                if spec.mode == "batch":
-                    key, when = "training.sample", f"in step {step}"
-                    values = numeric.update(spec, values, numeric.mean_gradient(spec, values))
-                else:
-                    for n, sample in enumerate(spec.samples):
-                        key, when = f"training.sample[{n + 1}]", f"in step {step}"
-                        _check_pass(spec, key, when, numeric.forward(net, numeric.arrays(net, values), sample))
-                        values = numeric.step(spec, values, sample).updated
-                params = numeric.arrays(net, values)
-                for n, sample in enumerate(spec.samples):
-                    key, when = f"training.sample[{n + 1}]", f"after step {step}"
-                    _check_pass(spec, key, when, numeric.forward(net, params, sample))
+            watch.at("after the update", 0)
+            watch.saw(first.after)
+            if spec.steps > 1 or len(spec.samples) > 1:
+                numeric.train(spec, watch)  # the whole run, every pass checked on the way
     except FloatingPointError as err:
-        # numpy says e.g. "overflow encountered in exp"; `key` and `when` say where.
-        raise SpecError(spec.source, key, f"{_at(when)}the numbers leave float64's range ({err}); "
-                                          "scale the weights, biases or inputs down") from None
+        # numpy says e.g. "overflow encountered in exp"; the watch says where.
+        raise SpecError(spec.source, watch.key, f"{_at(watch.when)}the numbers leave float64's range "
+                                                f"({err}); scale the weights, biases or inputs down") from None
+
+
+class _Watch(numeric.Watch):
+    """Checks each forward pass of the run, and remembers where the run is for a message."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self.key, self.when = "training.sample[1]", ""
+
+    def at(self, when: str, sample: int) -> None:
+        batch = self.spec.mode == "batch" and when.startswith("in step")
+        self.key = "training.sample" if batch else f"training.sample[{sample + 1}]"
+        self.when = when
+
+    def saw(self, forward: numeric.ForwardPass) -> None:
+        _check_pass(self.spec, self.key, self.when, forward)
 
 
 def _at(when: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import mpmath
 import sympy
 
-PRECISION = 60
+from explainer.engines.precision import PRECISION
 
 
 def to_mp(value: sympy.Expr) -> mpmath.mpf:

@@ -162,36 +162,65 @@ def step(spec: Spec, values: Values | None = None, sample: Sample | None = None)
     return Step(before, back, updated, after)
 
 
-def mean_gradient(spec: Spec, values: Values) -> Values:
+class Watch:
+    """Sees every forward pass a run makes (`train`): told where the run is before each
+    pass (`at`: "in step 3", "after step 3", "" before training; the sample's index),
+    and shown the pass once it is made (`saw`). This one watches nothing; the dry run
+    (`explainer.engines.dry_run`) checks each pass for numbers out of range."""
+
+    def at(self, when: str, sample: int) -> None:
+        """The run is about to make the forward pass of sample `sample` (0-based)."""
+
+    def saw(self, forward: ForwardPass) -> None:
+        """The forward pass just made."""
+
+
+UNWATCHED = Watch()
+
+
+def mean_gradient(spec: Spec, values: Values, watch: Watch = UNWATCHED, when: str = "") -> Values:
     """The batch gradient: the mean over all samples of each sample's gradient."""
     params = arrays(spec.network, values)
     total = dict.fromkeys(values, 0.0)
-    for sample in spec.samples:
-        back = backward(spec.network, params, forward(spec.network, params, sample), sample)
-        for k, g in back.gradient.items():
-            total[k] += g
-    return {k: g / len(spec.samples) for k, g in total.items()}
+    for k, sample in enumerate(spec.samples):
+        watch.at(when, k)
+        fp = forward(spec.network, params, sample)
+        watch.saw(fp)
+        back = backward(spec.network, params, fp, sample)
+        for label, g in back.gradient.items():
+            total[label] += g
+    return {label: g / len(spec.samples) for label, g in total.items()}
 
 
-def dataset_cost(spec: Spec, values: Values) -> float:
+def dataset_cost(spec: Spec, values: Values, watch: Watch = UNWATCHED, when: str = "") -> float:
     """The cost averaged over the samples (for one sample, simply its cost)."""
     params = arrays(spec.network, values)
-    return float(np.mean([forward(spec.network, params, s).cost for s in spec.samples]))
+    costs = []
+    for k, sample in enumerate(spec.samples):
+        watch.at(when, k)
+        fp = forward(spec.network, params, sample)
+        watch.saw(fp)
+        costs.append(fp.cost)
+    return float(np.mean(costs))
 
 
-def train(spec: Spec) -> list[tuple[float, Values]]:
+def train(spec: Spec, watch: Watch = UNWATCHED) -> list[tuple[float, Values]]:
     """Every step of the run: (dataset cost, parameters), starting before the first step.
 
     In "sgd" mode a step makes one update per sample, in order; in "batch" mode
-    one update with the mean gradient over all samples.
+    one update with the mean gradient over all samples. `watch` sees every forward
+    pass on the way.
     """
     values = initial(spec.network)
-    history = [(dataset_cost(spec, values), values)]
-    for _ in range(spec.steps):
+    history = [(dataset_cost(spec, values, watch), values)]
+    for n in range(1, spec.steps + 1):
         if spec.mode == "batch":
-            values = update(spec, values, mean_gradient(spec, values))
+            values = update(spec, values, mean_gradient(spec, values, watch, f"in step {n}"))
         else:
-            for sample in spec.samples:
-                values = step(spec, values, sample).updated
-        history.append((dataset_cost(spec, values), values))
+            for k, sample in enumerate(spec.samples):
+                watch.at(f"in step {n}", k)
+                one = step(spec, values, sample)
+                watch.saw(one.before)
+                values = one.updated
+        history.append((dataset_cost(spec, values, watch, f"after step {n}"), values))
     return history

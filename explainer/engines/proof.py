@@ -30,10 +30,10 @@ from sympy.core.parameters import evaluate
 
 from explainer.engines import symbolic, workers
 from explainer.engines.mpeval import mp_evaluate, to_mp
+from explainer.engines.precision import PRECISION
 from explainer.engines.symbolic import Derivation
 from explainer.spec import Network, Parameter, Sample
 
-PRECISION = 60  # the symbolic engine's working digits
 PROOF_POINTS = 3  # random points for the evaluation proof
 EXACT_PROOF_NODES = 3200  # above this many nodes in a difference's tree, evaluate instead
 EXACT_PROOF_PARAMETERS = 60  # larger networks go straight to the evaluation proof
@@ -41,20 +41,34 @@ PIECEWISE = ("relu", "leaky_relu")  # networks with these go to the evaluation p
 
 EXACT = "exact"
 EVALUATED = "evaluated"
+# How the evaluation route computed the chain-rule side (see `prove`):
+EXPANDED = "expanded"  # the product with every δ written out in w, b, x, exp
+LAYERED = "layered"  # the derivation's own evaluation, layer by layer, δ's reused
+# The two sides agree when their relative difference is below this: 15 of the
+# PRECISION digits are allowed for rounding in evaluating either side.
+AGREEMENT = mpmath.mpf(10) ** (-(PRECISION - 15))
 
 
 @dataclass(frozen=True)
 class Proof:
-    """How a chain-rule product was shown equal to direct differentiation."""
+    """How a chain-rule product was shown equal to direct differentiation.
 
-    method: str  # EXACT: SymPy simplified the difference to 0; EVALUATED: see `detail`
+    EXACT: SymPy reduced the difference to 0. EVALUATED: both sides were evaluated at
+    `points` random points with `digits` digits, the chain-rule side as `chain` says,
+    and `worst` is their largest relative difference. What the JSON report writes
+    about a proof is the output's business (`explainer.output.json_report`).
+    """
+
+    method: str
     holds: bool
-    detail: str
+    worst: mpmath.mpf | None = None
+    chain: str = ""
+    points: int = PROOF_POINTS
+    digits: int = PRECISION
 
     @property
     def outcome(self) -> tuple[str, bool]:
-        """What a walkthrough shows of the proof: its route and whether it held.
-        (The JSON report adds the `detail`.)"""
+        """What a walkthrough shows of the proof: its route and whether it held."""
         return self.method, self.holds
 
 
@@ -101,7 +115,7 @@ def _prove(d: Derivation, p: Parameter, full: _Full, atomise: Atomiser) -> Proof
     # A node count, not sympy.count_ops: as good a measure of size, at a fifth of the cost.
     small = sum(1 for _ in sympy.preorder_traversal(difference)) <= EXACT_PROOF_NODES
     if small and is_identically_zero(difference, atomise):
-        return Proof(EXACT, True, "SymPy reduced (chain-rule product − diff of the full cost) to 0")
+        return Proof(EXACT, True)
     return prove_by_evaluation(chain, direct, p.label)
 
 
@@ -170,12 +184,7 @@ def prove_by_evaluation(chain: sympy.Expr, direct: sympy.Expr, label: str) -> Pr
             point = [mpmath.mpf(rng.randint(-2000, 2000)) / 1000 for _ in free]
             a, b = both(*point)
             worst = max(worst, abs(a - b) / max(1, abs(b)))
-    holds = worst < mpmath.mpf(10) ** (-(PRECISION - 15))
-    return Proof(
-        EVALUATED, bool(holds),
-        f"chain-rule product and diff of the full cost agree to {mpmath.nstr(worst, 3)} "
-        f"(relative) at {PROOF_POINTS} random points with {PRECISION} digits",
-    )
+    return Proof(EVALUATED, bool(worst < AGREEMENT), worst, EXPANDED)
 
 
 def _exact_route(net: Network) -> bool:
@@ -310,12 +319,7 @@ def _evaluation_task(d: Derivation) -> Callable[[str], Proof]:
                 values = values | {k: mp_evaluate(e, values, memo) for k, e in named.items()}
                 b = mp_evaluate(direct, values, {})
                 worst = max(worst, abs(to_mp(chain[label]) - b) / max(1, abs(b)))
-        return Proof(
-            EVALUATED, bool(worst < mpmath.mpf(10) ** (-(PRECISION - 15))),
-            f"chain rule (evaluated layer by layer) and diff of the full cost agree to "
-            f"{mpmath.nstr(worst, 3)} (relative) at {PROOF_POINTS} random points with "
-            f"{PRECISION} digits",
-        )
+        return Proof(EVALUATED, bool(worst < AGREEMENT), worst, LAYERED)
 
     return one
 

@@ -33,10 +33,9 @@ import mpmath
 import sympy
 
 from explainer.engines.mpeval import mp_evaluate, to_mp
+from explainer.engines.precision import PRECISION
 from explainer.functions import ACTIVATIONS, COSTS
 from explainer.spec import Network, Sample, Spec
-
-PRECISION = 60  # working digits; values are reported to at least 30 significant digits
 
 
 @dataclass

@@ -19,6 +19,7 @@ import sympy
 
 from explainer.engines import numeric, symbolic
 from explainer.engines.agreement import RELATIVE_TOLERANCE, scaled
+from explainer.engines.precision import PRECISION
 from explainer.spec import Spec
 
 
@@ -46,7 +47,7 @@ class History:
 
 def _dataset_cost(d: symbolic.Derivation, spec: Spec, params: dict) -> sympy.Float:
     costs = [symbolic.evaluate(d, params, s, backward=False).cost for s in spec.samples]
-    return sympy.Float(sum(costs) / len(costs), symbolic.PRECISION)
+    return sympy.Float(sum(costs) / len(costs), PRECISION)
 
 
 def symbolic_run(spec: Spec, d: symbolic.Derivation,

@@ -25,7 +25,10 @@ import os
 import tempfile
 from pathlib import Path
 
+from explainer.output.render import FORMATS
 from explainer.spec import SpecError
+
+ALL_FORMATS = (*FORMATS, "json")  # the files a walkthrough can be written as
 
 
 class OutputError(SpecError):
@@ -118,3 +121,10 @@ def _make_folder(folder: Path, made: list[Path]) -> None:
     for path in reversed(missing):
         path.mkdir()
         made.append(path)
+
+
+def write_outputs(directory: Path, stem: str, contents: dict[str, str | bytes]) -> list[Path]:
+    """Write STEM.FORMAT for every rendered format into `directory`, all or none."""
+    paths = [directory / f"{stem}.{fmt}" for fmt in contents]
+    write_together(dict(zip(paths, contents.values(), strict=True)))
+    return paths

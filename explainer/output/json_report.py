@@ -18,7 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import mpmath
+
 from explainer.engines.agreement import FD_STEP, RELATIVE_TOLERANCE
+from explainer.engines.proof import EXACT, LAYERED, Proof
 from explainer.engines.quantities import quantities, section
 from explainer.pipeline import Explanation
 from explainer.walkthrough.formatting import show, to_decimal
@@ -29,6 +32,15 @@ def number_writer(digits: int | None) -> Callable[[object], float | str]:
     if digits is None:
         return lambda v: float(to_decimal(v)[0])
     return lambda v: show(v, digits).text.replace("−", "-")
+
+
+def proof_detail(proof: Proof) -> str:
+    """One sentence on how a chain-rule product was proven (the JSON's checks.proofs.*.detail)."""
+    if proof.method == EXACT:
+        return "SymPy reduced (chain-rule product − diff of the full cost) to 0"
+    chain = ("chain rule (evaluated layer by layer)" if proof.chain == LAYERED else "chain-rule product")
+    return (f"{chain} and diff of the full cost agree to {mpmath.nstr(proof.worst, 3)} (relative) at "
+            f"{proof.points} random points with {proof.digits} digits")
 
 
 def to_json(explanation: Explanation, digits: int | None = None) -> dict:
@@ -105,7 +117,7 @@ def to_json(explanation: Explanation, digits: int | None = None) -> dict:
                 for c in agreement.comparisons
             },
             "proofs": {
-                label: {"method": p.method, "holds": p.holds, "detail": p.detail}
+                label: {"method": p.method, "holds": p.holds, "detail": proof_detail(p)}
                 for label, p in explanation.proofs.items()
             },
         },

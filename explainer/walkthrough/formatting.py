@@ -15,6 +15,8 @@ from fractions import Fraction
 
 import sympy
 
+from explainer.engines.precision import CORRECT_DIGITS, PRECISION
+
 WORKING_DIGITS = 80
 
 
@@ -96,8 +98,8 @@ def scientific(value: float, digits: int = 2, latex: bool = True) -> str:
 
 def show_like(value: object, written: str) -> Shown:
     """`value` to as many significant digits as the number `written` has (at least 3,
-    at most 30): a true value set beside a person's number, digit for digit."""
+    at most CORRECT_DIGITS): a true value set beside a person's number, digit for digit."""
     digits = len(Decimal(written).normalize().as_tuple().digits) if Decimal(written) else 3
     if not isinstance(value, sympy.Basic | int | Fraction | float):
-        value = sympy.Float(value, 60)  # an mpmath number from the checker
-    return show(value, max(3, min(digits, 30)))
+        value = sympy.Float(value, PRECISION)  # an mpmath number from the checker
+    return show(value, max(3, min(digits, CORRECT_DIGITS)))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from explainer.engines.agreement import FD_STEP, RELATIVE_TOLERANCE
-from explainer.engines.proof import EXACT, PRECISION
+from explainer.engines.precision import PRECISION
+from explainer.engines.proof import EXACT
 from explainer.pipeline import representative
 from explainer.walkthrough.context import Context, inline
 from explainer.walkthrough.document import Math, Paragraph, Section, Table, Text
