@@ -2,7 +2,8 @@
 
 Each case is a small spec written as TOML, explained by the `explainer` command
 into JSON, and checked against an independent float64 computation with torch.
-Torch is a test-only dependency; these tests skip where it is absent.
+Torch is a test-only dependency; these tests skip where it is absent, and fail there
+when REQUIRE_ORACLE is set, as in CI (`tests.oracle`).
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ import pytest
 
 from explainer.cli.command import main
 from explainer.spec import load_spec, parse_spec
+from tests.oracle import require_torch
 
-torch = pytest.importorskip("torch")
+torch = require_torch()
 
 SPECS = Path(__file__).parent / "specs"
 

@@ -1,6 +1,7 @@
 """An independent oracle: PyTorch autograd in float64 against our JSON output.
 
-Torch is a test-only dependency (see the README); these tests skip where it is absent.
+Torch is a test-only dependency (see the README); these tests skip where it is absent,
+and fail there when REQUIRE_ORACLE is set, as in CI (`tests.oracle`).
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ import pytest
 
 from explainer.cli.command import main
 from explainer.spec import Network, Spec
+from tests.oracle import require_torch
 from tests.test_cli import ARTICLE
 
-torch = pytest.importorskip("torch")
+torch = require_torch()
 
 
 def torch_step(spec: Spec) -> dict:
