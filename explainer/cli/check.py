@@ -21,6 +21,7 @@ from pathlib import Path
 
 from explainer import examples
 from explainer.cli.common import (
+    DISAGREEMENT,
     EXIT_FOUND,
     EXIT_OK,
     MAX_DIGITS,
@@ -144,7 +145,7 @@ def run_check(args: argparse.Namespace) -> int:
     if "text" in formats:
         print(to_text(result))
     if not explanation.agrees:
-        print("DISAGREEMENT: the engines differ beyond 1e-10 relative; the true values are in doubt",
+        print(f"{DISAGREEMENT}; the true values are in doubt",
               file=sys.stderr)
     if written:
         print(f"wrote {', '.join(str(p) for p in written)}")

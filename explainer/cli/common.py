@@ -15,10 +15,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from explainer.engines.agreement import RELATIVE_TOLERANCE
 from explainer.engines.precision import CORRECT_DIGITS
 from explainer.output.pdf import PdfError, typeset
 
 EXIT_OK, EXIT_FOUND, EXIT_BAD_INPUT, EXIT_PDF = 0, 1, 2, 3
+DISAGREEMENT = f"DISAGREEMENT: the engines differ beyond {RELATIVE_TOLERANCE:g} relative"
 MAX_DIGITS = CORRECT_DIGITS  # the symbolic values are good to at least this many significant digits
 
 

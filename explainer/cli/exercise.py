@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from explainer.cli.common import (
+    DISAGREEMENT,
     EXIT_FOUND,
     EXIT_OK,
     UsageError,
@@ -153,6 +154,6 @@ def run_exercise(args: argparse.Namespace) -> int:
     print(f"{len(exercises)} exercise(s), seed {options.seed}: "
           f"{'-'.join(map(str, options.layers))} {options.activation}, {options.cost}")
     if not agrees:
-        print("DISAGREEMENT: the engines differ beyond 1e-10 relative on some exercise")
+        print(f"{DISAGREEMENT} on some exercise")
     print(f"wrote {len(files)} files into {args.output}")
     return status

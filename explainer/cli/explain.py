@@ -25,11 +25,12 @@ from explainer.cli.common import (
     formats_from,
 )
 from explainer.cli.progress import Progress
+from explainer.engines.agreement import RELATIVE_TOLERANCE
 from explainer.output.files import ALL_FORMATS, check_folder, write_outputs
 from explainer.output.json_report import to_json
 from explainer.output.paths import safe_stem
 from explainer.output.render import render
-from explainer.pipeline import SUMMARY_LIMIT, Explanation, check_run, explain
+from explainer.pipeline import PROOF_LIMIT, SUMMARY_LIMIT, Explanation, check_run, explain
 from explainer.spec import NOTATIONS, Spec, SpecError, load_spec
 from explainer.walkthrough.build import build
 from explainer.walkthrough.context import DEFAULT_DIGITS
@@ -128,7 +129,7 @@ def summary(explanation: Explanation, written: list[Path]) -> str:
     worst_n, worst_f = agreement.worst_numeric, agreement.worst_fd
     verdict = (f"all {len(agreement.comparisons)} gradients agree: chain rule (SymPy) = "
                "backpropagation (NumPy) = finite differences" if agreement.agrees else
-               "DISAGREEMENT: the computations differ beyond 1e-10 relative")
+               f"DISAGREEMENT: the computations differ beyond {RELATIVE_TOLERANCE:g} relative")
     lines = [
         spec.title,
         f"  network    {'-'.join(map(str, net.layers))}, {', '.join(dict.fromkeys(net.activations))}, "
@@ -142,7 +143,7 @@ def summary(explanation: Explanation, written: list[Path]) -> str:
         f"  proofs     {held} of {len(explanation.proofs)} chain-rule products equal diff(C) "
         f"({exact} exactly, {held - exact} by evaluation)" if explanation.proofs else
         "  proofs     none: a large network is proven where a walkthrough shows it, up to "
-        "2,000 parameters when it has several hidden layers (see the README)",
+        f"{PROOF_LIMIT:,} parameters when it has several hidden layers (see the README)",
         f"  wrote      {', '.join(str(p) for p in written)}",
     ]
     if explanation.history:
