@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 import pytest
 
 from explainer.output.render import mathml, render, tidy_mathml
+from explainer.walkthrough import layout
 from explainer.walkthrough.document import (
     Document,
     Equation,
@@ -53,7 +54,7 @@ def network_figure() -> NetworkFigure:
         FigureEdge(s, t, f"w_{{{i}}} = {w}", 0.5 if s[-1] == t[-1] else 0.3)
         for i, ((s, t), w) in enumerate(zip(pairs, weights, strict=True), start=1)
     )
-    return NetworkFigure(neurons, edges, 9.0, 2.5, f"The network. {BREAKOUT}")
+    return layout.network_figure(neurons, edges, f"The network. {BREAKOUT}")
 
 
 EQUATION = Equation((
