@@ -20,7 +20,6 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from explainer.output.css_scope import scope_css
 from explainer.walkthrough.document import (
     Blank,
     Document,
@@ -191,7 +190,6 @@ def environment(fmt: str) -> jinja2.Environment:
         env = jinja2.Environment(autoescape=True, **common)
         env.filters["mathml"] = mathml
         env.filters["tidy_mathml"] = tidy_mathml
-        env.filters["scope_css"] = scope_css
     elif fmt == "md":
         env = jinja2.Environment(autoescape=False, **common)
         env.filters["escape_text"] = md_escape
@@ -212,7 +210,7 @@ _FRAGMENTS = itertools.count(1)  # numbers the fragments of this process, for th
 
 def render_fragment(document: Document) -> str:
     """The walkthrough as a piece of HTML to embed in another page (a Jupyter cell's output):
-    one <div> holding its own style sheet, confined to that div (see `explainer.css_scope`).
+    one <div> holding its own style sheet, confined to that div (see html_style.css.j2).
 
     Its element ids (section anchors, figure markers) start with a prefix of its own,
     ``bpx1-``, ``bpx2-``, …, so that the contents of a second walkthrough in the same
