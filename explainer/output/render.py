@@ -142,6 +142,10 @@ def tidy_mathml(markup: str) -> Markup:
       ``\\bigl(`` (a fence stretched to a fixed size) becomes a non-stretchy
       fence drawn at that size.
 
+    Each fix answers something latex2mathml (3.81) still writes and changes what
+    Chromium draws: tests/test_html.py checks the first, tests/test_browser.py
+    measures the second, so a fix that is no longer needed shows up there.
+
     Use after `mathml`: ``{{ latex | mathml | tidy_mathml }}``.
     """
     text = _SIGN_AFTER_OPERATOR.sub(r'\1<mo form="prefix">\2</mo>', str(markup))
