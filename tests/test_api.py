@@ -11,7 +11,6 @@ import explainer
 from explainer import check, examples, explain
 from explainer.api import CheckResult, Walkthrough
 from explainer.cli.command import main
-from explainer.output.css_scope import scope_css
 from explainer.output.files import OutputError
 from explainer.output.pdf import PdfError, pdflatex_available
 from explainer.spec import SpecError
@@ -91,24 +90,34 @@ def test_two_walkthroughs_in_one_notebook_keep_their_own_ids(walkthrough):
     assert "toc-heading" in page_ids and "figure-1" in page_ids
 
 
+def _style(html: str) -> str:
+    """The text of the page's first <style> element, without its comments."""
+    css = html[html.index("<style>") + len("<style>"): html.index("</style>")]
+    return re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+
+
+def _rules(css: str) -> list[tuple[list[str], str]]:
+    """Every style rule as (selectors, declarations); an @media block's rules are listed
+    in their place, the at-rule's own prelude is not (its braces hold rules, not declarations)."""
+    return [([s.strip() for s in prelude.split(",")], " ".join(body.split()))
+            for prelude, body in re.findall(r"([^{}]*)\{([^{}]*)\}", css)]
+
+
 def test_html_repr_styles_only_its_own_div(walkthrough):
-    fragment = walkthrough._repr_html_()
-    css = re.sub(r"/\*.*?\*/", "", fragment[fragment.index("<style>"): fragment.index("</style>")],
-                 flags=re.DOTALL)
-    # Every selector list of a style rule (not an at-rule) is scoped to the wrapper.
-    preludes = re.findall(r"[{}]\s*([^{}@]+?)\s*\{", css)
-    assert len(preludes) > 50
-    for prelude in preludes:
-        for selector in prelude.split(","):
-            assert selector.strip().startswith(SCOPE), selector
-    assert "@page" not in css
-
-
-def test_scope_css_rewrites_page_selectors_and_nested_rules():
-    css = ("/* c */ html { a: b } body p, h2 { c: d } @media print { :root { e: f } }"
-           " @page { margin: 0 } @font-face { font-family: X }")
-    assert scope_css(css, ".s") == (
-        ".s { a: b }\n.s p, .s h2 { c: d }\n@media print {\n.s { e: f }\n}\n@font-face { font-family: X }\n")
+    fragment = _rules(_style(walkthrough._repr_html_()))
+    page = _rules(_style(walkthrough.html()))
+    assert len(page) > 50
+    # The page's rules, in their order and with their declarations, each confined to the
+    # wrapper: html, body and :root become the wrapper itself, anything else lies inside it.
+    confined = [([SCOPE if s in (":root", "html", "body") else f"{SCOPE} {s}" for s in selectors], body)
+                for selectors, body in page
+                if selectors != ["@page"] and not selectors[0].startswith("@font-face")]
+    fonts = [rule for rule in page if rule[0][0].startswith("@font-face")]
+    assert fonts and fragment[:len(fonts)] == fonts  # a font face styles nothing: kept as it is
+    assert fragment[len(fonts):-1] == confined
+    assert fragment[-1][0] == [SCOPE]  # the cell's own, smaller margins come last
+    # Printing the notebook is the notebook's business; the page keeps its print margins.
+    assert "@page" in _style(walkthrough.html()) and "@page" not in _style(walkthrough._repr_html_())
 
 
 def test_markdown_repr_is_the_markdown_file(walkthrough):

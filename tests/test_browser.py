@@ -21,6 +21,7 @@ import pytest
 
 from explainer import examples
 from explainer.cli.command import main
+from explainer.output.render import mathml, tidy_mathml
 
 CHROMIUM = shutil.which("chromium")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
@@ -140,3 +141,27 @@ def test_screenshot(seed_page):
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert (width, height) == (1200, 3000)
     assert len(data) > 100_000  # a page of text, math and a figure, not a blank image
+
+
+# One formula per fix in explainer.output.render.tidy_mathml, each touched by that fix alone.
+MATHML_FIXES = {
+    "a sign after an operator is a prefix sign": r"w_{3} = -0.4",
+    "fences around flat content do not stretch": r"2 \cdot \left(0.7 + x\right)",
+    "a \\bigl fence is drawn at its size": r"\sigma(i)\bigl(1 - \sigma(i)\bigr)",
+}
+
+
+def test_each_mathml_fix_still_changes_what_chromium_draws(tmp_path):
+    """latex2mathml's own output beside the tidied one: each fix makes the formula narrower,
+    by the space Chromium puts around a binary minus or inside a stretchy fence that does
+    not stretch. Should a fix stop making a difference, it is no longer needed."""
+    pairs = "".join(f"<p>{mathml(latex)} {tidy_mathml(mathml(latex))}</p>" for latex in MATHML_FIXES.values())
+    page = tmp_path / "fixes.html"
+    page.write_text('<!DOCTYPE html><html><head><meta charset="utf-8"><style>math { font-family: '
+                    f'"Latin Modern Math", math; font-size: 24px; }}</style></head><body>{pairs}</body></html>',
+                    encoding="utf-8")
+    probe, _ = probed(page, tmp_path)
+    widths = [m["width"] for m in probe["math"]]
+    for n, fix in enumerate(MATHML_FIXES):
+        raw, tidied = widths[2 * n], widths[2 * n + 1]
+        assert tidied < raw - 3, f"{fix}: {raw:.1f} px as latex2mathml writes it, {tidied:.1f} px tidied"

@@ -61,7 +61,11 @@ def test_the_update_figure_shows_before_and_after(seed):
 
 def test_every_format_draws_the_highlights(seed):
     doc = build(seed)
-    assert r"\draw[edge, highlight edge] (n-h1) -- (n-L1);" in render(doc, "tex")
+    (last,) = figures(doc, "last-layer")
+    (path,) = [e for e in last.layout.edges if e.edge.highlight]
+    assert (path.edge.source, path.edge.target) == ("h1", "L1")
+    assert (rf"\draw[edge, highlight edge] ({path.x1:.3f}, {path.y1:.3f}) -- ({path.x2:.3f}, {path.y2:.3f});"
+            in render(doc, "tex"))
     html = render(doc, "html")
     assert 'class="edge highlight"' in html and 'class="neuron output highlight"' in html
     assert "-highlight)" in html  # the highlighted arrowheads have their own marker

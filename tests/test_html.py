@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 import pytest
 
 from explainer.output.render import mathml, render, tidy_mathml
+from explainer.walkthrough import layout
 from explainer.walkthrough.document import (
     Document,
     Equation,
@@ -53,7 +54,7 @@ def network_figure() -> NetworkFigure:
         FigureEdge(s, t, f"w_{{{i}}} = {w}", 0.5 if s[-1] == t[-1] else 0.3)
         for i, ((s, t), w) in enumerate(zip(pairs, weights, strict=True), start=1)
     )
-    return NetworkFigure(neurons, edges, 9.0, 2.5, f"The network. {BREAKOUT}")
+    return layout.network_figure(neurons, edges, f"The network. {BREAKOUT}")
 
 
 EQUATION = Equation((
@@ -243,17 +244,42 @@ def test_figure_is_inline_svg_with_one_circle_per_neuron(page):
     assert len(page.tags("foreignobject")) == labels + len(figure.edges)
 
 
-def test_tidy_mathml_spaces_signs_and_fences_like_tex():
-    assert 'form="prefix">&#x02212;' in tidy_mathml(mathml("w_{3} = -0.4"))
+# Each fix in tidy_mathml answers something latex2mathml still writes (the first
+# assertion of each test: when it fails, latex2mathml has changed and the fix may
+# be dropped); tests/test_browser.py shows that each changes what Chromium draws.
+
+
+def test_a_sign_after_an_operator_or_bracket_is_a_prefix_sign():
+    raw = str(mathml("w_{3} = -0.4"))
+    assert "<mo>&#x0003D;</mo><mo>&#x02212;</mo><mn>0.4</mn>" in raw  # an infix minus, spaced as a - b
+    assert 'form="prefix">&#x02212;' in tidy_mathml(raw)
     assert 'form="prefix">&#x02212;' in tidy_mathml(mathml("2 + (-0.4)"))
-    assert "prefix" not in tidy_mathml(mathml("a - b"))
-    assert "prefix" not in tidy_mathml(mathml("(a) - b"))
-    flat = tidy_mathml(mathml(r"2 \cdot \left(0.7 + \left(-0.1\right)\right)"))
-    assert 'stretchy="true"' not in flat and flat.count('stretchy="false"') == 4
-    tall = tidy_mathml(mathml(r"\left(\frac{1}{2}\right)"))
-    assert tall.count('stretchy="true"') == 2
-    big = tidy_mathml(mathml(r"2\bigl(1 - x\bigr)"))
-    assert 'stretchy="true"' not in big and 'mathsize="1.2em"' in big
+    assert 'form="prefix">&#x0002B;' in tidy_mathml(mathml(r"x \approx +0.5"))
+    # A subtraction stays one, also after each closing bracket latex2mathml writes as an <mo>
+    # (softmax's derivative has [k = j] - o_{j}; the sigmoid's \bigr) before a minus).
+    for binary in ("a - b", "(a) - b", "x_{1} - 0.5", "[k = j] - o_{j}", r"\bigl(a\bigr) - b",
+                   "|x| - 1", r"\bigl|a\bigr| - 1", "n! - 1", r"\{a\} - b", r"\|x\| - 1"):
+        assert "prefix" not in tidy_mathml(mathml(binary)), binary
+
+
+def test_fences_around_flat_content_do_not_stretch():
+    raw = str(mathml(r"2 \cdot \left(0.7 + \left(-0.1\right)\right)"))
+    assert raw.count('<mo stretchy="true" fence="true"') == 4
+    flat = tidy_mathml(raw)
+    assert 'stretchy="true"' not in flat and flat.count('stretchy="false" fence="true"') == 4
+    # A fraction inside needs the fences to grow: they stay stretchy, and so do those
+    # around them, but a flat pair inside a tall one still does not stretch.
+    assert tidy_mathml(mathml(r"\left(\frac{1}{2}\right)")) == mathml(r"\left(\frac{1}{2}\right)")
+    mixed = tidy_mathml(mathml(r"\left(\frac{1}{2} + \left(x\right)\right)"))
+    assert mixed.count('stretchy="true"') == 2 and mixed.count('stretchy="false" fence="true"') == 2
+
+
+def test_fixed_size_fences_are_drawn_at_their_size():
+    raw = str(mathml(r"\sigma(i)\bigl(1 - \sigma(i)\bigr)"))
+    assert raw.count('<mo stretchy="true" fence="true" minsize="1.2em" maxsize="1.2em">') == 2
+    big = tidy_mathml(raw)
+    assert 'stretchy="true"' not in big
+    assert big.count('<mo stretchy="false" fence="true" mathsize="1.2em">') == 2
 
 
 def test_real_walkthrough_renders(seed):

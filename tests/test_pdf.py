@@ -29,6 +29,7 @@ from explainer.walkthrough.document import (
     Table,
     Text,
 )
+from explainer.walkthrough.layout import network_figure
 
 needs_pdflatex = pytest.mark.skipif(not pdflatex_available(), reason="pdflatex is not on PATH")
 needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None,
@@ -63,8 +64,7 @@ def two_two_two_figure() -> NetworkFigure:
     ]
     edges = [FigureEdge(source, target, f"w_{{{n}}} = {weight}", position)
              for n, (source, target, weight, position) in enumerate(connections, start=1)]
-    return NetworkFigure(tuple(neurons), tuple(edges), width=9, height=2.5,
-                         caption="The network & its 100% made-up weights.")
+    return network_figure(neurons, edges, caption="The network & its 100% made-up weights.")
 
 
 def sample_document() -> Document:

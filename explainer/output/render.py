@@ -20,7 +20,6 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from explainer.output.css_scope import scope_css
 from explainer.walkthrough.document import (
     Blank,
     Document,
@@ -143,6 +142,10 @@ def tidy_mathml(markup: str) -> Markup:
       ``\\bigl(`` (a fence stretched to a fixed size) becomes a non-stretchy
       fence drawn at that size.
 
+    Each fix answers something latex2mathml (3.81) still writes and changes what
+    Chromium draws: tests/test_html.py checks the first, tests/test_browser.py
+    measures the second, so a fix that is no longer needed shows up there.
+
     Use after `mathml`: ``{{ latex | mathml | tidy_mathml }}``.
     """
     text = _SIGN_AFTER_OPERATOR.sub(r'\1<mo form="prefix">\2</mo>', str(markup))
@@ -191,7 +194,6 @@ def environment(fmt: str) -> jinja2.Environment:
         env = jinja2.Environment(autoescape=True, **common)
         env.filters["mathml"] = mathml
         env.filters["tidy_mathml"] = tidy_mathml
-        env.filters["scope_css"] = scope_css
     elif fmt == "md":
         env = jinja2.Environment(autoescape=False, **common)
         env.filters["escape_text"] = md_escape
@@ -212,7 +214,7 @@ _FRAGMENTS = itertools.count(1)  # numbers the fragments of this process, for th
 
 def render_fragment(document: Document) -> str:
     """The walkthrough as a piece of HTML to embed in another page (a Jupyter cell's output):
-    one <div> holding its own style sheet, confined to that div (see `explainer.css_scope`).
+    one <div> holding its own style sheet, confined to that div (see html_style.css.j2).
 
     Its element ids (section anchors, figure markers) start with a prefix of its own,
     ``bpx1-``, ``bpx2-``, …, so that the contents of a second walkthrough in the same

@@ -116,13 +116,126 @@ class FigureEdge:
     highlight: bool = False  # on the path the chain rule walks (see sections/figures.py)
 
 
+# ------------------------------------------------------------ the figure laid out
+#
+# What a figure shows (the neurons and edges above) and where each piece of it is
+# drawn are kept apart: `explainer.walkthrough.layout` works out the second from the
+# first, once, and every renderer draws from its numbers, in figure units with y up.
+
+
 @dataclass(frozen=True)
-class NetworkFigure:
-    neurons: tuple[FigureNeuron, ...]
-    edges: tuple[FigureEdge, ...]
+class Box:
+    """A rectangle in figure units, y up: x from `left` to `right`, y from `bottom` to `top`."""
+
+    left: float
+    bottom: float
+    right: float
+    top: float
+
+    @property
+    def width(self) -> float:
+        return self.right - self.left
+
+    @property
+    def height(self) -> float:
+        return self.top - self.bottom
+
+
+@dataclass(frozen=True)
+class PlacedLabel:
+    """A label where it is drawn: the point (x, y) and which point of the label sits on it.
+
+    `anchor` is "center", "east" (the label's right end is at the point: it stands to
+    the point's left) or "west" (its left end is there). `width` and `height` are the
+    room it is given, estimated from its LaTeX, since only a renderer knows the real
+    size of typeset math.
+    """
+
+    latex: str
+    kind: str  # "name", "weight", "bias" or "value": which label it is, for its type size
+    x: float
+    y: float
+    anchor: str
     width: float
     height: float
+
+    @property
+    def box(self) -> Box:
+        """The room the label is given around its anchor point."""
+        left = {"center": self.x - self.width / 2, "east": self.x - self.width, "west": self.x}[self.anchor]
+        return Box(left, self.y - self.height / 2, left + self.width, self.y + self.height / 2)
+
+
+@dataclass(frozen=True)
+class PlacedNeuron:
+    """A neuron's circle and the labels around it. `role` is "input", "hidden" or "output"."""
+
+    neuron: FigureNeuron
+    x: float
+    y: float
+    radius: float
+    role: str
+    name: PlacedLabel  # inside the circle
+    bias: PlacedLabel | None
+    value: PlacedLabel | None
+
+
+@dataclass(frozen=True)
+class PlacedEdge:
+    """An edge as drawn: the arrow from (x1, y1) on the source's rim to (x2, y2) on the
+    target's, and its weight label (None for an unlabelled edge)."""
+
+    edge: FigureEdge
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    label: PlacedLabel | None
+
+
+@dataclass(frozen=True)
+class FigureLayout:
+    """Everything a renderer needs to draw a network figure, in figure units with y up.
+
+    `box` holds every circle and every label, with the room each is given.
+    """
+
+    neurons: tuple[PlacedNeuron, ...]
+    edges: tuple[PlacedEdge, ...]
+    box: Box
+
+    @property
+    def labels(self) -> tuple[PlacedLabel, ...]:
+        return labels_of(self.neurons, self.edges)
+
+
+def labels_of(neurons: tuple[PlacedNeuron, ...], edges: tuple[PlacedEdge, ...]) -> tuple[PlacedLabel, ...]:
+    """Every label, in the order they are drawn: the weights first (so no weight's
+    patch covers a neuron's label), then each neuron's name, bias and value."""
+    weights = tuple(e.label for e in edges if e.label)
+    own = tuple(label for n in neurons for label in (n.name, n.bias, n.value) if label)
+    return weights + own
+
+
+@dataclass(frozen=True)
+class NetworkFigure:
+    """The network drawn: what it shows (`neurons`, `edges`) and where (`layout`).
+
+    Make one with `explainer.walkthrough.layout.network_figure`, which lays it out;
+    a figure whose layout is of other neurons or edges is refused.
+    """
+
+    neurons: tuple[FigureNeuron, ...]
+    edges: tuple[FigureEdge, ...]
     caption: str
+    layout: FigureLayout
+
+    def __post_init__(self) -> None:
+        # A copy made with dataclasses.replace(figure, edges=...) would otherwise keep
+        # drawing the old labels: the layout must be of exactly these neurons and edges.
+        if (tuple(n.neuron for n in self.layout.neurons) != self.neurons
+                or tuple(e.edge for e in self.layout.edges) != self.edges):
+            raise ValueError("the figure's layout is of other neurons or edges; lay it out again")
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@
 * `update_figure(ctx)`: every weight and bias labelled before → after the step.
 
 Both start from the walkthrough's figure (`overview.figure`) and change only
-labels and highlights, so they line up with it. What is on the path is decided
+labels and highlights (and the update figure its spacing), so they line up with
+it; each is laid out afresh (`layout.network_figure`), as its labels differ. What is on the path is decided
 here, in the model; the templates only draw a highlighted edge or neuron
 differently.
 """
@@ -21,6 +22,7 @@ from explainer.functions import ACTIVATIONS
 from explainer.spec import Network, Parameter
 from explainer.walkthrough.context import Context
 from explainer.walkthrough.document import FigureEdge, NetworkFigure
+from explainer.walkthrough.layout import network_figure
 from explainer.walkthrough.sections.overview import figure
 
 STRETCH_X, STRETCH_Y = 1.6, 1.25  # the before → after figure's spacing, against the overview's
@@ -64,8 +66,7 @@ def chain_rule_figure(ctx: Context, p: Parameter) -> NetworkFigure:
     edges = tuple(dataclasses.replace(e, highlight=(e.source, e.target) in path_edges,
                                       label=e.label if (e.source, e.target) in path_edges else "")
                   for e in base.edges)
-    return dataclasses.replace(base, neurons=neurons, edges=edges,
-                               caption=_path_caption(net, p, on_path, path_edges))
+    return network_figure(neurons, edges, _path_caption(net, p, on_path, path_edges))
 
 
 def _path_caption(net: Network, p: Parameter, on_path: set[str], edges: set[tuple[str, str]]) -> str:
@@ -117,9 +118,8 @@ def update_figure(ctx: Context) -> NetworkFigure:
         neurons.append(dataclasses.replace(n, bias=_before_after(ctx, bias.label) if bias else ""))
     # Room for the longer labels: the layers move apart, the neurons of a layer a little.
     neurons = [dataclasses.replace(n, x=n.x * STRETCH_X, y=n.y * STRETCH_Y) for n in neurons]
-    return dataclasses.replace(
-        base, neurons=tuple(neurons), edges=edges,
-        width=base.width * STRETCH_X, height=base.height * STRETCH_Y,
+    return network_figure(
+        neurons, edges,
         caption=f"The {'-'.join(map(str, net.layers))} network after the step: every weight and "
                 "bias as before → after (≈ where the new value is rounded).")
 

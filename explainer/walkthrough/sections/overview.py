@@ -14,11 +14,11 @@ from explainer.walkthrough.document import (
     Table,
     Text,
 )
+from explainer.walkthrough.layout import network_figure
 from explainer.walkthrough.notation import partial, vector
 
 LAYER_SPACING = 4.5  # cm between layers in the figure
 NEURON_SPACING = 2.5  # cm between neurons of a layer
-
 
 
 def shape(ctx: Context) -> str:
@@ -169,9 +169,8 @@ def figure(ctx: Context) -> NetworkFigure:
         source, target = net.neuron(p.layer - 1, p.source), net.neuron(p.layer, p.target)
         label = f"{ctx.sym.param(p.label)} = {ctx.num(ctx.param_value(p.label)).latex}"
         edges.append(FigureEdge(source, target, label, _label_position(net, p)))
-    return NetworkFigure(
-        tuple(neurons), tuple(edges),
-        width=net.depth * LAYER_SPACING, height=(tallest - 1) * NEURON_SPACING,
+    return network_figure(
+        neurons, edges,
         caption=f"The {shape(ctx)} network before the step. Arrows carry the weights; "
                 "each bias is added inside its neuron.",
     )
