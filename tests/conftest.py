@@ -11,6 +11,8 @@ from explainer.pipeline import explain
 from explainer.spec import load_spec
 
 REPO = Path(__file__).resolve().parent.parent
+TESTS = REPO / "tests"
+SPECS = TESTS / "specs"  # spec files the tests share
 
 
 @pytest.fixture(scope="session")

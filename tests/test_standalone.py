@@ -63,7 +63,8 @@ def test_the_detector_catches_what_it_is_for():
 
 
 # This module is left out: its examples of what is refused are written in its source.
-@pytest.mark.parametrize("module", sorted(p.name for p in TESTS.glob("*.py") if p.name != Path(__file__).name))
+@pytest.mark.parametrize("module", sorted(str(p.relative_to(TESTS)) for p in TESTS.rglob("*.py")
+                                           if p.name != Path(__file__).name))
 def test_no_test_module_refers_outside_the_repository(module):
     source = (TESTS / module).read_text(encoding="utf-8")
     assert outside_references(source, str(REPO.parent) + "/") == []

@@ -143,7 +143,7 @@ def tidy_mathml(markup: str) -> Markup:
       fence drawn at that size.
 
     Each fix answers something latex2mathml (3.81) still writes and changes what
-    Chromium draws: tests/test_html.py checks the first, tests/test_browser.py
+    Chromium draws: tests/output/test_html.py checks the first, tests/output/test_browser.py
     measures the second, so a fix that is no longer needed shows up there.
 
     Use after `mathml`: ``{{ latex | mathml | tidy_mathml }}``.

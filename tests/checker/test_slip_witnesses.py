@@ -37,9 +37,9 @@ from explainer.checker import paper
 from explainer.checker.slips import CATALOGUE, Twist, twists
 from explainer.checker.verdicts import WRONG
 from explainer.spec import Spec, load_spec
+from tests.checking import claims_of, judge
 from tests.conftest import REPO
 from tests.oracle import require_torch
-from tests.test_check import claims_of, judge
 
 DIGITS = 40  # the witness's working precision; it agrees with `paper` (50 digits) far below any claim
 AGREE = mpmath.mpf(10) ** -30  # relative: the same computation, up to the working precision

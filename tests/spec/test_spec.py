@@ -8,6 +8,7 @@ import pytest
 
 from explainer import examples
 from explainer.spec import SpecError, parse_spec
+from tests.conftest import SPECS
 
 SEED_TOML = examples.seed_spec().read_bytes()
 
@@ -46,7 +47,7 @@ def test_target_major_numbering():
 
 
 def test_neuron_names_tell_the_layer():
-    spec = parse_spec(_three_layer(), "deep.toml")
+    spec = parse_spec((SPECS / "three-layer.toml").read_bytes(), "deep.toml")
     net = spec.network
     assert net.neurons(0) == ["x1", "x2"]
     assert net.neurons(1) == ["h1_1", "h1_2", "h1_3"]
@@ -55,29 +56,11 @@ def test_neuron_names_tell_the_layer():
     assert len(net.parameters) == 2 * 3 + 3 * 2 + 2 * 1 + 3 + 2 + 1
 
 
-def _three_layer() -> bytes:
-    return b"""
-[network]
-layers = [2, 3, 2, 1]
-[[network.layer]]
-weights = [[0.1, 0.2], [0.3, -0.4], [0.5, 0.6]]
-biases = [0.1, 0.2, 0.3]
-[[network.layer]]
-weights = [[0.1, 0.2, 0.3], [-0.4, 0.5, 0.6]]
-biases = [0.1, -0.2]
-[[network.layer]]
-weights = [[0.7, -0.8]]
-biases = [0.05]
-[training]
-learning_rate = "1/2"
-[[training.sample]]
-input = [1, "-1/3"]
-expected = [0.5]
-"""
+
 
 
 def test_fractions_as_strings_are_exact():
-    spec = parse_spec(_three_layer(), "deep.toml")
+    spec = parse_spec((SPECS / "three-layer.toml").read_bytes(), "deep.toml")
     assert spec.learning_rate == Fraction(1, 2)
     assert spec.sample.input == (1, Fraction(-1, 3))
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal, localcontext
-from fractions import Fraction
 
 import mpmath
 import pytest
@@ -13,35 +11,19 @@ from hypothesis import strategies as st
 
 from explainer import examples
 from explainer.checker import paper
-from explainer.checker.claims import Claim, Claims, load_claims
+from explainer.checker.claims import load_claims
 from explainer.checker.slips import CATALOGUE, twists
-from explainer.checker.verdicts import CORRECT, FOLLOWS, WRONG, check
+from explainer.checker.verdicts import CORRECT, FOLLOWS, WRONG
 from explainer.cli.command import main
 from explainer.engines import symbolic
 from explainer.spec import load_spec
+from tests.checking import claims_of, judge
 from tests.conftest import REPO
-from tests.test_properties import specs
+from tests.strategies import specs
 
 SEED_CLAIMS = examples.seed_claims()
 SEED_SPEC = examples.seed_spec()
 RIGHT_IN_THE_SEED = {"cost", "output.h1", "output.L1", "output.L2", "cost_derivative.L1"}
-
-
-def judge(claims: Claims):
-    spec = claims.spec
-    return check(claims, symbolic.step(spec, symbolic.derive(spec.network)))
-
-
-def claims_of(spec, values: dict, decimals: int) -> Claims:
-    """Claims as a person would write them: each value rounded to `decimals` decimals."""
-    out = []
-    for key, value in values.items():
-        exact = Decimal(mpmath.nstr(value, 40, min_fixed=-100, max_fixed=100))
-        with localcontext() as context:
-            context.prec = 200  # quantize needs every digit of a large value, e.g. a slipped 1e17
-            rounded = exact.quantize(Decimal(1).scaleb(-decimals))
-        out.append(Claim(key, str(rounded), Fraction(rounded), decimals))
-    return Claims("<generated>", spec, tuple(out))
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """Fuzzing the claims loader: whatever the bytes, a Claims or one clean SpecError line.
 
-As for specs (tests/test_fuzz.py): arbitrary bytes, arbitrary TOML documents, and the
+As for specs (tests/spec/test_fuzz.py): arbitrary bytes, arbitrary TOML documents, and the
 seed article's claims file with random mutations. The claims file names its spec by a
 path relative to itself, so every document is parsed as if it sat beside the built-in
 seed example; a mutated `spec` value may name any file, which must fail cleanly too.
@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from explainer import examples
 from explainer.checker.claims import Claims, parse_claims
 from explainer.spec import SpecError
-from tests.test_fuzz import FUZZ, keys, toml_document, values
+from tests.fuzzing import FUZZ, keys, toml_document, values
 
 SOURCE = "fuzz-claims.toml"
 FOLDER = examples.seed_spec().parent

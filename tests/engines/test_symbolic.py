@@ -8,7 +8,7 @@ import sympy
 from explainer.engines import proof, symbolic
 from explainer.engines.mpeval import mp_evaluate
 from explainer.spec import parse_spec
-from tests.test_spec import _three_layer
+from tests.conftest import SPECS
 
 
 def test_hidden_deltas_reuse_the_next_layers_delta_symbols(seed):
@@ -78,7 +78,7 @@ def test_the_known_true_gradient_of_w5(seed):
 
 
 def test_deeper_networks_are_derived_and_proven():
-    spec = parse_spec(_three_layer(), "deep.toml")
+    spec = parse_spec((SPECS / "three-layer.toml").read_bytes(), "deep.toml")
     step = symbolic.step(spec)
     d = step.derivation
     assert d.delta["h2_1"] in d.delta_expr["h1_1"].free_symbols
@@ -89,7 +89,7 @@ def test_deeper_networks_are_derived_and_proven():
 
 def test_naming_constant_subtrees_keeps_the_derivative():
     """diff of the cost with p-free subtrees named, substituted back, is diff of the cost."""
-    spec = parse_spec(_three_layer(), "deep.toml")
+    spec = parse_spec((SPECS / "three-layer.toml").read_bytes(), "deep.toml")
     d = symbolic.derive(spec.network)
     cost = proof._full_cost(d)
     point = {s: mpmath.mpf(k % 7 - 3) / 5 for k, s in enumerate(sorted(cost.free_symbols, key=str))}
@@ -106,7 +106,7 @@ def test_naming_constant_subtrees_keeps_the_derivative():
 
 
 def test_the_large_route_tells_a_wrong_chain_value(monkeypatch):
-    spec = parse_spec(_three_layer(), "deep.toml")
+    spec = parse_spec((SPECS / "three-layer.toml").read_bytes(), "deep.toml")
     d = symbolic.derive(spec.network)
     right = {label: proof._evaluation_task(d)(label) for label in ("w1", "b1")}
     assert all(p.holds and p.method == proof.EVALUATED for p in right.values())
@@ -174,7 +174,7 @@ def test_each_activation_is_differentiated_once_and_renamed_exactly():
             continue  # softmax: a Jacobian, differentiated input by input
         for slope in (sympy.Rational(1, 100), sympy.Rational(3, 2)):
             o = sigma.sympy_form(i, slope)
-            d = symbolic.Derivation(parse_spec(_three_layer(), "deep.toml").network)
+            d = symbolic.Derivation(parse_spec((SPECS / "three-layer.toml").read_bytes(), "deep.toml").network)
             d.i["h1"], d.output_expr["h1"] = i, o
             memo: dict = {}
             assert symbolic._derivative_in_own_input(d, "h1", memo) == sympy.diff(o, i), name

@@ -6,18 +6,18 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
+from explainer import examples
 from explainer.cli.command import main
 from explainer.output.pdf import compile_pdf, pdflatex_available
 from explainer.output.render import render
 from explainer.pipeline import explain
 from explainer.spec import NOTATIONS, SpecError, load_spec, parse_spec
 from explainer.walkthrough.build import build
+from tests.conftest import SPECS
 
-SPECS = Path(__file__).resolve().parent / "specs"
 DECIMAL = re.compile(r"-?\d+\.\d+")
 
 # What only one preset writes: its neuron input, output and cost symbols.
@@ -118,28 +118,13 @@ def test_unknown_notation_option_is_one_line_and_writes_nothing(tmp_path, capsys
     assert not out.exists()
 
 
-SOFTMAX_NO_BIAS = b"""
-[network]
-layers = [2, 3, 3]
-activation = ["tanh", "softmax"]
-cost = "cross_entropy"
-[[network.layer]]
-weights = [[0.1, -0.2], [0.3, 0.4], [-0.5, 0.6]]
-[[network.layer]]
-weights = [[0.2, -0.1, 0.4], [0.5, 0.3, -0.2], [-0.3, 0.1, 0.6]]
-biases = 0.1
-[training]
-learning_rate = 0.5
-[[training.sample]]
-input = [1, -2]
-expected = [0.2, 0.3, 0.5]
-"""
+
 
 
 def test_softmax_shared_and_missing_biases_in_every_preset():
     """Every format renders in every preset, with the same numbers, for a network with a
     softmax layer, a shared bias and a layer without bias."""
-    explanation = explain(parse_spec(SOFTMAX_NO_BIAS, "softmax.toml"))
+    explanation = explain(parse_spec((SPECS / "softmax-no-bias.toml").read_bytes(), "softmax.toml"))
     numbers = {}
     for name in NOTATIONS:
         doc = build(in_notation(explanation, name))
@@ -160,7 +145,7 @@ def test_every_preset_compiles_to_pdf(seed, name, tmp_path):
 def test_claims_check_stays_in_the_seed_notation(tmp_path, capsys):
     """Claims name quantities the seed's way (gradient.w5), so their walkthrough does too."""
     spec = tmp_path / "article.toml"
-    builtin = Path(__file__).resolve().parent.parent / "explainer" / "examples" / "article.toml"
+    builtin = examples.seed_spec()
     spec.write_text('notation = "nielsen"\n' + builtin.read_text(encoding="utf-8"), encoding="utf-8")
     claims = tmp_path / "claims.toml"
     claims.write_text('spec = "article.toml"\n[claims.gradient]\nw5 = -0.0488\n', encoding="utf-8")

@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 
 from explainer import cli
+from tests.conftest import TESTS
 
-CORPUS = Path(__file__).resolve().parent / "bad_inputs"
+CORPUS = TESTS / "bad_inputs"
 EXPECTED = tomllib.loads((CORPUS / "expected.toml").read_text(encoding="utf-8"))
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.name != "expected.toml")
 PREFIX = "explainer: error: "  # how the command starts every error line, as argparse does

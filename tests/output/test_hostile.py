@@ -18,8 +18,8 @@ from explainer import cli, examples
 from explainer.cli import explain as cli_explain
 from explainer.output import pdf, render
 from explainer.output.paths import safe_stem
+from tests.conftest import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 SEED = examples.seed_spec().read_text(encoding="utf-8")
 ATTACKS = [
     r"\input{/etc/passwd}", r"\write18{touch pwned}", r"\def\x{}", "%#$&_^~{}\\",

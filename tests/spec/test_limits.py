@@ -16,8 +16,8 @@ import pytest
 
 from explainer import cli, examples, pipeline
 from explainer.spec import SpecError, limits, load_spec
+from tests.conftest import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 SEED = examples.seed_spec().read_text(encoding="utf-8")
 NOT_FINITE = re.compile(r"\b(nan|NaN|inf|Infinity)\b")
 

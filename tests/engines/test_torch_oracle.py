@@ -11,10 +11,10 @@ import math
 
 import pytest
 
+from explainer import examples
 from explainer.cli.command import main
 from explainer.spec import Network, Spec
 from tests.oracle import require_torch
-from tests.test_cli import ARTICLE
 
 torch = require_torch()
 
@@ -57,7 +57,7 @@ def torch_step(spec: Spec) -> dict:
 @pytest.fixture(scope="module")
 def seed_json(tmp_path_factory):
     out = tmp_path_factory.mktemp("json")
-    assert main(["explain", str(ARTICLE), "-o", str(out), "--format", "json"]) == 0
+    assert main(["explain", str(examples.seed_spec()), "-o", str(out), "--format", "json"]) == 0
     return json.loads(next(out.glob("*.json")).read_text())
 
 

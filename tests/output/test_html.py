@@ -246,7 +246,7 @@ def test_figure_is_inline_svg_with_one_circle_per_neuron(page):
 
 # Each fix in tidy_mathml answers something latex2mathml still writes (the first
 # assertion of each test: when it fails, latex2mathml has changed and the fix may
-# be dropped); tests/test_browser.py shows that each changes what Chromium draws.
+# be dropped); tests/output/test_browser.py shows that each changes what Chromium draws.
 
 
 def test_a_sign_after_an_operator_or_bracket_is_a_prefix_sign():

@@ -16,11 +16,11 @@ import pytest
 
 from explainer.cli.command import main
 from explainer.spec import load_spec, parse_spec
+from tests.conftest import SPECS
 from tests.oracle import require_torch
 
 torch = require_torch()
 
-SPECS = Path(__file__).parent / "specs"
 
 
 def toml(layers=(2, 3, 2), activation="sigmoid", cost="sum_squared", biases=("[0.1, -0.2, 0.3]",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pytest
 import sympy
@@ -15,8 +14,7 @@ from explainer.spec import load_spec
 from explainer.walkthrough.build import build
 from explainer.walkthrough.context import Context
 from explainer.walkthrough.sections.matrix import bias_vector, neuron_vector, weight_matrix
-
-SPECS = Path(__file__).resolve().parent / "specs"
+from tests.conftest import SPECS
 
 
 @pytest.fixture(scope="module")
@@ -107,9 +105,8 @@ def test_softmax_shared_and_missing_biases_in_matrix_form():
     """Softmax's δ is Jᵀ ∇C; a shared bias enters through a column of ones and its
     gradient is 1ᵀδ; a layer without bias has no b term."""
     from explainer.spec import parse_spec
-    from tests.test_notation import SOFTMAX_NO_BIAS
 
-    explanation = explain(parse_spec(SOFTMAX_NO_BIAS, "softmax.toml"))
+    explanation = explain(parse_spec((SPECS / "softmax-no-bias.toml").read_bytes(), "softmax.toml"))
     ctx = Context(explanation, 6)
     doc = build(explanation)
     matrix = next(s for s in doc.sections if s.anchor == "matrix-form")
