@@ -30,7 +30,7 @@ from explainer.output.files import ALL_FORMATS, check_folder, write_outputs
 from explainer.output.json_report import to_json
 from explainer.output.paths import safe_stem
 from explainer.output.render import render
-from explainer.pipeline import PROOF_LIMIT, SUMMARY_LIMIT, Explanation, check_run, explain
+from explainer.pipeline import PROOF_LIMIT, SUMMARY_LIMIT, Explanation, check_run, explain, explain_and_present
 from explainer.spec import NOTATIONS, Spec, SpecError, load_spec
 from explainer.walkthrough.build import build
 from explainer.walkthrough.context import DEFAULT_DIGITS
@@ -105,12 +105,15 @@ def explain_into_files(spec: Spec, formats: list[str], args: argparse.Namespace,
     """The explanation and the text of every file `formats` asks for, in memory."""
     full = True if args.full else None
     walkthroughs = [fmt for fmt in formats if fmt != "json"]
-    explanation = explain(spec, full, rendering=bool(walkthroughs), progress=progress)
-    contents: dict[str, str | bytes] = {}
-    if walkthroughs:
-        progress("writing the walkthrough")
+
+    def present(explanation: Explanation) -> dict[str, str | bytes]:
         document = build(explanation, args.digits, full)
-        contents = {fmt: render(document, fmt) for fmt in walkthroughs}
+        return {fmt: render(document, fmt) for fmt in walkthroughs}
+
+    if walkthroughs:  # built and rendered while the proofs run (see explain_and_present)
+        explanation, contents = explain_and_present(spec, full, present, progress)
+    else:
+        explanation, contents = explain(spec, full, rendering=False, progress=progress), {}
     if "json" in formats:
         data = to_json(explanation, args.json_digits)
         contents["json"] = json.dumps(data, indent=2, ensure_ascii=False) + "\n"

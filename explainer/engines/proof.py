@@ -195,17 +195,32 @@ def _exact_route(net: Network) -> bool:
     return len(net.parameters) <= EXACT_PROOF_PARAMETERS and not piecewise
 
 
-def prove(d: Derivation, labels: list[str]) -> dict[str, Proof]:
-    """A proof for each labelled parameter, by the cheapest route that is sound, each on
-    whichever of the machine's cores comes free (see `explainer.engines.workers`)."""
+def start(d: Derivation, labels: list[str], behind: bool = False) -> workers.Running[Proof]:
+    """Begin a proof for each labelled parameter, by the cheapest route that is sound, on
+    the machine's cores, and return at once (`behind`: see `workers.start`)."""
     net = d.network
-    if not labels:
-        return {}
     if _exact_route(net):
         # What the proofs share is built once per worker process, on its first proof.
         shared = cache(lambda: (_full_expressions(d), Atomiser()))
-        return workers.run(lambda label: _prove(d, net.parameter(label), *shared()), labels)
-    return workers.run(_evaluation_task(d), labels)
+        return workers.start(lambda label: _prove(d, net.parameter(label), *shared()), labels, behind)
+    return workers.start(_evaluation_task(d), labels, behind)
+
+
+def prove(d: Derivation, labels: list[str]) -> dict[str, Proof]:
+    """A proof for each labelled parameter (see `start`), waiting for all of them."""
+    with start(d, labels) as running:
+        return running.results()
+
+
+def expected(d: Derivation, labels: list[str]) -> dict[str, Proof]:
+    """The proofs `start` is expected to return: each holds, by its network's route.
+
+    A walkthrough shows only a proof's `outcome`, so one built with these while the
+    proofs run is the one the proofs will confirm, or, if any comes out otherwise,
+    the one to build again (see `pipeline.explain_and_present`).
+    """
+    method = EXACT if _exact_route(d.network) else EVALUATED
+    return {label: Proof(method, True) for label in labels}
 
 
 def _full_cost(d: Derivation) -> sympy.Expr:

@@ -1,4 +1,5 @@
-"""Jobs on the machine's cores (the proofs): the same results, in order, wherever they ran."""
+"""Jobs on the machine's cores (the proofs): the same results, in order, wherever they ran,
+and the walkthrough built while they run is the one building it after them gives."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from types import MappingProxyType
 
 import pytest
 
-from explainer.engines import workers
+from explainer import pipeline
+from explainer.engines import proof, workers
 from explainer.engines.proof import EVALUATED, EXACT, Proof
+from explainer.output.json_report import to_json
 from explainer.output.render import render
 from explainer.walkthrough.build import build
 
@@ -68,3 +71,54 @@ def test_a_walkthrough_shows_each_proof_s_outcome(seed):
     failed = MappingProxyType({**seed.proofs, "w5": Proof(EXACT, False)})
     shown = render(build(dataclasses.replace(seed, proofs=failed), 4), "md")
     assert "FAILED" in shown and "FAILED" not in before
+
+
+def _niceness(label: str) -> int:
+    return os.nice(0)
+
+
+@needs_fork
+def test_workers_yield_only_to_a_caller_that_goes_on_working():
+    mine = os.nice(0)
+    assert set(workers.run(_niceness, ["a", "b", "c", "d"]).values()) == {mine}
+    with workers.start(_niceness, ["a", "b", "c", "d"], behind=True) as running:
+        assert set(running.results().values()) == {min(mine + workers.NICENESS, 19)}
+
+
+def _present(explanation):
+    return render(build(explanation, 4), "md")
+
+
+def test_presenting_while_proving_gives_what_proving_first_gives(seed_spec, seed):
+    explanation, shown = pipeline.explain_and_present(seed_spec, None, _present)
+    assert shown == _present(seed)
+    assert dict(explanation.proofs) == dict(seed.proofs)
+    assert to_json(explanation) == to_json(seed)
+
+
+def test_a_proof_that_does_not_hold_makes_the_walkthrough_be_built_again(seed_spec, seed, monkeypatch):
+    honest = proof.start
+
+    def failing(d, labels, behind=False):
+        results = honest(d, labels, behind).results()
+        results["w5"] = Proof(EXACT, False)  # planted: the difference did not reduce to 0
+        return workers.Running(lambda label: results[label], labels)
+
+    monkeypatch.setattr(proof, "start", failing)
+    seen: list[dict[str, Proof]] = []
+
+    def present(explanation):
+        seen.append(dict(explanation.proofs))
+        return _present(explanation)
+
+    explanation, shown = pipeline.explain_and_present(seed_spec, None, present)
+    assert len(seen) == 2  # once expecting every proof to hold, once with the real results
+    assert seen[0]["w5"].holds and not seen[1]["w5"].holds
+    assert "FAILED" in shown and "FAILED" not in _present(seed)
+    assert explanation.proofs["w5"].holds is False
+
+
+def test_expected_proofs_follow_the_route(seed):
+    d = seed.symbolic.derivation
+    assert {p.outcome for p in proof.expected(d, ["w1", "b4"]).values()} == {(EXACT, True)}
+    assert proof.expected(d, []) == {}
