@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from explainer.checker.diagnosis import JOIN, parts
 from explainer.checker.slips import CATALOGUE
 from explainer.checker.verdicts import CORRECT, FOLLOWS, Check, Verdict
 from explainer.walkthrough.context import inline
@@ -96,12 +97,13 @@ def mark(v: Verdict) -> Paragraph:
 def _slip_words(v: Verdict) -> tuple:
     if not v.diagnosis:
         return inline(" No slip of the catalogue reproduces it.") if v.verdict != FOLLOWS else ()
-    names = "; ".join(_title(s) for s in v.diagnosis)
+    names = "; ".join(_title(s) for s in v.diagnosis)  # a pair: "a + b"
     return inline(f" It is what the slip “{names}” gives (see “Your numbers, checked”).")
 
 
 def _title(slip_id: str) -> str:
-    return slip_id.replace("_", " ")
+    """A slip's id in words; a pair "a+b" as "a + b"."""
+    return slip_id.replace("_", " ").replace(JOIN, " + ")
 
 
 def claims_table(verdicts: tuple[Verdict, ...], caption: str) -> Table:
@@ -127,22 +129,26 @@ def checked_section(check: Check) -> Section:
     ))]
     blocks.append(claims_table(verdicts, "Every claimed number, the true value to as many digits, and "
                                          "the slip that reproduces each wrong one."))
-    for slip_id in dict.fromkeys(s for v in verdicts for s in v.diagnosis):
+    for slip_id in dict.fromkeys(s for v in verdicts for d in v.diagnosis for s in parts(d)):
         blocks += _slip_blocks(check, slip_id)
     return Section("Your numbers, checked", "claims", tuple(blocks))
 
 
 def _slip_blocks(check: Check, slip_id: str) -> list[Block]:
     slip = CATALOGUE[slip_id]
-    hits = [v for v in check.verdicts if slip_id in v.diagnosis]
+    hits = [v for v in check.verdicts if any(slip_id in parts(d) for d in v.diagnosis)]
     example = next((v for v in hits if v.verdict == "wrong"), hits[0])
-    again = show_like(example.slipped[slip_id], example.claim.written)
+    entry = next(d for d in example.diagnosis if slip_id in parts(d))  # the slip, or a pair with it
+    again = show_like(example.slipped[entry], example.claim.written)
+    others = [_title(s) for s in parts(entry) if s != slip_id]
+    together = f" together with “{others[0]}”" if others else ""
+    paired = " (with another slip)" if others else ""
     return [
         Paragraph(inline(Text(f"The slip “{_title(slip_id)}”. ", strong=True), slip.explanation,
-                         f" It reproduces {len(hits)} of your numbers.")),
+                         f" It reproduces {len(hits)} of your numbers{paired}.")),
         Equation((Row(r"\text{slipped}", ":", slip.wrong), Row(r"\text{correct}", ":", slip.right))),
         Paragraph(inline(
-            "For example, redoing the step with this slip gives ",
+            f"For example, redoing the step with this slip{together} gives ",
             Math(f"{quantity(example.key)} {again.relation} {again.latex}"), " — you wrote ",
             Math(written(example)), " — while the true value is ",
             Math(f"{quantity(example.key)} {true_shown(example)}"), ".")),

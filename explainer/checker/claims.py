@@ -17,9 +17,16 @@
 
 Sections keyed by neuron: ``input``, ``output``, ``activation_derivative``,
 ``cost_derivative`` (last layer only), ``delta``; by parameter: ``gradient``,
-``updated``. Any subset may be present. Every number is kept exactly as written
-(a TOML number or a decimal string), because how many decimals it has decides how
-close it must be (see `explainer.checker.verdicts`).
+``step`` (η·∂C/∂p, what the update subtracts), ``change`` (p⁺ − p) and ``updated``.
+Any subset may be present. Every number is kept exactly as written (a TOML number
+or a decimal string), because how many decimals it has decides how close it must
+be (see `explainer.checker.verdicts`).
+
+``precision = "program"`` (at the top of the file, in a section, or in a claim's own
+table ``w5 = { value = 0.9, precision = "program" }``) says the numbers were printed
+in full by a program rather than rounded by hand; ``"exact"`` that they are exact by
+nature. ``notation = "mitchell"`` at the top says the numbers follow the textbook
+convention in which δ is −∂E/∂net (see `explainer.walkthrough.presets`).
 """
 
 from __future__ import annotations
@@ -29,13 +36,17 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
 
-from explainer.spec import Network, Spec, SpecError, load_spec
-from explainer.spec.numbers import NotANumber, describe, exact
+from explainer.spec import NOTATIONS, Network, Spec, SpecError, load_spec
+from explainer.spec.numbers import NotANumber, describe, exact, quote
 from explainer.spec.reader import Checker, read_file, read_toml
 
 NEURON_SECTIONS = ("input", "output", "activation_derivative", "cost_derivative", "delta")
-PARAMETER_SECTIONS = ("gradient", "updated")
+PARAMETER_SECTIONS = ("gradient", "step", "change", "updated")
 SECTIONS = ("cost", *NEURON_SECTIONS, *PARAMETER_SECTIONS, "after", "history")
+# How a number was written: rounded by hand to its digits (the default), printed in full by a
+# program (float64 output: right to about 10 significant digits), or exact by nature.
+PRECISIONS = ("written", "program", "exact")
+PRECISION_KEY = "precision"  # at the top of the file, in a section, or in a claim's own table
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,7 @@ class Claim:
     written: str
     value: Fraction
     decimals: int
+    precision: str = "written"  # one of PRECISIONS
 
 
 @dataclass(frozen=True)
@@ -59,6 +71,7 @@ class Claims:
     source: str
     spec: Spec
     claims: tuple[Claim, ...]
+    notation: str = "seed"  # the convention the numbers are written in (`notation = "mitchell"`)
 
 
 def load_claims(path: str | Path) -> Claims:
@@ -71,7 +84,7 @@ def parse_claims(raw: bytes, source: str, folder: Path) -> Claims:
     """Check a claims file given as bytes; its spec is read relative to `folder`."""
     data = read_toml(raw, source)
     reader = _Reader(source)
-    reader.table(data, "", ("spec", "claims"), ("spec", "claims"), what="key")
+    reader.table(data, "", ("spec", "notation", PRECISION_KEY, "claims"), ("spec", "claims"), what="key")
     if not isinstance(data["spec"], str) or not data["spec"].strip() or "\0" in data["spec"]:
         raise reader.fail("spec", f"expected the path of a spec file, found {describe(data['spec'])}")
     spec_path = folder / data["spec"]
@@ -81,18 +94,39 @@ def parse_claims(raw: bytes, source: str, folder: Path) -> Claims:
         spec = load_spec(spec_path)
     except SpecError as err:  # the problem is in the spec: say which claims file named it
         raise reader.fail("spec", f"the spec it names is broken: {err}") from None
-    claims = reader.claims(data["claims"], spec)
+    notation = reader.choice(data.get("notation", "seed"), "notation", NOTATIONS)
+    precision = reader.precision_in(data, "", "written")
+    claims = reader.claims(data["claims"], spec, precision)
     if not claims:
         raise reader.fail("claims", "no claims to check (add e.g. [claims.gradient] w1 = 0.05)")
-    return Claims(source, spec, tuple(claims))
+    return Claims(source, spec, tuple(claims), notation)
 
 
 class _Reader(Checker):
     """Checks the claims tables; messages name neurons and parameters by what they are."""
 
-    def number(self, value: object, key: str) -> Claim:
-        """The claim about quantity `key` (errors name its place in the file, claims.<key>)."""
+    def choice(self, value: object, key: str, allowed: tuple[str, ...]) -> str:
+        if not isinstance(value, str) or value not in allowed:
+            shown = quote(value) if isinstance(value, str) else describe(value)
+            raise self.fail(key, f"expected one of {', '.join(allowed)}, found {shown}")
+        return value
+
+    def precision_in(self, table: dict, where: str, inherited: str) -> str:
+        """The precision a table sets for the claims in it (`precision = "program"`), else the
+        one it inherits from the section or file around it."""
+        key = f"{where}.{PRECISION_KEY}" if where else PRECISION_KEY
+        return self.choice(table.get(PRECISION_KEY, inherited), key, PRECISIONS)
+
+    def number(self, value: object, key: str, precision: str) -> Claim:
+        """The claim about quantity `key` (errors name its place in the file, claims.<key>).
+
+        A claim is a number, or a table ``{ value = 0.9, precision = "program" }`` giving
+        its own precision."""
         where = f"claims.{key}"
+        if isinstance(value, dict):
+            table = self.table(value, where, ("value", PRECISION_KEY), ("value",))
+            precision = self.precision_in(table, where, precision)
+            value, where = table["value"], f"{where}.value"
         if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
             raise self.fail(where, f"expected a number, found {describe(value)}")
         text = str(value).strip()
@@ -105,44 +139,49 @@ class _Reader(Checker):
             raise self.fail(where, str(err)) from None
         except (InvalidOperation, TypeError):
             raise self.fail(where, f"{value!r} is not a number") from None
-        return Claim(key, text, exact_value, int(decimals))
+        return Claim(key, text, exact_value, int(decimals), precision)
 
-    def claims(self, data: object, spec: Spec) -> list[Claim]:
+    def claims(self, data: object, spec: Spec, precision: str) -> list[Claim]:
         net = spec.network
-        table = self.table(data, "claims", SECTIONS, (), what="section")
+        table = self.table(data, "claims", (*SECTIONS, PRECISION_KEY), (), what="section")
+        precision = self.precision_in(table, "claims", precision)
         out: list[Claim] = []
         if "cost" in table:
-            out.append(self.number(table["cost"], "cost"))
+            out.append(self.number(table["cost"], "cost", precision))
         for section in NEURON_SECTIONS:
             if section in table:
-                out += self.section(table[section], section, _neurons_for(section, net), "neuron")
+                out += self.section(table[section], section, _neurons_for(section, net), "neuron", precision)
+        labels = [p.label for p in net.parameters]
         for section in PARAMETER_SECTIONS:
             if section in table:
-                out += self.section(table[section], section, [p.label for p in net.parameters], "parameter")
+                out += self.section(table[section], section, labels, "parameter", precision)
         if "after" in table:
-            after = self.table(table["after"], "claims.after", ("cost", "input", "output"), (), what="key")
+            after = self.table(table["after"], "claims.after", ("cost", "input", "output", PRECISION_KEY), (),
+                               what="key")
+            inner = self.precision_in(after, "claims.after", precision)
             if "cost" in after:
-                out.append(self.number(after["cost"], "after.cost"))
+                out.append(self.number(after["cost"], "after.cost", inner))
             for section in ("input", "output"):
                 if section in after:
                     neurons = _neurons_for(section, net)
-                    out += self.section(after[section], f"after.{section}", neurons, "neuron")
+                    out += self.section(after[section], f"after.{section}", neurons, "neuron", inner)
         if "history" in table:
-            out += self.history(table["history"], spec)
+            out += self.history(table["history"], spec, precision)
         return out
 
-    def section(self, data: object, key: str, allowed: list[str], what: str) -> list[Claim]:
-        table = self.table(data, f"claims.{key}", allowed, (), what=what)
-        return [self.number(v, f"{key}.{name}") for name, v in table.items()]
+    def section(self, data: object, key: str, allowed: list[str], what: str, precision: str) -> list[Claim]:
+        table = self.table(data, f"claims.{key}", [*allowed, PRECISION_KEY], (), what=what)
+        precision = self.precision_in(table, f"claims.{key}", precision)
+        return [self.number(v, f"{key}.{name}", precision) for name, v in table.items()
+                if name != PRECISION_KEY]
 
-    def history(self, data: object, spec: Spec) -> list[Claim]:
+    def history(self, data: object, spec: Spec, precision: str) -> list[Claim]:
         steps = [str(n) for n in range(1, spec.steps + 1)]
         table = self.table(data, "claims.history", steps, (), what="step")
         out = []
         labels = [p.label for p in spec.network.parameters]
         for step, entry in table.items():
-            entry = self.table(entry, f"claims.history.{step}", ["cost", *labels], (), what="cost or parameter")
-            out += [self.number(v, f"history.{step}.{name}") for name, v in entry.items()]
+            out += self.section(entry, f"history.{step}", ["cost", *labels], "cost or parameter", precision)
         return out
 
 

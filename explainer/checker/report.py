@@ -3,7 +3,9 @@
 The table is for reading at a glance: one line per claim with what was written,
 the true value to as many digits, the verdict and the slip. The JSON has a
 `claims` list of objects with `key`, `claimed` (as written, a string), `true`,
-`verdict`, `diagnosis` (slip ids) and `follows_from` (claim keys), plus the
+`verdict`, `diagnosis` (slip ids, a pair as "a+b"), `dropped` (slips that would
+reproduce the number but that another claim rules out, with why) and `follows_from`
+(claim keys), plus the
 catalogue entries of the slips it names.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import mpmath
 
+from explainer.checker.diagnosis import parts
 from explainer.checker.slips import CATALOGUE
 from explainer.checker.verdicts import CORRECT, FOLLOWS, Check, Verdict
 from explainer.walkthrough.formatting import show_like
@@ -46,9 +49,18 @@ def tally(check: Check) -> str:
 
 
 def slips_found(check: Check) -> list[tuple[str, str]]:
-    """Each slip the diagnosis names, once, with its explanation."""
-    found = dict.fromkeys(s for v in check.verdicts for s in v.diagnosis)
-    return [(slip_id, CATALOGUE[slip_id].explanation) for slip_id in found]
+    """Each slip the diagnosis names (either of a pair too), once, with its explanation."""
+    return [(slip_id, CATALOGUE[slip_id].explanation) for slip_id in _named(check)]
+
+
+def _named(check: Check) -> list[str]:
+    return list(dict.fromkeys(s for v in check.verdicts for d in v.diagnosis for s in parts(d)))
+
+
+def ruled_out(check: Check) -> list[str]:
+    """One line per slip that reproduces a number but that another number rules out."""
+    return [f"{slip} does not explain {v.key}: {why}" for v in check.verdicts if v.verdict != CORRECT
+            for slip, why in v.dropped]
 
 
 def to_text(check: Check) -> str:
@@ -60,11 +72,12 @@ def to_text(check: Check) -> str:
     lines.insert(1, "  ".join("-" * w for w in widths))
     lines += ["", tally(check)]
     lines += [f"{slip_id}: {explanation}" for slip_id, explanation in slips_found(check)]
+    lines += ruled_out(check)
     return "\n".join(lines)
 
 
 def to_json(check: Check, spec_path: str) -> dict:
-    found = list(dict.fromkeys(s for v in check.verdicts for s in v.diagnosis))
+    found = _named(check)
     return {
         "claims_file": check.claims.source,
         "spec": spec_path,
@@ -76,6 +89,7 @@ def to_json(check: Check, spec_path: str) -> dict:
             "true_digits": mpmath.nstr(v.true, 30, min_fixed=-30, max_fixed=30),
             "verdict": v.verdict,
             "diagnosis": list(v.diagnosis),
+            "dropped": [{"slip": slip, "because": why} for slip, why in v.dropped],
             "follows_from": list(v.follows_from),
             "tolerance": float(v.tolerance),
         } for v in check.verdicts],

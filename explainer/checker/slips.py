@@ -31,6 +31,36 @@ class Twist:
     updated_weights_backward: bool = False  # δ of a hidden layer with the updated weights after it
     transposed: str = ""  # "", "backward" (δ's sum reads w_kj for w_jk), or "both" (forward too)
     bias_factor: str | int | None = None  # None: δ·1; "input": δ·i; k: δ times the k-th incoming output
+    stale: int | None = None  # a layer whose neuron inputs the pass after the step copies from before
+    # (layer, k): neuron k's term left out of every weighted sum of `layer`; (layer, "weights"):
+    # every weight term, leaving the bias alone; (layer, "bias"): the bias left out
+    dropped: tuple[int, int | str] | None = None
+    mispaired: str = ""  # "backward" or "both": a non-square W reshaped where it had to be transposed
+
+    def drops(self, layer: int, term: int | str) -> bool:
+        """Whether this twist leaves `term` (a neuron's position k, or "bias") out of `layer`'s sums."""
+        if self.dropped is None or self.dropped[0] != layer:
+            return False
+        which = self.dropped[1]
+        return which == term or (which == "weights" and isinstance(term, int))
+
+    def merged(self, other: Twist) -> Twist | None:
+        """Both slips at once, or None where they set the same thing differently.
+
+        The scales of the cost and of ∂C/∂o multiply (a missing 2 and a flipped sign
+        give −½); every other field can only be slipped one way at a time.
+        """
+        fields: dict[str, object] = {}
+        default = Twist()
+        for name in self.__dataclass_fields__:
+            a, b, d = getattr(self, name), getattr(other, name), getattr(default, name)
+            if name in ("cost_scale", "cost_derivative_scale"):
+                fields[name] = a * b
+            elif a != d and b != d and a != b:
+                return None
+            else:
+                fields[name] = a if a != d else b
+        return Twist(**fields)
 
 
 @dataclass(frozen=True)
@@ -82,6 +112,21 @@ CATALOGUE: dict[str, Slip] = {s.id: s for s in (
          r"p^{+} = p - \frac{\partial C}{\partial p}\ \text{or}\ "
          r"p^{+} = p - \eta^2\,\frac{\partial C}{\partial p}",
          r"p^{+} = p - \eta\,\frac{\partial C}{\partial p}"),
+    Slip("stale_value",
+         "A value was copied forward instead of recomputed: the forward pass after the update reused "
+         "a layer's neuron inputs (and so its outputs) from before the step.",
+         r"i^{+}_j = i_j\ \text{or}\ o^{+}_j = o_j",
+         r"i^{+}_j = \sum_k w^{+}_{jk}\,o^{+}_k + b^{+}_j,\quad o^{+}_j = \sigma(i^{+}_j)"),
+    Slip("dropped_term",
+         "A term was left out of a neuron's weighted sum: one input's w·o, every weight term (leaving "
+         "σ of the bias alone), or the bias.",
+         r"i_j = \sum_{k \ne m} w_{jk}\,o_k + b_j\ \text{or}\ i_j = b_j",
+         r"i_j = \sum_k w_{jk}\,o_k + b_j"),
+    Slip("mispaired_weights",
+         "Weights were paired with the wrong inputs by index: a weight matrix that is not square was "
+         "reshaped where it had to be transposed, so w_jk met another neuron's output or δ.",
+         r"\delta_j = \sigma'(i_j) \sum_k \bigl(W\ \text{reshaped}\bigr)_{jk}\,\delta_k",
+         r"\delta_j = \sigma'(i_j) \sum_k w_{kj}\,\delta_k"),
     Slip("bias_gradient_times_input",
          "∂i/∂b was taken as a value coming into the neuron, as for a weight, instead of 1.",
          r"\frac{\partial C}{\partial b_j} = \delta_j \cdot o_k",
@@ -118,4 +163,17 @@ def twists(net: Network) -> list[tuple[str, Twist]]:
         out.append(("bias_gradient_times_input", Twist(bias_factor="input")))
         for k in range(max(net.layers[:-1])):
             out.append(("bias_gradient_times_input", Twist(bias_factor=k)))
+    out += [("stale_value", Twist(stale=layer)) for layer in range(1, net.depth + 1)]
+    for layer in range(1, net.depth + 1):
+        n_in = net.layers[layer - 1]
+        out.append(("dropped_term", Twist(dropped=(layer, "weights"))))
+        if n_in > 1:  # with one input, dropping it is dropping every weight term
+            out += [("dropped_term", Twist(dropped=(layer, k))) for k in range(n_in)]
+        if net.bias_modes[layer - 1] != "none":
+            out.append(("dropped_term", Twist(dropped=(layer, "bias"))))
+    # In a square layer reshaping is transposing (transposed_weights says it); elsewhere:
+    if any(net.layers[layer] != net.layers[layer - 1] for layer in range(2, net.depth + 1)):
+        out.append(("mispaired_weights", Twist(mispaired="backward")))
+    if any(net.layers[layer] != net.layers[layer - 1] for layer in range(1, net.depth + 1)):
+        out.append(("mispaired_weights", Twist(mispaired="both")))
     return out

@@ -33,8 +33,9 @@ import mpmath
 
 from explainer.checker import paper
 from explainer.checker.claims import Claim, Claims
+from explainer.checker.diagnosis import Diagnoser, Finding
 from explainer.checker.paper import mp
-from explainer.checker.slips import twists
+from explainer.checker.passes import Paper
 from explainer.engines import symbolic, training
 from explainer.engines.mpeval import to_mp
 from explainer.engines.quantities import quantities
@@ -42,7 +43,12 @@ from explainer.spec import Spec
 
 CORRECT, WRONG, FOLLOWS = "correct", "wrong", "follows_from_earlier"
 FLOAT_ALLOWANCE = mpmath.mpf("1e-12")  # × max(1, |value|): what floating point leaves in the last digits
+PROGRAM_RELATIVE = mpmath.mpf("1e-10")  # a number a program printed in full: right to 10 digits
+EXACT_ALLOWANCE = mpmath.mpf("1e-30")  # × max(1, |value|): the engines' own precision, for "exact"
 SELF_CHECK = mpmath.mpf("1e-30")  # the paper computation must match the engines this closely
+# Conventions in which a claims file may write a quantity with the other sign: Mitchell's
+# error term δ = −∂E/∂net, where ours is δ = ∂C/∂i.
+NEGATED = {"mitchell": ("delta.",)}
 
 
 class CheckerDisagrees(RuntimeError):
@@ -51,7 +57,8 @@ class CheckerDisagrees(RuntimeError):
 
 @dataclass(frozen=True)
 class Tolerance:
-    """How close a claim must be: one unit of its last digit by default, or the options."""
+    """How close a claim must be: by how it was written (one unit of its last digit by hand,
+    ten significant digits from a program, exactly when exact), or by the options."""
 
     absolute: float | None = None
     relative: float | None = None
@@ -59,12 +66,26 @@ class Tolerance:
     def of(self, claim: Claim, true: mpmath.mpf) -> mpmath.mpf:
         if self.absolute is not None or self.relative is not None:
             return max(mpmath.mpf(self.absolute or 0), mpmath.mpf(self.relative or 0) * abs(true))
+        if claim.precision == "program":
+            return PROGRAM_RELATIVE * abs(true) + FLOAT_ALLOWANCE
+        if claim.precision == "exact":
+            return EXACT_ALLOWANCE * max(1, abs(true))
         return mpmath.mpf(10) ** (-claim.decimals) + FLOAT_ALLOWANCE * max(1, abs(true))
+
+
+def rounding(claim: Claim, value: mpmath.mpf) -> mpmath.mpf:
+    """How far the number a person wrote may be from the one they computed: half a unit of
+    its last digit by hand, float64's rounding from a program, nothing when exact."""
+    if claim.precision == "exact":
+        return mpmath.mpf(0)
+    if claim.precision == "program":
+        return abs(value) * mpmath.mpf(2) ** -53
+    return mpmath.mpf(10) ** (-claim.decimals) / 2
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """What the checker says about one claim."""
+    """What the checker says about one claim (`true` and `carried` in the claim's own convention)."""
 
     claim: Claim
     true: mpmath.mpf
@@ -72,8 +93,9 @@ class Verdict:
     tolerance: mpmath.mpf
     carried: mpmath.mpf | None  # what follows from the person's own earlier claims
     follows_from: tuple[str, ...]
-    diagnosis: tuple[str, ...]  # catalogue slip ids reproducing the claimed number
+    diagnosis: tuple[str, ...]  # catalogue slip ids (or pairs "a+b") reproducing the claimed number
     slipped: Mapping[str, mpmath.mpf]  # per diagnosed slip: the value it gives
+    dropped: tuple[tuple[str, str], ...] = ()  # slips that reproduce it but that another claim rules out
 
     @property
     def key(self) -> str:
@@ -97,9 +119,15 @@ class Check:
         return next((v for v in self.verdicts if v.key == key), None)
 
 
-def truth(step: symbolic.SymbolicStep, points: list[training.Point] | None) -> dict[str, mpmath.mpf]:
+def truth(spec: Spec, step: symbolic.SymbolicStep,
+          points: list[training.Point] | None) -> dict[str, mpmath.mpf]:
     """Every quantity a claim can name, from the symbolic engine (see `engines.quantities`)."""
-    return {k: to_mp(x) for k, x in quantities(step, points or ()).items()}
+    return {k: to_mp(x) for k, x in quantities(spec, step, points or ()).items()}
+
+
+def sign_of(claims: Claims, key: str) -> int:
+    """−1 where the claims' convention writes `key` with the other sign than ours, else 1."""
+    return -1 if key.startswith(NEGATED.get(claims.notation, ())) else 1
 
 
 def check(claims: Claims, step: symbolic.SymbolicStep, tolerance: Tolerance = Tolerance()) -> Check:
@@ -107,43 +135,71 @@ def check(claims: Claims, step: symbolic.SymbolicStep, tolerance: Tolerance = To
     spec = claims.spec
     wants_history = any(c.key.startswith("history.") for c in claims.claims)
     points = training.symbolic_run(spec, step.derivation) if wants_history else None
-    true = truth(step, points)
+    true = truth(spec, step, points)
+    by_key = {c.key: c for c in claims.claims}
     with mpmath.workdps(paper.PRECISION):
-        written = {c.key: mp(c.value) for c in claims.claims}
+        # In our convention from here on: a Mitchell δ is read as −δ.
+        written = {c.key: sign_of(claims, c.key) * mp(c.value) for c in claims.claims}
         plain = paper.work(spec)
         _self_check(plain.value, true)
         carried = paper.work(spec, claimed=written)
         runs = _carried_runs(spec, claims, written)
-        slip_worlds = [(sid, paper.work(spec, twist=t), paper.work(spec, claimed=written, twist=t))
-                       for sid, t in twists(spec.network)]
+        tol = {c.key: tolerance.of(c, true[c.key]) for c in claims.claims}
+        diagnoser = Diagnoser(spec, written, plain, carried, tol.__getitem__)
+        spread = _Spread(spec, claims, written, carried)
         verdicts: dict[str, Verdict] = {}
         for claim in sorted(claims.claims, key=lambda c: _order(c.key, plain.value)):
             key, c = claim.key, written[claim.key]
-            tol = tolerance.of(claim, true[key])
             sources = tuple(sorted(carried.sources.get(key, frozenset()) | runs.sources.get(key, frozenset())))
             person = runs.value.get(key, carried.value.get(key))
             upstream_wrong = tuple(s for s in sources if s in verdicts and not verdicts[s].ok)
-            if abs(c - true[key]) <= tol or (person is not None and not upstream_wrong and sources
-                                             and abs(c - person) <= tol):
+            # What the person's own numbers give may be off by their rounding, carried along.
+            mine = tol[key] + spread.of(key) if person is not None and abs(c - person) > tol[key] else tol[key]
+            if abs(c - true[key]) <= tol[key] or (person is not None and not upstream_wrong and sources
+                                                  and abs(c - person) <= mine):
                 verdict, follows = CORRECT, ()
-            elif person is not None and upstream_wrong and abs(c - person) <= tol:
+            elif person is not None and upstream_wrong and abs(c - person) <= mine:
                 verdict, follows = FOLLOWS, upstream_wrong
             else:
                 verdict, follows = WRONG, ()
-            diagnosis: dict[str, mpmath.mpf] = {}
+            finding = Finding({}, ())
             if verdict != CORRECT:
-                for sid, pure, with_claims in slip_worlds:
-                    # A slip counts only where it changes the number: carrying the
-                    # person's own claims, most slips upstream of them change nothing.
-                    for world, without in ((pure, true[key]), (with_claims, person)):
-                        value = world.value.get(key)
-                        if (sid not in diagnosis and value is not None and abs(c - value) <= tol
-                                and (without is None or abs(value - without) > tol)):
-                            diagnosis[sid] = value
-            verdicts[key] = Verdict(claim, true[key], verdict, tol, person, follows,
-                                    tuple(diagnosis), diagnosis)
+                finding = diagnoser.diagnose(key, c, true[key], person, pairs=verdict == WRONG)
+            sign = sign_of(claims, key)
+            verdicts[key] = Verdict(by_key[key], sign * true[key], verdict, tol[key],
+                                    None if person is None else sign * person, follows,
+                                    tuple(finding.named), {s: sign * v for s, v in finding.named.items()},
+                                    finding.dropped)
     ordered = tuple(verdicts[c.key] for c in claims.claims)
     return Check(claims, ordered)
+
+
+class _Spread:
+    """How far the rounding of the person's claims can move what follows from them.
+
+    Each claim a person wrote is off from what they computed by up to its `rounding`;
+    redoing the step with one claim moved by that much shows how much every later
+    number moves, and the moves add up (to first order; the numbers are tiny). Built
+    the first time a carried-forward comparison needs it: one paper step per claim.
+    """
+
+    def __init__(self, spec: Spec, claims: Claims, written: Mapping[str, mpmath.mpf], carried: Paper) -> None:
+        self.spec, self.claims, self.written, self.carried = spec, claims, written, carried
+        self._total: dict[str, mpmath.mpf] | None = None
+
+    def of(self, key: str) -> mpmath.mpf:
+        if self._total is None:
+            self._total = {}
+            for claim in self.claims.claims:
+                half = rounding(claim, self.written[claim.key])
+                if not half or claim.key not in self.carried.value:
+                    continue
+                nudged = {**self.written, claim.key: self.written[claim.key] + half}
+                moved = paper.work(self.spec, claimed=nudged)
+                for k, v in moved.value.items():
+                    if k in self.carried.value:
+                        self._total[k] = self._total.get(k, mpmath.mpf(0)) + abs(v - self.carried.value[k])
+        return self._total.get(key, mpmath.mpf(0))
 
 
 def _order(key: str, known: Mapping[str, mpmath.mpf]) -> tuple[int, int]:

@@ -1,13 +1,14 @@
 """Every quantity of a step by its key: the names claims files, the JSON report and the
 exercise sheets share.
 
-    values = quantities(step, points)
+    values = quantities(spec, step, points)
     values["gradient.w5"], values["after.cost"], values["history.2.w1"]
 
 Keys: ``cost``; per neuron ``input.h1`` and ``output.h1`` (an input neuron's are its
 value), ``activation_derivative.h1`` and ``delta.h1`` (every neuron after the
-inputs), ``cost_derivative.L1`` (∂C/∂o, last layer); per parameter ``gradient.w5``
-and ``updated.w5``; after the step ``after.input.L1``, ``after.output.L1`` and
+inputs), ``cost_derivative.L1`` (∂C/∂o, last layer); per parameter ``gradient.w5``,
+``step.w5`` (η·∂C/∂p, what the update subtracts), ``change.w5`` (p⁺ − p) and
+``updated.w5``; after the step ``after.input.L1``, ``after.output.L1`` and
 ``after.cost``; for a run ``history.N.cost`` (the mean cost over the samples after
 step N, step 0 before training) and ``history.N.w1``. Values are the symbolic
 engine's: exact Rationals where a value is a number from the spec, else Floats
@@ -20,12 +21,13 @@ from collections.abc import Sequence
 
 import sympy
 
-from explainer.engines.symbolic import SymbolicStep
+from explainer.engines.symbolic import SymbolicStep, rational
 from explainer.engines.training import Point
+from explainer.spec import Spec
 
 
-def quantities(step: SymbolicStep, points: Sequence[Point] = ()) -> dict[str, sympy.Expr]:
-    """Every quantity of `step` (and of the run's `points`, if given), by key."""
+def quantities(spec: Spec, step: SymbolicStep, points: Sequence[Point] = ()) -> dict[str, sympy.Expr]:
+    """Every quantity of `spec`'s `step` (and of the run's `points`, if given), by key."""
     net = step.derivation.network
     v, a = step.values, step.after
     out: dict[str, sympy.Expr] = {"cost": v.cost}
@@ -40,6 +42,11 @@ def quantities(step: SymbolicStep, points: Sequence[Point] = ()) -> dict[str, sy
             out[f"delta.{n}"] = v.delta[n]
     for p in net.parameters:
         out[f"gradient.{p.label}"] = v.gradient[p.label]
+    eta = rational(spec.learning_rate)
+    for p in net.parameters:  # what the update subtracts, and what it adds: −η·∂C/∂p
+        frozen = p.label in spec.frozen
+        out[f"step.{p.label}"] = sympy.Integer(0) if frozen else eta * step.gradient[p.label]
+        out[f"change.{p.label}"] = step.updated[p.label] - step.parameters[p.label]
     for p in net.parameters:
         out[f"updated.{p.label}"] = step.updated[p.label]
     for layer in range(net.depth + 1):

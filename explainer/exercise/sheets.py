@@ -52,7 +52,7 @@ QUESTIONS = {
 
 def answer(explanation: Explanation, key: str) -> object:
     """The true value of the quantity a claims key names, from the symbolic engine."""
-    return quantities(explanation.symbolic)[key]
+    return quantities(explanation.spec, explanation.symbolic)[key]
 
 
 def solution(exercise: Exercise, explanation: Explanation) -> Document:

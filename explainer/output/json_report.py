@@ -49,7 +49,7 @@ def to_json(explanation: Explanation, digits: int | None = None) -> dict:
     spec, step, agreement = explanation.spec, explanation.symbolic, explanation.agreement
     net = spec.network
     points = explanation.history.points if explanation.history else ()
-    values = quantities(step, points)
+    values = quantities(spec, step, points)
 
     def per(mapping: dict) -> dict:
         return {k: num(v) for k, v in mapping.items()}

@@ -137,13 +137,14 @@ def test_each_slip_planted_in_a_known_network_is_named(slip_id):
 
 def test_conventions_of_the_general_networks_are_checked(tmp_path):
     """½ cost, shared frozen biases, target-major numbering: right claims are right, and a
-    planted ½-convention slip is found."""
+    planted ½-convention slip is found — where every number it changes shows it (here the
+    cost too); with the cost written right, the slip does not fit and is dropped, saying why."""
     spec_file = tmp_path / "net.toml"
     spec_file.write_bytes((REPO / "tests" / "specs" / "half-shared-frozen.toml").read_bytes())
     spec = load_spec(spec_file)
     true = paper.work(spec).value
     slipped = paper.work(spec, twist=dict(twists(spec.network))["missing_half"]).value
-    lines = ['spec = "net.toml"', "[claims]", f"cost = {mpmath.nstr(true['cost'], 6)}",
+    lines = ['spec = "net.toml"', "[claims]", f"cost = {mpmath.nstr(slipped['cost'], 6)}",
              "[claims.gradient]"] + [f"{p.label} = {mpmath.nstr(true['gradient.' + p.label], 6)}"
                                      for p in spec.network.parameters] + [
              "[claims.updated]", f"b1 = {mpmath.nstr(true['updated.b1'], 6)}",
@@ -161,6 +162,12 @@ def test_conventions_of_the_general_networks_are_checked(tmp_path):
     assert by_key["cost_derivative.L1"].verdict == WRONG
     assert "missing_half" in by_key["cost_derivative.L1"].diagnosis
     assert "missing_half" in by_key["delta.L2"].diagnosis
+    right_cost = "\n".join(lines).replace(f"cost = {mpmath.nstr(slipped['cost'], 6)}",
+                                           f"cost = {mpmath.nstr(true['cost'], 6)}")
+    claims_file.write_text(right_cost + "\n")
+    ruled_out = {v.key: v for v in judge(load_claims(claims_file)).verdicts}["cost_derivative.L1"]
+    assert "missing_half" not in ruled_out.diagnosis
+    assert ruled_out.dropped[0][0] == "missing_half" and "it would also make cost" in ruled_out.dropped[0][1]
 
 
 def test_the_command_prints_the_table_and_writes_every_format(tmp_path, capsys):

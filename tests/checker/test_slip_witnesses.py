@@ -30,6 +30,7 @@ from functools import cache
 from pathlib import Path
 
 import mpmath
+import numpy as np
 import pytest
 
 from explainer import examples
@@ -71,7 +72,12 @@ EXAMPLES = {
     "half": Example(REPO / "tests" / "specs" / "half-shared-frozen.toml",
                     ((("w1", "w2"), ("w3", "w4")), (("w5", "w6"), ("w7", "w8"))),
                     (("b1",), ("b2",))),
+    # source-major, 2-3-2: no square layer (the only network where weights can be mispaired)
+    "wide": Example(REPO / "tests" / "specs" / "wide-2-3-2.toml",
+                    ((("w1", "w4"), ("w2", "w5"), ("w3", "w6")), (("w7", "w9", "w11"), ("w8", "w10", "w12"))),
+                    (("b1", "b2", "b3"), ("b4", "b5"))),
 }
+SQUARED = ("seed", "wide")  # the sum of squares, without ½
 
 
 @cache
@@ -161,6 +167,15 @@ class Step:
         """The weight that multiplies o_k in i_j of `layer`: w_jk."""
         return params[self.weight_label(layer, j, k)]
 
+    def layer_inputs(self, params, layer: int, below: list, prefix: str) -> list:
+        """i_j = Σ_k w_jk o_k + b_j for every neuron j of `layer`, from the outputs `below`."""
+        inputs = []
+        for j in range(len(self.example.weights[layer - 1])):
+            bias = self.bias_label(layer, j)
+            total = sum(self.forward_weight(params, layer, j, k) * o_k for k, o_k in enumerate(below))
+            inputs.append(total + (params[bias] if bias else 0))
+        return inputs
+
     def backward_weight(self, layer: int, k: int, j: int):
         """The weight that carries δ_k of `layer` back to neuron j below: w_kj, as in
         the forward pass."""
@@ -170,21 +185,20 @@ class Step:
         """Neuron j's part of ∂C/∂b: δ_j · ∂i_j/∂b = δ_j · 1."""
         return self.delta[layer][j]
 
+    def step_size(self, g):
+        """The step: η ∂C/∂p."""
+        return self.eta * g
+
     def update(self, p, g):
         """p⁺ = p − η ∂C/∂p."""
-        return p - self.eta * g
+        return p - self.step_size(g)
 
     # The step.
 
     def forward(self, params: dict[str, mpmath.mpf], prefix: str) -> tuple[list, list]:
         i, o = [list(self.x)], [list(self.x)]
         for layer, rows in enumerate(self.example.weights, start=1):
-            below = o[layer - 1]
-            inputs = []
-            for j in range(len(rows)):
-                bias = self.bias_label(layer, j)
-                total = sum(self.forward_weight(params, layer, j, k) * o_k for k, o_k in enumerate(below))
-                inputs.append(total + (params[bias] if bias else 0))
+            inputs = self.layer_inputs(params, layer, o[layer - 1], prefix)
             i.append(inputs)
             o.append([sigmoid(v) for v in inputs])
             for j in range(len(rows)):
@@ -220,8 +234,11 @@ class Step:
             self.backward()
             after = {label: value if label in self.spec.frozen else self.update(value, self.gradient[label])
                      for label, value in self.start.items()}
-            for label in self.start:
+            for label, before in self.start.items():
+                frozen = label in self.spec.frozen
                 self.at[f"gradient.{label}"], self.at[f"updated.{label}"] = self.gradient[label], after[label]
+                self.at[f"step.{label}"] = 0 if frozen else self.step_size(self.gradient[label])
+                self.at[f"change.{label}"] = after[label] - before
             self.forward(after, "after.")
         return self.at
 
@@ -239,7 +256,7 @@ class Witness:
 WITNESSES: list[Witness] = []
 
 
-def witness(slip: str, twist: Twist, on: tuple[str, ...] = ("seed", "half")):
+def witness(slip: str, twist: Twist, on: tuple[str, ...] = ("seed", "half", "wide")):
     """Register the decorated `Step` subclass as a witness of `slip` on the examples `on`."""
     def register(step: type[Step]) -> type[Step]:
         WITNESSES.append(Witness(slip, twist, step, on))
@@ -255,7 +272,7 @@ class DerivativeAtOutput(Step):
         return sigmoid(o) * (1 - sigmoid(o))
 
 
-@witness("missing_factor_two", Twist(cost_derivative_scale=Fraction(1, 2)), on=("seed",))
+@witness("missing_factor_two", Twist(cost_derivative_scale=Fraction(1, 2)), on=SQUARED)
 class NoFactorTwo(Step):
     """∂C/∂o = o − exp for C = Σ (o − exp)²: the 2 the square brings down is left out."""
 
@@ -263,7 +280,7 @@ class NoFactorTwo(Step):
         return o - exp
 
 
-@witness("extra_half", Twist(cost_scale=Fraction(1, 2), cost_derivative_scale=Fraction(1, 2)), on=("seed",))
+@witness("extra_half", Twist(cost_scale=Fraction(1, 2), cost_derivative_scale=Fraction(1, 2)), on=SQUARED)
 class ExtraHalf(Step):
     """C = ½ Σ (o − exp)² and ∂C/∂o = o − exp, on a network whose cost has no ½
     (the cost after the update too: the person keeps their convention)."""
@@ -299,7 +316,7 @@ class GradientAdded(Step):
     """p⁺ = p + η ∂C/∂p: the gradient added to the parameter."""
 
     def update(self, p, g):
-        return p + self.eta * g
+        return p + self.step_size(g)
 
 
 @witness("updated_weights_in_backward_pass", Twist(updated_weights_backward=True))
@@ -312,7 +329,7 @@ class UpdatedWeightsBackward(Step):
         return self.start[label] - self.eta * self.gradient[label]
 
 
-@witness("transposed_weights", Twist(transposed="backward"))
+@witness("transposed_weights", Twist(transposed="backward"), on=("seed", "half"))
 class TransposedBackward(Step):
     """δ_j = σ′(i_j) Σ_k w_jk δ_k: the matrix after the hidden layer read transposed
     in the backward pass (which only a square matrix allows)."""
@@ -323,7 +340,7 @@ class TransposedBackward(Step):
         return self.start[self.weight_label(layer, j, k)]
 
 
-@witness("transposed_weights", Twist(transposed="both"))
+@witness("transposed_weights", Twist(transposed="both"), on=("seed", "half"))
 class TransposedEverywhere(TransposedBackward):
     """Every square matrix read transposed wherever it multiplies: i_j = Σ_k w_kj o_k in
     both forward passes as well. ∂C/∂w_jk is still δ_j o_k, by the weight's position,
@@ -339,16 +356,16 @@ class TransposedEverywhere(TransposedBackward):
 class NoLearningRate(Step):
     """p⁺ = p − ∂C/∂p: η left out."""
 
-    def update(self, p, g):
-        return p - g
+    def step_size(self, g):
+        return g
 
 
 @witness("learning_rate_misapplied", Twist(eta_power=2))
 class LearningRateTwice(Step):
     """p⁺ = p − η² ∂C/∂p: η applied twice."""
 
-    def update(self, p, g):
-        return p - self.eta * self.eta * g
+    def step_size(self, g):
+        return self.eta * self.eta * g
 
 
 @witness("bias_gradient_times_input", Twist(bias_factor="input"))
@@ -362,17 +379,94 @@ class BiasTimesOwnInput(Step):
 def bias_times_incoming(k: int) -> type[Step]:
     class BiasTimesIncoming(Step):
         __doc__ = (f"∂C/∂b_j = δ_j · o_{k + 1}: the output of neuron {k + 1} of the layer below, "
-                   f"as for the weight from it.")
+                   f"as for the weight from it (where the layer below has that neuron).")
 
         def bias_gradient(self, layer, j):
-            return self.delta[layer][j] * self.o[layer - 1][k]
+            below = self.o[layer - 1]
+            return self.delta[layer][j] * (below[k] if k < len(below) else 1)
 
     BiasTimesIncoming.__name__ = f"BiasTimesIncoming{k + 1}"
     return BiasTimesIncoming
 
 
-for _k in (0, 1):  # both example networks have 2 neurons below each layer
+for _k in (0, 1):  # every example network has at least 2 neurons below each layer
     witness("bias_gradient_times_input", Twist(bias_factor=_k))(bias_times_incoming(_k))
+witness("bias_gradient_times_input", Twist(bias_factor=2), on=("wide",))(bias_times_incoming(2))
+
+
+def stale_layer(stale: int) -> type[Step]:
+    class StaleLayer(Step):
+        __doc__ = (f"The pass after the step copies layer {stale}'s neuron inputs from the pass before "
+                   "instead of summing the updated weights again.")
+
+        def layer_inputs(self, params, layer, below, prefix):
+            if prefix == "after." and layer == stale:
+                return list(self.i[layer])
+            return super().layer_inputs(params, layer, below, prefix)
+
+    StaleLayer.__name__ = f"StaleLayer{stale}"
+    return StaleLayer
+
+
+for _layer in (1, 2):
+    witness("stale_value", Twist(stale=_layer))(stale_layer(_layer))
+
+
+def _term_words(which: int | str) -> str:
+    words = {"bias": "the bias", "weights": "every weight term"}
+    return words[which] if isinstance(which, str) else f"the term of o_{which + 1}"
+
+
+def dropped(layer_dropped: int, which: int | str) -> type[Step]:
+    class DroppedTerm(Step):
+        __doc__ = (f"A term left out of every weighted sum of layer {layer_dropped}: "
+                   f"{_term_words(which)}.")
+
+        def layer_inputs(self, params, layer, below, prefix):
+            if layer != layer_dropped:
+                return super().layer_inputs(params, layer, below, prefix)
+            inputs = []
+            for j in range(len(self.example.weights[layer - 1])):
+                total = sum(self.forward_weight(params, layer, j, k) * o_k for k, o_k in enumerate(below)
+                            if which not in (k, "weights"))
+                bias = self.bias_label(layer, j)
+                inputs.append(total + (params[bias] if bias and which != "bias" else 0))
+            return inputs
+
+    DroppedTerm.__name__ = f"Dropped{str(which).title()}In{layer_dropped}"
+    return DroppedTerm
+
+
+for _layer in (1, 2):
+    for _which in ("weights", 0, 1, "bias"):
+        witness("dropped_term", Twist(dropped=(_layer, _which)))(dropped(_layer, _which))
+witness("dropped_term", Twist(dropped=(2, 2)), on=("wide",))(dropped(2, 2))
+
+
+def _labels(example: Example, layer: int) -> np.ndarray:
+    """The layer's weight labels as a matrix, one row per neuron of the layer (W's shape)."""
+    return np.array(example.weights[layer - 1], dtype=object)
+
+
+@witness("mispaired_weights", Twist(mispaired="backward"), on=("wide",))
+class ReshapedBackward(Step):
+    """The backward pass needs Wᵀ (one row per neuron below); the person reshaped W to that
+    shape instead of transposing it (NumPy's `reshape`, here on the labels), so w_kj met
+    the wrong δ."""
+
+    def backward_weight(self, layer, k, j):
+        labels = _labels(self.example, layer)
+        return self.start[labels.reshape(labels.shape[::-1])[j, k]]
+
+
+@witness("mispaired_weights", Twist(mispaired="both"), on=("wide",))
+class ReshapedEverywhere(ReshapedBackward):
+    """Every weight matrix kept with one row per input (Wᵀ) and reshaped, not transposed,
+    to W's shape where it multiplies the outputs below (both forward passes)."""
+
+    def forward_weight(self, params, layer, j, k):
+        labels = _labels(self.example, layer)
+        return params[labels.T.reshape(labels.shape)[j, k]]
 
 CASES = [pytest.param(w, name, id=f"{w.step.__name__}-{name}") for w in WITNESSES for name in w.examples]
 

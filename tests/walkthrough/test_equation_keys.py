@@ -57,7 +57,7 @@ def test_equation_keys_are_claims_keys_and_each_is_derived_once(source):
     explanation = explain(spec)
     keys = [k for section in build(explanation).sections for block in section.blocks
             if isinstance(block, Equation) for k in block.keys]
-    valid = set(quantities(explanation.symbolic))
+    valid = set(quantities(spec, explanation.symbolic))
     assert keys and set(keys) <= valid, sorted(set(keys) - valid)
     assert [k for k, n in Counter(keys).items() if n > 1] == []
     assert {"cost", "after.cost"} <= set(keys)
