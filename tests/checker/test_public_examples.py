@@ -41,7 +41,7 @@ torch = require_torch()
 
 PUBLIC = Path(__file__).parent / "public"
 EXAMPLES = ("mazur", "han-kamber", "hk-notebook", "lab-notebook", "schiendorfer", "softmax-regression",
-            "bce-xor", "relu-tiny", "notes-with-slips", "hmkcode")
+            "bce-xor", "relu-tiny", "notes-with-slips", "hmkcode", "micrograd-neuron")
 REL = 1e-9
 F64 = torch.float64
 
@@ -353,6 +353,21 @@ def _schiendorfer_batch_run(steps: int, first_alpha_scale: float = 1.0) -> dict[
             **{f"updated.{k}": v for k, v in params.items()}}
 
 
+@cache
+def _micrograd_output_gradients(bias_through_float32: bool) -> dict[str, float]:
+    """The neuron's o = tanh(x . w + b) and do/dx, do/dw by autograd in float64, with b as
+    the spec writes it, or as the lecture's PyTorch cell made it (a float32 first)."""
+    net = Net("micrograd-neuron")
+    p = net.params
+    b = torch.tensor(p["b1"], dtype=torch.float32 if bias_through_float32 else F64).to(F64)
+    x = torch.tensor(net.samples[0][0], dtype=F64, requires_grad=True)
+    w = torch.tensor([p["w1"], p["w2"]], dtype=F64, requires_grad=True)
+    o = torch.tanh(x @ w + b)
+    o.backward()
+    return {"output.L1": o.item(), "do_dx1": x.grad[0].item(), "do_dx2": x.grad[1].item(),
+            "do_dw1": w.grad[0].item(), "do_dw2": w.grad[1].item()}
+
+
 def _softmax_internals() -> dict[str, float]:
     v = oracle("softmax-regression")
     logits = torch.tensor([v[f"input.L{j}"] for j in (1, 2, 3)], dtype=F64)
@@ -407,6 +422,8 @@ def unclaimable_truth(name: str) -> dict[str, float]:
         return {"dC_do_h1": v["dC_do.h1"], "dC_do_h2": v["dC_do.h2"]}
     if name == "notes-with-slips":
         return {"cost_term_L1": v["cost_term.L1"], "cost_term_L2": v["cost_term.L2"]}
+    if name == "micrograd-neuron":
+        return {k: x for k, x in _micrograd_output_gradients(False).items() if k.startswith("do_")}
     return {}
 
 
@@ -457,6 +474,9 @@ SOURCE_SLIPS: dict[tuple[str, str], tuple[str, Callable[[], float]]] = {
     ("softmax-regression", "step_w4"): (
         "-0.1 * 2 * 0.098: carried from the truncated exp, through o_L1 = 0.098",
         lambda: -0.1 * 2 * 0.098),
+    **{("micrograd-neuron", k): (
+        "torch.Tensor([6.8813735870195432]).double() rounds b to float32 (6.881373405456543) first",
+        lambda k=k: _micrograd_output_gradients(True)[k]) for k in ("output.L1", "do_dx1", "do_dx2", "do_dw1")},
     ("notes-with-slips", "output.h2"): (
         "Mazur's h2, made with his hidden bias 0.35, not the notes' 0.30",
         lambda: _sigmoid(0.25 * 0.05 + 0.30 * 0.10 + 0.35)),
@@ -536,6 +556,7 @@ NOT_CORRECT: dict[str, dict[str, str]] = {
     "mazur": {"after.cost": WRONG},
     "hk-notebook": {"updated.w2": WRONG, "updated.w6": WRONG, "updated.b2": WRONG},
     "schiendorfer": {f"updated.w{n}": WRONG for n in (5, 6, 7, 8)},
+    "micrograd-neuron": {"output.L1": WRONG},
     "notes-with-slips": {"input.L1": WRONG, "output.h2": WRONG, "output.L1": FOLLOWS, "output.L2": WRONG,
                          "activation_derivative.L1": WRONG, "cost_derivative.L1": FOLLOWS},
 }
