@@ -181,7 +181,7 @@ def explain(spec: str | Path | bytes | Spec, *, digits: int = DEFAULT_DIGITS, fu
     `Spec` (`explainer.examples.seed_spec()` is the built-in example). `digits`
     (1 to 30) are the significant digits the walkthrough shows; `full` derives
     every parameter of a large network (None: the command's default); `notation`
-    is one of the presets (seed, nielsen, net-out), overriding the spec's, as
+    is one of the presets (seed, nielsen, net-out, mitchell), overriding the spec's, as
     ``--notation`` does; `limits=False` lifts the size limits, as ``--no-limits`` does.
     """
     _check_digits("explain()", digits)
@@ -196,11 +196,13 @@ def explain(spec: str | Path | bytes | Spec, *, digits: int = DEFAULT_DIGITS, fu
 
 
 def check(claims: str | Path, *, rel_tol: float | None = None, abs_tol: float | None = None,
-          limits: bool = True) -> CheckResult:
+          notation: str | None = None, limits: bool = True) -> CheckResult:
     """Check the numbers in a claims file (which names its spec) against the true step.
 
     A number written with k decimals is right within one unit of its last digit;
     `rel_tol` / `abs_tol` replace that rule with max(abs_tol, rel_tol·|true|).
+    `notation` is the convention the numbers follow, as ``--notation`` (under
+    "mitchell" a delta is the error term −∂E/∂net), overriding the file's.
     """
     if not isinstance(claims, str | Path):
         raise TypeError(f"check() takes the path of a claims file, not {type(claims).__name__}")
@@ -208,6 +210,11 @@ def check(claims: str | Path, *, rel_tol: float | None = None, abs_tol: float | 
         if value is not None and not (isinstance(value, int | float) and 0 <= value < float("inf")):
             raise SpecError("check()", name, f"must be a finite number ≥ 0, found {value!r}")
     loaded = load_claims(claims)
+    if notation is not None:
+        if notation not in NOTATIONS:
+            raise SpecError("check()", "notation", f"unknown notation {notation!r} "
+                                                   f"(choose from {', '.join(NOTATIONS)})")
+        loaded = replace(loaded, notation=notation)
     check_run(loaded.spec, limits=limits)
     explanation = explain_step(loaded.spec, None, rendering=False)
     result = check_claims(loaded, explanation.symbolic, Tolerance(abs_tol, rel_tol))

@@ -20,9 +20,11 @@ from explainer.walkthrough.context import inline
 from explainer.walkthrough.document import Block, Document, Equation, Math, Paragraph, Row, Section, Table, Text
 from explainer.walkthrough.formatting import show_like
 from explainer.walkthrough.notation import Notation
+from explainer.walkthrough.presets import preset
 
 # Claims name their quantities as the seed walkthrough does (gradient.w5, delta.L1), so a
-# checked walkthrough is written in the seed's notation.
+# checked walkthrough is written in the seed's notation — or in Mitchell's, where the claims
+# follow that convention (their δ is the error term −∂E/∂net).
 SEED = Notation()
 MARKS_AS_NOTES = 2  # claims about one derivation shown as notes; more become a small table
 TONES = {CORRECT: "correct", FOLLOWS: "follows", "wrong": "wrong"}
@@ -34,26 +36,38 @@ def _slashed(top: str, bottom: str) -> str:
     return rf"\partial {top} / \partial {bottom}"
 
 
-def quantity(key: str) -> str:
-    """The LaTeX symbol of a claimed quantity: delta.L1 → δ_{L_1}, gradient.w5 → ∂C/∂w_5."""
+def symbols_for(check: Check) -> Notation:
+    """The notation a checked walkthrough is written in (see `explainer.cli.check`)."""
+    if check.claims.notation == "mitchell":
+        return preset("mitchell", check.claims.spec.network)
+    return SEED
+
+
+def quantity(key: str, sym: Notation = SEED) -> str:
+    """The LaTeX symbol of a claimed quantity: delta.L1 → δ_{L_1}, gradient.w5 → ∂C/∂w_5,
+    step.w5 → η ∂C/∂w_5, change.w5 → Δw_5."""
     parts = key.split(".")
     if parts[0] == "history":
         step, name = parts[1], parts[2]
-        what = "C" if name == "cost" else SEED.param(name)
+        what = sym.C if name == "cost" else sym.param(name)
         return rf"{what}^{{({step})}}"
     after = parts[0] == "after"
     if after:
         parts = parts[1:]
     kind, name = parts[0], (parts[1] if len(parts) > 1 else "")
+    # A convention's δ is written plainly: the number claimed is that convention's δ.
+    delta = (rf"\delta_{{{sym.neuron(name)}}}" if sym.delta_sign < 0 else sym.delta(name)) if name else ""
     symbol = {
-        "cost": lambda: "C",
-        "input": lambda: SEED.i(name),
-        "output": lambda: SEED.o(name),
-        "activation_derivative": lambda: _slashed(SEED.o(name), SEED.i(name)),
-        "cost_derivative": lambda: _slashed("C", SEED.o(name)),
-        "delta": lambda: SEED.delta(name),
-        "gradient": lambda: _slashed("C", SEED.param(name)),
-        "updated": lambda: SEED.updated(name),
+        "cost": lambda: sym.C,
+        "input": lambda: sym.i(name),
+        "output": lambda: sym.o(name),
+        "activation_derivative": lambda: _slashed(sym.o(name), sym.i(name)),
+        "cost_derivative": lambda: _slashed(sym.C, sym.o(name)),
+        "delta": lambda: delta,
+        "gradient": lambda: _slashed(sym.C, sym.param(name)),
+        "step": lambda: rf"\eta\, {_slashed(sym.C, sym.param(name))}",
+        "change": lambda: rf"\Delta {sym.param(name)}",
+        "updated": lambda: sym.updated(name),
     }[kind]()
     return f"{symbol}^{{+}}" if after else symbol
 
@@ -73,24 +87,24 @@ def true_shown(v: Verdict) -> str:
     return f"{shown.relation} {shown.latex}"
 
 
-def _names(keys: tuple[str, ...]) -> Math:
-    return Math(",\\ ".join(quantity(k) for k in keys))
+def _names(keys: tuple[str, ...], sym: Notation) -> Math:
+    return Math(",\\ ".join(quantity(k, sym) for k in keys))
 
 
-def mark(v: Verdict) -> Paragraph:
+def mark(v: Verdict, sym: Notation = SEED) -> Paragraph:
     """The note set beside the derivation of a claimed quantity."""
-    you = Math(f"{quantity(v.key)} = {written(v)}")
+    you = Math(f"{quantity(v.key, sym)} = {written(v)}")
     if v.verdict == CORRECT:
         parts = inline(Text("Right. ", strong=True), "You wrote ", you, "; the true value is ",
-                       Math(f"{quantity(v.key)} {true_shown(v)}"), ".")
+                       Math(f"{quantity(v.key, sym)} {true_shown(v)}"), ".")
     elif v.verdict == FOLLOWS:
         parts = inline(Text("Carried forward. ", strong=True), "You wrote ", you, ". The true value is ",
-                       Math(f"{quantity(v.key)} {true_shown(v)}"),
+                       Math(f"{quantity(v.key, sym)} {true_shown(v)}"),
                        ", but your number is exactly what follows from your own earlier ",
-                       _names(v.follows_from), ": no new mistake here.", *_slip_words(v))
+                       _names(v.follows_from, sym), ": no new mistake here.", *_slip_words(v))
     else:
         parts = inline(Text("Wrong. ", strong=True), "You wrote ", you, "; the true value is ",
-                       Math(f"{quantity(v.key)} {true_shown(v)}"), ".", *_slip_words(v))
+                       Math(f"{quantity(v.key, sym)} {true_shown(v)}"), ".", *_slip_words(v))
     return Paragraph(parts, note=True, tone=TONES[v.verdict])
 
 
@@ -106,9 +120,9 @@ def _title(slip_id: str) -> str:
     return slip_id.replace("_", " ").replace(JOIN, " + ")
 
 
-def claims_table(verdicts: tuple[Verdict, ...], caption: str) -> Table:
+def claims_table(verdicts: tuple[Verdict, ...], caption: str, sym: Notation = SEED) -> Table:
     rows = tuple(
-        (Math(quantity(v.key)), Math(written(v)), Math(true_shown(v)),
+        (Math(quantity(v.key, sym)), Math(written(v)), Math(true_shown(v)),
          Text(VERDICT_WORDS[v.verdict]),
          Text(", ".join(_title(s) for s in v.diagnosis) if v.diagnosis else
               ("from " + ", ".join(v.follows_from) if v.follows_from else "")))
@@ -118,6 +132,7 @@ def claims_table(verdicts: tuple[Verdict, ...], caption: str) -> Table:
 
 
 def checked_section(check: Check) -> Section:
+    sym = symbols_for(check)
     """The list of claims with verdicts, and one explanation per slip found."""
     verdicts = check.verdicts
     counts = _counts(check)
@@ -128,13 +143,13 @@ def checked_section(check: Check) -> Section:
         "own right numbers give). Each is also marked beside its derivation below.",
     ))]
     blocks.append(claims_table(verdicts, "Every claimed number, the true value to as many digits, and "
-                                         "the slip that reproduces each wrong one."))
+                                         "the slip that reproduces each wrong one.", sym))
     for slip_id in dict.fromkeys(s for v in verdicts for d in v.diagnosis for s in parts(d)):
-        blocks += _slip_blocks(check, slip_id)
+        blocks += _slip_blocks(check, slip_id, sym)
     return Section("Your numbers, checked", "claims", tuple(blocks))
 
 
-def _slip_blocks(check: Check, slip_id: str) -> list[Block]:
+def _slip_blocks(check: Check, slip_id: str, sym: Notation) -> list[Block]:
     slip = CATALOGUE[slip_id]
     hits = [v for v in check.verdicts if any(slip_id in parts(d) for d in v.diagnosis)]
     example = next((v for v in hits if v.verdict == "wrong"), hits[0])
@@ -149,9 +164,9 @@ def _slip_blocks(check: Check, slip_id: str) -> list[Block]:
         Equation((Row(r"\text{slipped}", ":", slip.wrong), Row(r"\text{correct}", ":", slip.right))),
         Paragraph(inline(
             f"For example, redoing the step with this slip{together} gives ",
-            Math(f"{quantity(example.key)} {again.relation} {again.latex}"), " — you wrote ",
+            Math(f"{quantity(example.key, sym)} {again.relation} {again.latex}"), " — you wrote ",
             Math(written(example)), " — while the true value is ",
-            Math(f"{quantity(example.key)} {true_shown(example)}"), ".")),
+            Math(f"{quantity(example.key, sym)} {true_shown(example)}"), ".")),
     ]
 
 
@@ -159,6 +174,7 @@ def annotate(document: Document, check: Check) -> Document:
     """The walkthrough with the checked section after the overview and a mark after
     every derivation of a claimed quantity."""
     verdicts = {v.key: v for v in check.verdicts}
+    sym = symbols_for(check)
     sections = []
     for section in document.sections:
         blocks: list[Block] = []
@@ -167,9 +183,9 @@ def annotate(document: Document, check: Check) -> Document:
             if isinstance(block, Equation):
                 mine = tuple(verdicts[k] for k in block.keys if k in verdicts)
                 if len(mine) > MARKS_AS_NOTES:  # a note each would bury the derivation
-                    blocks.append(claims_table(mine, "Your numbers for the rows above."))
+                    blocks.append(claims_table(mine, "Your numbers for the rows above.", sym))
                 else:
-                    blocks += [mark(v) for v in mine]
+                    blocks += [mark(v, sym) for v in mine]
         sections.append(dataclasses.replace(section, blocks=tuple(blocks)))
     # After the overview (the network and its notation), before the forward pass.
     anchors = [s.anchor for s in sections]

@@ -94,7 +94,7 @@ def parse_claims(raw: bytes, source: str, folder: Path) -> Claims:
         spec = load_spec(spec_path)
     except SpecError as err:  # the problem is in the spec: say which claims file named it
         raise reader.fail("spec", f"the spec it names is broken: {err}") from None
-    notation = reader.choice(data.get("notation", "seed"), "notation", NOTATIONS)
+    notation = reader.choice(data.get("notation", spec.notation), "notation", NOTATIONS)
     precision = reader.precision_in(data, "", "written")
     claims = reader.claims(data["claims"], spec, precision)
     if not claims:

@@ -35,7 +35,7 @@ from explainer.output.files import check_folder, write_outputs
 from explainer.output.paths import safe_stem
 from explainer.output.render import FORMATS, render
 from explainer.pipeline import check_run, explain
-from explainer.spec import SpecError
+from explainer.spec import NOTATIONS, SpecError
 from explainer.walkthrough.build import build
 from explainer.walkthrough.context import DEFAULT_DIGITS
 
@@ -79,6 +79,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     ch.add_argument("--digits", type=int, default=DEFAULT_DIGITS,
                     help=f"significant digits of the walkthrough's own numbers (default {DEFAULT_DIGITS})")
     ch.add_argument("--pdf", action="store_true", help="also compile the .tex to PDF")
+    ch.add_argument("--notation", choices=NOTATIONS, default=None,
+                    help="the convention the numbers are written in (default: the claims file's "
+                         "`notation`, else its spec's); under mitchell a delta is −∂E/∂net")
     ch.add_argument("--no-limits", action="store_true",
                     help="lift the size limits on parameters and training (see the README)")
 
@@ -104,6 +107,8 @@ def run_check(args: argparse.Namespace) -> int:
         args.claims = examples.seed_claims()
     try:
         claims = load_claims(args.claims)
+        if args.notation is not None:  # the command line overrides the file and its spec
+            claims = replace(claims, notation=args.notation)
         check_run(claims.spec, limits=not args.no_limits)
     except SpecError as err:
         return fail(str(err))
@@ -115,8 +120,10 @@ def run_check(args: argparse.Namespace) -> int:
     except SpecError as err:
         return fail(str(err))
     with Progress() as progress:
-        # Claims name quantities as the seed walkthrough does, so the checked one uses its notation.
-        explanation = explain(replace(claims.spec, notation="seed"), None, rendering=bool(walkthrough),
+        # Claims name quantities as the seed walkthrough does, so the checked one uses its notation,
+        # or Mitchell's where the claims follow that convention (see checker.annotate).
+        written_in = "mitchell" if claims.notation == "mitchell" else "seed"
+        explanation = explain(replace(claims.spec, notation=written_in), None, rendering=bool(walkthrough),
                               progress=progress)
         progress("checking the claims and trying every slip of the catalogue")
         try:

@@ -30,8 +30,9 @@ from functools import cached_property
 
 DEFAULT_LEAKY_SLOPE = Fraction(1, 100)
 # The notation presets a walkthrough can be written in (explainer.walkthrough.presets): the seed
-# article's i/o, Nielsen's z/a, and the net/out of step-by-step posts.
-NOTATIONS = ("seed", "nielsen", "net-out")
+# article's i/o, Nielsen's z/a, the net/out of step-by-step posts, and Mitchell's textbook
+# convention (δ = −∂E/∂net, w ← w + Δw).
+NOTATIONS = ("seed", "nielsen", "net-out", "mitchell")
 
 # Characters that would start a new line in a terminal or in str.splitlines(): an
 # error must stay one line even when a file name or a key holds one of them.

@@ -48,6 +48,9 @@ class Notation:
     out_text = "o"  # the output's letter in prose
     cost_words = "the cost C"  # the cost by name and letter, in prose
     slope = "a"  # the leaky ReLU's slope
+    # +1: our δ = ∂C/∂i and the update p⁺ = p − η ∂C/∂p. −1: a textbook's error term
+    # δ = −∂C/∂i (Mitchell's), where the update adds: Δp = η δ o, p⁺ = p + Δp.
+    delta_sign = 1
     index_words = "Subscripts only say which neuron or parameter a symbol belongs to."
 
     def __init__(self, net: Network | None = None) -> None:

@@ -1,4 +1,5 @@
-"""Notation presets beyond the seed's: Nielsen's z/a/δ and the net/out of step-by-step posts.
+"""Notation presets beyond the seed's: Nielsen's z/a/δ, the net/out of step-by-step posts,
+and Mitchell's textbook convention.
 
 The same derivation, the same numbers, different symbols. Each preset refines
 `explainer.walkthrough.notation.Notation` (the seed article's i/o notation):
@@ -11,7 +12,10 @@ The same derivation, the same numbers, different symbols. Each preset refines
 * "net-out", as in Matt Mazur's "A Step by Step Backpropagation Example":
   inputs i1, i2, hidden neurons h1, h2, outputs o1, o2, the net input
   net_{h1} and output out_{h1} of a neuron, w_1.., b_1.., the expected
-  target_{o1} and the total error E_total as the cost.
+  target_{o1} and the total error E_total as the cost;
+* "mitchell", as in Tom Mitchell's *Machine Learning* (and Han & Kamber's *Data
+  Mining*): net_j and o_j, the target t_j, the error E, biases θ_j, and the error
+  term δ_j = −∂E/∂net_j, with the update w ← w + Δw, Δw = η δ_j x_ji.
 """
 
 from __future__ import annotations
@@ -186,10 +190,76 @@ class NetOut(Notation):
         }
 
 
-PRESETS: dict[str, type[Notation]] = {"seed": Notation, "nielsen": Nielsen, "net-out": NetOut}
+class Mitchell(Notation):
+    """net_j, o_j, t_j, E, the error term δ_j = −∂E/∂net_j, θ_j: Mitchell's *Machine Learning*.
+
+    The textbook convention (also Han & Kamber's *Data Mining*): the error term of a unit
+    is δ_j = −∂E/∂net_j, so for a sigmoid output unit with E = ½ Σ (t − o)² it is
+    o_j (1 − o_j)(t_j − o_j); the update adds Δw_ji = η δ_j x_ji; a unit's bias is θ_j.
+    The derivation is the same as every preset's: where the others write ∂E/∂net_j,
+    this one writes −δ_j, so every number beside a δ is the error term itself.
+    """
+
+    name = "mitchell"
+    C = "E"
+    in_letter, out_letter = r"\mathrm{net}", "o"
+    input_word, output_word = "net input", "output"
+    out_text, cost_words = "o", "the error E"
+    input_vector, answer_vector, expected_vector = "x", "o", "t"
+    delta_sign = -1
+    index_words = ("Subscripts name the unit or the parameter; a unit's bias is θ. As in Tom "
+                   "Mitchell's Machine Learning (and Han & Kamber's Data Mining), the error term of "
+                   "unit n is δ_n = −∂E/∂net_n, so where other notations write ∂E/∂net_n this "
+                   "walkthrough writes −δ_n, and the update adds Δp = −η ∂E/∂p.")
+
+    def i(self, name: str) -> str:
+        return rf"\mathrm{{net}}_{{{self.neuron(name)}}}"
+
+    def delta(self, name: str) -> str:
+        """Our δ = ∂E/∂net is the negated error term: written (−δ_n)."""
+        return rf"(-\delta_{{{self.neuron(name)}}})"
+
+    def param(self, label: str) -> str:
+        """w5 → w_{5}; b1 → θ_{1}, the unit's bias (Mitchell's threshold weight)."""
+        letter = r"\theta" if label[0] == "b" else label[0]
+        return f"{letter}_{{{label[1:]}}}"
+
+    def updated(self, label: str) -> str:
+        letter = r"\theta" if label[0] == "b" else label[0]
+        return f"{letter}^{{+}}_{{{label[1:]}}}"
+
+    def expected(self, j: int) -> str:
+        return f"t_{{{j}}}"
+
+    def layer_symbol(self, kind: str, layer: int | str) -> str:
+        if kind == "delta":
+            return rf"(-\delta^{{({layer})}})"
+        return super().layer_symbol("b" if kind == "b" else kind, layer).replace("b^", r"\theta^")
+
+    def generic(self, kind: str, index: str, layer: int | None = None) -> str:
+        return {"i": rf"\mathrm{{net}}_{{{index}}}", "o": f"o_{{{index}}}",
+                "delta": rf"(-\delta_{{{index}}})", "exp": f"t_{{{index}}}"}[kind]
+
+    def glossary(self) -> dict[str, tuple[str, str]]:
+        return {
+            "x": (r"x_{k}", "the k-th input value"),
+            "input": (r"\mathrm{net}_{n}", "the net input of unit n: the weighted sum of the outputs "
+                                           "of the layer before, plus the unit's bias θ"),
+            "output": (r"o_{n} = \sigma(\mathrm{net}_{n})", "the output of unit n"),
+            "params": (r"w_{k},\ \theta_{k}", "the weights and the units' biases: the parameters we train"),
+            "answer": (r"o_{L_{j}},\ t_{j}", "the network's j-th output and its target"),
+            "delta": (r"\delta_{n} = -\frac{\partial E}{\partial \mathrm{net}_{n}}",
+                      "the error term of unit n; the derivatives below carry it with its sign, as "
+                      "−δ_n, and the update adds Δp = −η ∂E/∂p (for a weight, η δ times the "
+                      "output the weight multiplies)"),
+        }
+
+
+PRESETS: dict[str, type[Notation]] = {"seed": Notation, "nielsen": Nielsen, "net-out": NetOut,
+                                      "mitchell": Mitchell}
 assert tuple(PRESETS) == NOTATIONS, "spec.NOTATIONS names the presets the spec may ask for"
 
 
 def preset(name: str, net: Network) -> Notation:
-    """The notation called `name` ("seed", "nielsen" or "net-out"), for the network `net`."""
+    """The notation called `name` (one of `spec.NOTATIONS`), for the network `net`."""
     return PRESETS[name](net)

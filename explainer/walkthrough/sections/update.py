@@ -37,7 +37,7 @@ def _update(ctx: Context) -> Section:
         Paragraph(inline(
             "With every partial derivative known, each parameter moves against its own "
             "derivative, scaled by the learning rate ", Math(rf"\eta = {ctx.num(eta).latex}"), ": ",
-            Math(rf"p^{{+}} = p - \eta\, {partial(ctx.sym.C, 'p')}"), ".",
+            Math(_rule(ctx)), ".",
         )),
         *([Paragraph(inline(
             "Frozen parameters keep their values: ",
@@ -67,11 +67,25 @@ def _update_row(ctx: Context, label: str, before, gradient, shown_after) -> Row:
         return Row(ctx.sym.updated(label), "=", rf"{ctx.sym.param(label)} = {shown_after.latex}"
                                                  r"\quad\text{(frozen: not trained)}")
     eta = ctx.learning_rate
+    if ctx.sym.delta_sign < 0:  # the textbook adds Δp = −η ∂E/∂p (η δ times what p multiplies)
+        return Row(
+            ctx.sym.updated(label), ctx.relation([before, eta, gradient]),
+            rf"{ctx.num(before).latex} + {ctx.num(eta).latex} \cdot {ctx.factor(-gradient)} "
+            rf"{shown_after.relation} {shown_after.latex}",
+        )
     return Row(
         ctx.sym.updated(label), ctx.relation([before, eta, gradient]),
         rf"{ctx.num(before).latex} - {ctx.num(eta).latex} \cdot {ctx.factor(gradient)} "
         rf"{shown_after.relation} {shown_after.latex}",
     )
+
+
+def _rule(ctx: Context) -> str:
+    """The gradient-descent rule as the notation writes it."""
+    if ctx.sym.delta_sign < 0:
+        return (rf"\Delta p = -\eta\, {partial(ctx.sym.C, 'p')},\quad p \leftarrow p + \Delta p"
+                r"\quad(\Delta w = \eta\, \delta\, x \text{ for a weight})")
+    return rf"p^{{+}} = p - \eta\, {partial(ctx.sym.C, 'p')}"
 
 
 def _batch_mean(ctx: Context) -> list:
