@@ -53,7 +53,7 @@ def rendered(seed):
 @pytest.mark.parametrize("fmt", ["md", "tex"])
 def test_every_preset_shows_the_same_numbers(rendered, fmt):
     """The same numbers in every preset; Mitchell's update adds −η ∂E/∂p, so there the same
-    numbers up to their sign."""
+    numbers up to their sign, and each neuron's error term once more, by its own name."""
     numbers = {name: Counter(DECIMAL.findall(rendered[name][fmt])) for name in NOTATIONS}
     assert numbers["seed"]["-0.0487559"] >= 2  # ∂C/∂w5: its derivation and the update table
     assert sum(numbers["seed"].values()) > 300
@@ -61,7 +61,11 @@ def test_every_preset_shows_the_same_numbers(rendered, fmt):
                 for name in NOTATIONS}
     for name in NOTATIONS:
         if name == "mitchell":
-            assert unsigned[name] == unsigned["seed"], name
+            assert not unsigned["seed"] - unsigned[name], name
+            error_terms = [line for line in rendered[name][fmt].splitlines()
+                           if line.lstrip().startswith(r"\delta_")]
+            deltas = Counter(d.lstrip("-") for d in DECIMAL.findall("\n".join(error_terms)))
+            assert unsigned[name] - unsigned["seed"] == deltas and deltas
         else:
             assert numbers[name] == numbers["seed"], name
 

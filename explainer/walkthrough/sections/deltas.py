@@ -79,7 +79,17 @@ def delta_equations(ctx: Context, layer: int) -> list:
 
 
 def delta_rows(ctx: Context, n: str, layer: int) -> list[Row]:
-    """δ_n = ∂o/∂i · ∂C/∂o; for softmax the sum over the Jacobian's column."""
+    """δ_n = ∂o/∂i · ∂C/∂o; for softmax the sum over the Jacobian's column. A textbook
+    convention whose error term is −∂C/∂i (Mitchell's) gets that number too, by its name."""
+    rows = _delta_rows(ctx, n, layer)
+    if ctx.sym.delta_sign < 0:
+        term = ctx.num(-ctx.step.values.delta[n])
+        rows.append(Row(rf"\delta_{{{ctx.sym.neuron(n)}}}", "=",
+                        rf"-{partial(ctx.sym.C, ctx.sym.i(n))} {term.relation} {term.latex}"))
+    return rows
+
+
+def _delta_rows(ctx: Context, n: str, layer: int) -> list[Row]:
     values = ctx.step.values
     delta = ctx.num(values.delta[n])
     if not ctx.activation(layer).vector:
