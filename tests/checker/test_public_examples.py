@@ -198,7 +198,9 @@ class Net:
         grads = [self.evaluate(self.params, s) for s in used]
         for label, v in self.params.items():
             g = sum(gs[f"gradient.{label}"] for gs in grads) / len(grads)
-            values[f"updated.{label}"] = v if label in self.frozen else v - self.eta * g
+            values[f"step.{label}"] = 0.0 if label in self.frozen else self.eta * g
+            values[f"updated.{label}"] = v - values[f"step.{label}"]
+            values[f"change.{label}"] = values[f"updated.{label}"] - v
         after = self.evaluate({k: values[f"updated.{k}"] for k in self.params})
         values.update({f"after.{k}": v for k, v in after.items()
                        if k.split(".")[0] in ("cost", "input", "output")})
@@ -375,7 +377,6 @@ def _softmax_internals() -> dict[str, float]:
     out = {f"shifted_logit_L{j + 1}": shifted[j].item() for j in range(3)}
     out.update({f"exp_L{j + 1}": torch.exp(shifted[j]).item() for j in range(3)})
     out["exp_sum"] = torch.exp(shifted).sum().item()
-    out.update({f"step_w{n}": -Net("softmax-regression").eta * v[f"gradient.w{n}"] for n in range(1, 7)})
     return out
 
 
@@ -471,9 +472,6 @@ SOURCE_SLIPS: dict[tuple[str, str], tuple[str, Callable[[], float]]] = {
     ("softmax-regression", "exp_L1"): (
         "e^-1.9 = 0.14957 truncated to 0.149, not rounded (0.150); it carries into o_L1 = 0.098",
         lambda: int(unclaimable_truth("softmax-regression")["exp_L1"] * 1000) / 1000),
-    ("softmax-regression", "step_w4"): (
-        "-0.1 * 2 * 0.098: carried from the truncated exp, through o_L1 = 0.098",
-        lambda: -0.1 * 2 * 0.098),
     **{("micrograd-neuron", k): (
         "torch.Tensor([6.8813735870195432]).double() rounds b to float32 (6.881373405456543) first",
         lambda k=k: _micrograd_output_gradients(True)[k]) for k in ("output.L1", "do_dx1", "do_dx2", "do_dw1")},
