@@ -199,7 +199,8 @@ def check(claims: str | Path, *, rel_tol: float | None = None, abs_tol: float | 
           notation: str | None = None, limits: bool = True) -> CheckResult:
     """Check the numbers in a claims file (which names its spec) against the true step.
 
-    A number written with k decimals is right within one unit of its last digit;
+    A number written with k decimals is right within half a unit of its last digit plus the
+    rounding its earlier claims carry into it (see the README);
     `rel_tol` / `abs_tol` replace that rule with max(abs_tol, rel_tol·|true|).
     `notation` is the convention the numbers follow, as ``--notation`` (under
     "mitchell" a delta is the error term −∂E/∂net), overriding the file's.

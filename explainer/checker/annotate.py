@@ -139,8 +139,9 @@ def checked_section(check: Check) -> Section:
     blocks: list[Block] = [Paragraph(inline(
         f"You gave {len(verdicts)} numbers. {counts[CORRECT]} are right, {counts['wrong']} are wrong, and "
         f"{counts[FOLLOWS]} are wrong only because they carry an earlier wrong number forward. A number "
-        "is right when it is within one unit of its last written digit of the true value (or of what your "
-        "own right numbers give). Each is also marked beside its derivation below.",
+        "is right when it is within half a unit of its last written digit of the true value, plus the "
+        "rounding your earlier numbers carry into it (or of what your own right numbers give); a slope "
+        "or a zero that is exact by nature must be exact. Each is also marked beside its derivation below.",
     ))]
     blocks.append(claims_table(verdicts, "Every claimed number, the true value to as many digits, and "
                                          "the slip that reproduces each wrong one.", sym))

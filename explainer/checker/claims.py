@@ -47,6 +47,7 @@ SECTIONS = ("cost", *NEURON_SECTIONS, *PARAMETER_SECTIONS, "after", "history")
 # program (float64 output: right to about 10 significant digits), or exact by nature.
 PRECISIONS = ("written", "program", "exact")
 PRECISION_KEY = "precision"  # at the top of the file, in a section, or in a claim's own table
+EXACT_KEY = "exact"  # exact = true: the same as precision = "exact"
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,8 @@ def parse_claims(raw: bytes, source: str, folder: Path) -> Claims:
     """Check a claims file given as bytes; its spec is read relative to `folder`."""
     data = read_toml(raw, source)
     reader = _Reader(source)
-    reader.table(data, "", ("spec", "notation", PRECISION_KEY, "claims"), ("spec", "claims"), what="key")
+    reader.table(data, "", ("spec", "notation", PRECISION_KEY, EXACT_KEY, "claims"), ("spec", "claims"),
+                 what="key")
     if not isinstance(data["spec"], str) or not data["spec"].strip() or "\0" in data["spec"]:
         raise reader.fail("spec", f"expected the path of a spec file, found {describe(data['spec'])}")
     spec_path = folder / data["spec"]
@@ -112,8 +114,14 @@ class _Reader(Checker):
         return value
 
     def precision_in(self, table: dict, where: str, inherited: str) -> str:
-        """The precision a table sets for the claims in it (`precision = "program"`), else the
-        one it inherits from the section or file around it."""
+        """The precision a table sets for the claims in it (`precision = "program"`, or
+        `exact = true`), else the one it inherits from the section or file around it."""
+        if EXACT_KEY in table:
+            key = f"{where}.{EXACT_KEY}" if where else EXACT_KEY
+            if not isinstance(table[EXACT_KEY], bool):
+                raise self.fail(key, f"expected true or false, found {describe(table[EXACT_KEY])}")
+            if table[EXACT_KEY]:
+                return "exact"
         key = f"{where}.{PRECISION_KEY}" if where else PRECISION_KEY
         return self.choice(table.get(PRECISION_KEY, inherited), key, PRECISIONS)
 
@@ -124,7 +132,7 @@ class _Reader(Checker):
         its own precision."""
         where = f"claims.{key}"
         if isinstance(value, dict):
-            table = self.table(value, where, ("value", PRECISION_KEY), ("value",))
+            table = self.table(value, where, ("value", PRECISION_KEY, EXACT_KEY), ("value",))
             precision = self.precision_in(table, where, precision)
             value, where = table["value"], f"{where}.value"
         if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
@@ -143,7 +151,7 @@ class _Reader(Checker):
 
     def claims(self, data: object, spec: Spec, precision: str) -> list[Claim]:
         net = spec.network
-        table = self.table(data, "claims", (*SECTIONS, PRECISION_KEY), (), what="section")
+        table = self.table(data, "claims", (*SECTIONS, PRECISION_KEY, EXACT_KEY), (), what="section")
         precision = self.precision_in(table, "claims", precision)
         out: list[Claim] = []
         if "cost" in table:
@@ -156,8 +164,8 @@ class _Reader(Checker):
             if section in table:
                 out += self.section(table[section], section, labels, "parameter", precision)
         if "after" in table:
-            after = self.table(table["after"], "claims.after", ("cost", "input", "output", PRECISION_KEY), (),
-                               what="key")
+            after = self.table(table["after"], "claims.after",
+                               ("cost", "input", "output", PRECISION_KEY, EXACT_KEY), (), what="key")
             inner = self.precision_in(after, "claims.after", precision)
             if "cost" in after:
                 out.append(self.number(after["cost"], "after.cost", inner))
@@ -170,10 +178,10 @@ class _Reader(Checker):
         return out
 
     def section(self, data: object, key: str, allowed: list[str], what: str, precision: str) -> list[Claim]:
-        table = self.table(data, f"claims.{key}", [*allowed, PRECISION_KEY], (), what=what)
+        table = self.table(data, f"claims.{key}", [*allowed, PRECISION_KEY, EXACT_KEY], (), what=what)
         precision = self.precision_in(table, f"claims.{key}", precision)
         return [self.number(v, f"{key}.{name}", precision) for name, v in table.items()
-                if name != PRECISION_KEY]
+                if name not in (PRECISION_KEY, EXACT_KEY)]
 
     def history(self, data: object, spec: Spec, precision: str) -> list[Claim]:
         steps = [str(n) for n in range(1, spec.steps + 1)]

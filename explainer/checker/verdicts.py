@@ -11,12 +11,14 @@ For every claimed number:
    carried forward"; `follows_from` lists those earlier claims;
 3. **wrong** otherwise.
 
-Tolerance: a number written with k decimals is right within one unit of its last
-written digit, 10⁻ᵏ: half a unit for its own rounding and half a unit for rounding
-carried from earlier steps the person did not write down; plus 10⁻¹² times
-max(1, |value|), for numbers printed from floating-point arithmetic (whose last
-digits are rounding noise, and which print 1e-17 for a derivative that is 0). ``--abs-tol`` and
-``--rel-tol`` replace this rule with max(abs_tol, rel_tol·|true value|).
+Tolerance (`Tolerance`): a number written with k decimals is right within half a unit of
+its last written digit, ½·10⁻ᵏ, its own rounding, plus the rounding that propagates into it
+from the person's earlier claims it is computed from (`_spread`: each claim moved by its own
+half unit, the step redone; against the true value only claims judged right count), plus
+10⁻¹² times max(1, |value|) for numbers printed from floating-point arithmetic. Numbers
+exact by nature (a piecewise-linear activation's slope, an exact zero) get no carried rounding.
+``precision = "program"`` claims must agree to ten significant digits; ``--abs-tol`` and
+``--rel-tol`` replace all this with max(abs_tol, rel_tol·|true value|).
 
 Every claim that is not correct is diagnosed: the whole step is recomputed under each
 way each slip of the catalogue (`explainer.checker.slips`) can happen — once from the
@@ -39,6 +41,7 @@ from explainer.checker.passes import Paper
 from explainer.engines import symbolic, training
 from explainer.engines.mpeval import to_mp
 from explainer.engines.quantities import quantities
+from explainer.functions import ACTIVATIONS
 from explainer.spec import Spec
 
 CORRECT, WRONG, FOLLOWS = "correct", "wrong", "follows_from_earlier"
@@ -57,26 +60,38 @@ class CheckerDisagrees(RuntimeError):
 
 @dataclass(frozen=True)
 class Tolerance:
-    """How close a claim must be: by how it was written (one unit of its last digit by hand,
-    ten significant digits from a program, exactly when exact), or by the options."""
+    """How close a claim must be, by how it was written, or by the options.
+
+    By hand: half a unit of its last written digit (its own rounding), plus the rounding
+    that propagates into it from the person's other claims it depends on (`spread`,
+    worked out along the step), plus 10⁻¹² × max(1, |value|) for the last digits of
+    numbers printed from floating-point arithmetic. A program's full output: ten
+    significant digits. Marked exact: no rounding at all. Exact by nature (a ReLU's slope,
+    a zero that follows from a zero factor): its own digits' rounding only, since no
+    rounding upstream can move it by a little (a slope is 1 or 0, never 0.9).
+    """
 
     absolute: float | None = None
     relative: float | None = None
 
-    def of(self, claim: Claim, true: mpmath.mpf) -> mpmath.mpf:
+    def of(self, claim: Claim, true: mpmath.mpf, spread: mpmath.mpf | int = 0,
+           exact: bool = False) -> mpmath.mpf:
         if self.absolute is not None or self.relative is not None:
             return max(mpmath.mpf(self.absolute or 0), mpmath.mpf(self.relative or 0) * abs(true))
-        if claim.precision == "program":
-            return PROGRAM_RELATIVE * abs(true) + FLOAT_ALLOWANCE
         if claim.precision == "exact":
             return EXACT_ALLOWANCE * max(1, abs(true))
-        return mpmath.mpf(10) ** (-claim.decimals) + FLOAT_ALLOWANCE * max(1, abs(true))
+        if exact:  # nothing upstream can excuse it: exact to the digits written
+            spread = 0
+        if claim.precision == "program":
+            return PROGRAM_RELATIVE * abs(true) + FLOAT_ALLOWANCE + spread
+        return rounding(claim, true) + FLOAT_ALLOWANCE * max(1, abs(true)) + spread
 
 
-def rounding(claim: Claim, value: mpmath.mpf) -> mpmath.mpf:
-    """How far the number a person wrote may be from the one they computed: half a unit of
-    its last digit by hand, float64's rounding from a program, nothing when exact."""
-    if claim.precision == "exact":
+def rounding(claim: Claim, value: mpmath.mpf, exact: bool = False) -> mpmath.mpf:
+    """How far the number a person wrote may be from the one they computed (as it moves what
+    follows from it): half a unit of its last digit by hand, float64's rounding from a
+    program, nothing when exact (a slope of 1 written "1" is 1)."""
+    if claim.precision == "exact" or exact:
         return mpmath.mpf(0)
     if claim.precision == "program":
         return abs(value) * mpmath.mpf(2) ** -53
@@ -120,9 +135,17 @@ class Check:
 
 
 def truth(spec: Spec, step: symbolic.SymbolicStep,
-          points: list[training.Point] | None) -> dict[str, mpmath.mpf]:
-    """Every quantity a claim can name, from the symbolic engine (see `engines.quantities`)."""
-    return {k: to_mp(x) for k, x in quantities(spec, step, points or ()).items()}
+          points: list[training.Point] | None) -> tuple[dict[str, mpmath.mpf], set[str]]:
+    """Every quantity a claim can name, from the symbolic engine (see `engines.quantities`),
+    and the keys of those that are exact by nature: an exact zero (a zero factor made it so)
+    or the slope of a piecewise-linear activation (0, 1, the leak). Other exact numbers (a
+    sigmoid's 1/4 at 0) are rounded by people like any other."""
+    values = quantities(spec, step, points or ())
+    net = spec.network
+    piecewise = {f"activation_derivative.{n}" for layer in range(1, net.depth + 1)
+                 if ACTIVATIONS[net.activations[layer - 1]].piecewise_linear for n in net.neurons(layer)}
+    exact = {k for k, x in values.items() if x == 0 or k in piecewise}
+    return {k: to_mp(x) for k, x in values.items()}, exact
 
 
 def sign_of(claims: Claims, key: str) -> int:
@@ -135,7 +158,7 @@ def check(claims: Claims, step: symbolic.SymbolicStep, tolerance: Tolerance = To
     spec = claims.spec
     wants_history = any(c.key.startswith("history.") for c in claims.claims)
     points = training.symbolic_run(spec, step.derivation) if wants_history else None
-    true = truth(spec, step, points)
+    true, exact = truth(spec, step, points)
     by_key = {c.key: c for c in claims.claims}
     with mpmath.workdps(paper.PRECISION):
         # In our convention from here on: a Mitchell δ is read as −δ.
@@ -144,21 +167,29 @@ def check(claims: Claims, step: symbolic.SymbolicStep, tolerance: Tolerance = To
         _self_check(plain.value, true)
         carried = paper.work(spec, claimed=written)
         runs = _carried_runs(spec, claims, written)
-        tol = {c.key: tolerance.of(c, true[c.key]) for c in claims.claims}
+        spread = _spread(spec, claims, written, carried, exact)
+
+        def carried_from(key: str, sources: list[str]) -> mpmath.mpf:
+            return mpmath.fsum(spread[s].get(key, 0) for s in sources if s in spread)
+
+        # Against what the person's own numbers give: their own rounding and that of every
+        # claim it was computed from.
+        tol = {c.key: tolerance.of(c, true[c.key], carried_from(c.key, list(spread)), c.key in exact)
+               for c in claims.claims}
         diagnoser = Diagnoser(spec, written, plain, carried, tol.__getitem__)
-        spread = _Spread(spec, claims, written, carried)
         verdicts: dict[str, Verdict] = {}
         for claim in sorted(claims.claims, key=lambda c: _order(c.key, plain.value)):
             key, c = claim.key, written[claim.key]
             sources = tuple(sorted(carried.sources.get(key, frozenset()) | runs.sources.get(key, frozenset())))
             person = runs.value.get(key, carried.value.get(key))
             upstream_wrong = tuple(s for s in sources if s in verdicts and not verdicts[s].ok)
-            # What the person's own numbers give may be off by their rounding, carried along.
-            mine = tol[key] + spread.of(key) if person is not None and abs(c - person) > tol[key] else tol[key]
-            if abs(c - true[key]) <= tol[key] or (person is not None and not upstream_wrong and sources
-                                                  and abs(c - person) <= mine):
+            # Against the truth: only the rounding of claims that are right can excuse a gap.
+            right = [s for s in spread if s in verdicts and verdicts[s].ok]
+            to_truth = tolerance.of(claim, true[key], carried_from(key, right), key in exact)
+            if abs(c - true[key]) <= to_truth or (person is not None and not upstream_wrong and sources
+                                                  and abs(c - person) <= tol[key]):
                 verdict, follows = CORRECT, ()
-            elif person is not None and upstream_wrong and abs(c - person) <= mine:
+            elif person is not None and upstream_wrong and abs(c - person) <= tol[key]:
                 verdict, follows = FOLLOWS, upstream_wrong
             else:
                 verdict, follows = WRONG, ()
@@ -166,7 +197,7 @@ def check(claims: Claims, step: symbolic.SymbolicStep, tolerance: Tolerance = To
             if verdict != CORRECT:
                 finding = diagnoser.diagnose(key, c, true[key], person, pairs=verdict == WRONG)
             sign = sign_of(claims, key)
-            verdicts[key] = Verdict(by_key[key], sign * true[key], verdict, tol[key],
+            verdicts[key] = Verdict(by_key[key], sign * true[key], verdict, to_truth,
                                     None if person is None else sign * person, follows,
                                     tuple(finding.named), {s: sign * v for s, v in finding.named.items()},
                                     finding.dropped)
@@ -174,32 +205,25 @@ def check(claims: Claims, step: symbolic.SymbolicStep, tolerance: Tolerance = To
     return Check(claims, ordered)
 
 
-class _Spread:
-    """How far the rounding of the person's claims can move what follows from them.
+def _spread(spec: Spec, claims: Claims, written: Mapping[str, mpmath.mpf], carried: Paper,
+            exact: set[str]) -> dict[str, dict[str, mpmath.mpf]]:
+    """How far the rounding of each claim can move every number that follows from it.
 
     Each claim a person wrote is off from what they computed by up to its `rounding`;
-    redoing the step with one claim moved by that much shows how much every later
-    number moves, and the moves add up (to first order; the numbers are tiny). Built
-    the first time a carried-forward comparison needs it: one paper step per claim.
+    redoing the step with that claim moved by that much shows how much every later number
+    moves (to first order: the moves are tiny). By claim, then by the key moved; one paper
+    step per claim. A number exact by nature is not moved: it has no rounding.
     """
-
-    def __init__(self, spec: Spec, claims: Claims, written: Mapping[str, mpmath.mpf], carried: Paper) -> None:
-        self.spec, self.claims, self.written, self.carried = spec, claims, written, carried
-        self._total: dict[str, mpmath.mpf] | None = None
-
-    def of(self, key: str) -> mpmath.mpf:
-        if self._total is None:
-            self._total = {}
-            for claim in self.claims.claims:
-                half = rounding(claim, self.written[claim.key])
-                if not half or claim.key not in self.carried.value:
-                    continue
-                nudged = {**self.written, claim.key: self.written[claim.key] + half}
-                moved = paper.work(self.spec, claimed=nudged)
-                for k, v in moved.value.items():
-                    if k in self.carried.value:
-                        self._total[k] = self._total.get(k, mpmath.mpf(0)) + abs(v - self.carried.value[k])
-        return self._total.get(key, mpmath.mpf(0))
+    out: dict[str, dict[str, mpmath.mpf]] = {}
+    for claim in claims.claims:
+        half = rounding(claim, written[claim.key], claim.key in exact)
+        if not half or claim.key not in carried.value:
+            continue
+        nudged = {**written, claim.key: written[claim.key] + half}
+        moved = paper.work(spec, claimed=nudged)
+        out[claim.key] = {k: abs(v - carried.value[k]) for k, v in moved.value.items()
+                          if k in carried.value and k != claim.key}
+    return out
 
 
 def _order(key: str, known: Mapping[str, mpmath.mpf]) -> tuple[int, int]:

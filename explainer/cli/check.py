@@ -48,10 +48,10 @@ examples:
   explainer check my-claims.toml --format html -o out  an annotated walkthrough
   explainer check my-claims.toml --abs-tol 0.001       accept anything within 0.001
 
-A number written with k decimals is right within one unit of its last digit (half a
-unit for its own rounding, half for rounding carried from earlier steps), plus
-1e-12 * max(1, |true|) for floating-point noise; --abs-tol/--rel-tol replace that
-rule with max(abs-tol, rel-tol * |true|).
+A number written with k decimals is right within half a unit of its last digit (its
+own rounding), plus the rounding your earlier numbers carry into it, plus
+1e-12 * max(1, |true|) for floating-point noise; a slope or a zero exact by nature must
+be exact; --abs-tol/--rel-tol replace that rule with max(abs-tol, rel-tol * |true|).
 
 exit codes: 0 all claims right, 1 some claim wrong or carried forward, 2 bad input,
 3 the PDF could not be made

@@ -60,6 +60,8 @@ class Activation:
     `curved`: σ′ differs from point to point away from any kink, so σ′ taken at o
     instead of i gives another number (for ReLU-like functions and the identity,
     o and i lie on the same side of the kink, and that slip changes nothing).
+    `piecewise_linear`: σ′ takes only exact values (0, 1, the leak), so a slope a person
+    writes is right exactly or not at all.
     """
 
     name: str
@@ -70,6 +72,7 @@ class Activation:
     mpmath_form: Callable[[mpf, mpf], mpf] | None
     mpmath_derivative: Callable[[mpf, mpf, mpf], mpf]  # σ′ from (i, o, slope); softmax: the diagonal
     curved: bool = False
+    piecewise_linear: bool = False
     vector: bool = False
     sympy_vector_form: Callable[[Sequence[Expr]], list[Expr]] | None = None
     numpy_jacobian: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
@@ -157,6 +160,7 @@ RELU = Activation(
     numpy_derivative=lambda i, o, slope: np.where(i > 0, 1.0, 0.0),
     mpmath_form=lambda i, slope: i if i > 0 else mpmath.mpf(0),
     mpmath_derivative=lambda i, o, slope: mpmath.mpf(1) if i > 0 else mpmath.mpf(0),
+    piecewise_linear=True,
 )
 LEAKY_RELU = Activation(
     name="leaky_relu",
@@ -173,6 +177,7 @@ LEAKY_RELU = Activation(
     numpy_derivative=lambda i, o, slope: np.where(i > 0, 1.0, slope),
     mpmath_form=lambda i, slope: i if i > 0 else slope * i,
     mpmath_derivative=lambda i, o, slope: mpmath.mpf(1) if i > 0 else slope,
+    piecewise_linear=True,
 )
 LINEAR = Activation(
     name="linear",
@@ -188,6 +193,7 @@ LINEAR = Activation(
     numpy_derivative=lambda i, o, slope: np.ones_like(i),
     mpmath_form=lambda i, slope: i,
     mpmath_derivative=_one,
+    piecewise_linear=True,
 )
 SOFTMAX = Activation(
     name="softmax",
