@@ -86,7 +86,7 @@ def run_without_torch(tmp_path: Path, required: bool) -> tuple[int, dict[str, se
 def test_the_oracle_tests_are_found():
     """The files the rule is shown on: a rename must not leave the rule unshown."""
     names = {p.name for p in torch_test_files()}
-    assert {"test_torch_oracle.py", "test_conventions.py", "test_slip_witnesses.py"} <= names
+    assert {"test_torch_oracle.py", "test_conventions.py", "test_slip_witnesses_torch.py"} <= names
 
 
 @pytest.mark.parametrize("path", torch_test_files(), ids=lambda p: p.name)

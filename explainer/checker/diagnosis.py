@@ -24,6 +24,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cached_property
 
 import mpmath
@@ -40,6 +41,47 @@ JOIN = "+"
 def parts(diagnosis: str) -> list[str]:
     """The catalogue ids of a diagnosis entry: one, or the two of a pair."""
     return diagnosis.split(JOIN)
+
+
+UPDATES = {"updated": -1, "change": -1, "step": 1}  # what each is, as a multiple of η·∂C/∂p (from p)
+SIMPLEST = 6  # decimals tried for the learning rate the updates fit
+
+
+def inferred_learning_rate(spec: Spec, written: Mapping[str, mpmath.mpf], carried: Paper,
+                           tolerance: Callable[[str], mpmath.mpf]) -> Fraction | None:
+    """The one learning rate, other than the spec's, that every update claimed fits, if any.
+
+    Each claimed update (p⁺, the change p⁺ − p or the step η·∂C/∂p) with the person's own
+    gradient g (as they carry it) pins η to an interval, by its tolerance; where two or more
+    such intervals overlap and leave out the spec's η, the simplest decimal in the overlap is
+    the rate the person used (0.65 rather than 0.6499987).
+    """
+    eta = paper.mp(spec.learning_rate)
+    low, high, count = mpmath.mpf("-inf"), mpmath.mpf("inf"), 0
+    for key, value in written.items():
+        kind, _, label = key.partition(".")
+        if kind not in UPDATES or label in spec.frozen or f"step.{label}" not in carried.value:
+            continue
+        g = carried.value[f"step.{label}"] / eta  # the gradient the update uses (a batch's mean)
+        amount = value - paper.mp(spec.network.parameter(label).value) if kind == "updated" else value
+        slack = tolerance(key)
+        # The gradient the update was made from is rounded too: as written, or (not written)
+        # at least as coarsely, relatively, as the update itself.
+        g_slack = (tolerance(f"gradient.{label}") if f"gradient.{label}" in written
+                   else abs(g) * slack / max(abs(amount), slack))
+        if abs(g) <= 2 * g_slack:
+            continue  # a gradient that rounding could make zero pins no rate
+        ends = [a / (UPDATES[kind] * (g + d))  # η = amount / (±g), at the corners of both roundings
+                for a in (amount - slack, amount + slack) for d in (-g_slack, g_slack)]
+        low, high, count = max(low, min(ends)), min(high, max(ends)), count + 1
+    if count < 2 or low > high or high <= 0 or low <= eta <= high:
+        return None
+    for decimals in range(1, SIMPLEST + 1):  # the simplest number in [low, high]
+        step = mpmath.mpf(10) ** -decimals
+        candidate = mpmath.ceil(max(low, 0) / step) * step
+        if candidate <= high:
+            return Fraction(int(mpmath.nint(candidate / step)), 10 ** decimals)
+    return None
 
 
 @dataclass(frozen=True)
@@ -71,7 +113,8 @@ class Diagnoser:
                  tolerance: Callable[[str], mpmath.mpf]) -> None:
         self.spec, self.written, self.plain, self.carried = spec, written, plain, carried
         self.tolerance = tolerance
-        self._twists = twists(spec.network)
+        self.learning_rate = inferred_learning_rate(spec, written, carried, tolerance)
+        self._twists = twists(spec.network, self.learning_rate)
 
     def _world(self, slip: str, twist: Twist) -> World:
         return World(slip, paper.work(self.spec, twist=twist),

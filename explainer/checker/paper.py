@@ -30,9 +30,14 @@ from explainer.spec import Sample, Spec
 PRECISION = 50  # digits: far more than anyone writes down
 
 
+def _eta(w: Worker) -> mpmath.mpf:
+    """The learning rate as the person applies it: theirs if it is another, used 0, 1 or 2 times."""
+    return mp(w.twist.learning_rate or w.spec.learning_rate) ** w.twist.eta_power
+
+
 def _update_rule(w: Worker):
     """The person's p⁺ for a value and its gradient (with their slip in η or the sign)."""
-    eta = mp(w.spec.learning_rate) ** w.twist.eta_power
+    eta = _eta(w)
 
     def updated(label: str, value: mpmath.mpf, gradient: mpmath.mpf) -> mpmath.mpf:
         return value + w.twist.update_sign * eta * gradient
@@ -44,7 +49,7 @@ def _update(w: Worker, params: Mapping[str, mpmath.mpf], gradient: Mapping[str, 
     """step = η·∂C/∂p, change = p⁺ − p (−step, or +step with the sign slipped), p⁺ = p + change:
     each as the person computes it from the one before, carrying their claims."""
     net, spec, twist = w.net, w.spec, w.twist
-    eta = mp(spec.learning_rate) ** twist.eta_power
+    eta = _eta(w)
     after = {}
     for p in net.parameters:
         label = p.label

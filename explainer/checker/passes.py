@@ -108,6 +108,7 @@ def forward(w: Worker, params: Mapping[str, mpmath.mpf], param_keys: Mapping[str
     net, twist = w.net, w.twist
     misread = _forward_misread(twist)
     stale = twist.stale if prefix == "after." else None
+    carried = carried_value(twist)
     for j, x in enumerate(sample.input):
         w.paper.value[f"{prefix}output.{net.neuron(0, j)}"] = mp(x)
     for layer in range(1, net.depth + 1):
@@ -121,8 +122,9 @@ def forward(w: Worker, params: Mapping[str, mpmath.mpf], param_keys: Mapping[str
                 if twist.drops(layer, k):
                     continue
                 value, label = weight_read(net, params, layer, j, k, misread)
-                total += value * w.used(f"{prefix}output.{m}")
-                inputs += [f"{prefix}output.{m}", param_keys.get(label, "")]
+                below = f"{prefix}{carried(layer - 1)}.{m}"
+                total += value * w.used(below)
+                inputs += [below, param_keys.get(label, "")]
             bias = net.bias_of(layer, j)
             if bias is not None and not twist.drops(layer, "bias"):
                 total += params[bias.label]
@@ -142,6 +144,14 @@ def forward(w: Worker, params: Mapping[str, mpmath.mpf], param_keys: Mapping[str
     w.put(f"{prefix}cost", cost, [f"{prefix}output.{n}" for n in last])
 
 
+def carried_value(twist: Twist):
+    """What of a neuron of `layer` the next layer's sum (and a weight's gradient) uses: its
+    output, or, with the slip "input for output", its input (never for the inputs x)."""
+    def key(layer: int) -> str:
+        return "input" if twist.input_for_output == "forward" and layer > 0 else "output"
+    return key
+
+
 def _backward_misread(twist: Twist) -> str:
     if twist.transposed in ("backward", "both"):
         return "transposed"
@@ -156,10 +166,11 @@ def backward(w: Worker, params: Mapping[str, mpmath.mpf], sample: Sample,
     net, twist = w.net, w.twist
     last = net.neurons(net.depth)
     scale = mp(twist.cost_derivative_scale)
+    at = "input" if twist.input_for_output == "cost_derivative" else "output"  # i − exp for o − exp
     for j, n in enumerate(last):
-        o = w.used(f"output.{n}")
+        o = w.used(f"{at}.{n}")
         dC_do = COSTS[net.cost].mpmath_derivative(o, mp(sample.expected[j]), len(last))
-        w.put(f"cost_derivative.{n}", dC_do * scale, [f"output.{n}"])
+        w.put(f"cost_derivative.{n}", dC_do * scale, [f"{at}.{n}"])
     weights_after = dict(params)  # the slip that backpropagates through updated weights needs them
     misread = _backward_misread(twist)
     for layer in range(net.depth, 0, -1):
@@ -171,6 +182,9 @@ def backward(w: Worker, params: Mapping[str, mpmath.mpf], sample: Sample,
                 o_at = sigma.mpmath_form(o, slope(net))  # σ evaluated once more, at o
                 w.put(f"activation_derivative.{n}", sigma.mpmath_derivative(o, o_at, slope(net)),
                       [f"output.{n}"])
+            elif twist.input_for_output == "activation_derivative" and sigma.curved:
+                # σ′ from the output, o(1 − o), with the input written for o: i(1 − i)
+                w.put(f"activation_derivative.{n}", sigma.mpmath_derivative(i, i, slope(net)), [f"input.{n}"])
             elif sigma.vector:  # softmax: the Jacobian's diagonal, from the output alone
                 w.put(f"activation_derivative.{n}", sigma.mpmath_derivative(i, o, slope(net)), [f"output.{n}"])
             else:
@@ -216,8 +230,8 @@ def gradient_of_layer(w: Worker, layer: int) -> None:
         for j in fed:
             n = net.neuron(layer, j)
             if p.kind == "weight":
-                m = net.neuron(layer - 1, p.source)
-                factor, via = w.used(f"output.{m}"), [f"output.{m}"]
+                m = f"{carried_value(twist)(layer - 1)}.{net.neuron(layer - 1, p.source)}"
+                factor, via = w.used(m), [m]
             elif twist.bias_factor == "input":
                 factor, via = w.used(f"input.{n}"), [f"input.{n}"]
             elif twist.bias_factor is not None:

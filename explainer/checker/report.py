@@ -6,17 +6,21 @@ the true value to as many digits, the verdict and the slip. The JSON has a
 `verdict`, `diagnosis` (slip ids, a pair as "a+b"), `dropped` (slips that would
 reproduce the number but that another claim rules out, with why) and `follows_from`
 (claim keys), plus the
-catalogue entries of the slips it names.
+catalogue entries of the slips it names and `inferred`: what the diagnosis found out
+about how the person worked (`learning_rate`, as an exact decimal string, where their
+updates use another η than the spec's).
 """
 
 from __future__ import annotations
+
+from fractions import Fraction
 
 import mpmath
 
 from explainer.checker.diagnosis import parts
 from explainer.checker.slips import CATALOGUE
 from explainer.checker.verdicts import CORRECT, FOLLOWS, Check, Verdict
-from explainer.walkthrough.formatting import show_like
+from explainer.walkthrough.formatting import show, show_like
 
 MARKS = {CORRECT: "ok", "wrong": "WRONG", FOLLOWS: "carried"}
 
@@ -49,8 +53,21 @@ def tally(check: Check) -> str:
 
 
 def slips_found(check: Check) -> list[tuple[str, str]]:
-    """Each slip the diagnosis names (either of a pair too), once, with its explanation."""
-    return [(slip_id, CATALOGUE[slip_id].explanation) for slip_id in _named(check)]
+    """Each slip the diagnosis names (either of a pair too), once, with its explanation
+    (and, for another learning rate, the rate the updates use)."""
+    return [(slip_id, CATALOGUE[slip_id].explanation + _inferred(check, slip_id)) for slip_id in _named(check)]
+
+
+def _inferred(check: Check, slip_id: str) -> str:
+    if slip_id != "wrong_learning_rate" or "learning_rate" not in check.inferred:
+        return ""
+    theirs, spec = (decimal(r) for r in (check.inferred["learning_rate"], check.claims.spec.learning_rate))
+    return f" Your updates use η = {theirs}; the spec says η = {spec}."
+
+
+def decimal(x: Fraction) -> str:
+    """A learning rate as the decimal it is (13/20 → 0.65; 1/3 to 12 digits)."""
+    return show(x, 12).text
 
 
 def _named(check: Check) -> list[str]:
@@ -59,8 +76,14 @@ def _named(check: Check) -> list[str]:
 
 def ruled_out(check: Check) -> list[str]:
     """One line per slip that reproduces a number but that another number rules out."""
-    return [f"{slip} does not explain {v.key}: {why}" for v in check.verdicts if v.verdict != CORRECT
-            for slip, why in v.dropped]
+    return [f"{slip}{_rate(check, slip)} does not explain {v.key}: {why}" for v in check.verdicts
+            if v.verdict != CORRECT for slip, why in v.dropped]
+
+
+def _rate(check: Check, slip: str) -> str:
+    """The learning rate a wrong_learning_rate slip means, in brackets."""
+    rate = check.inferred.get("learning_rate")
+    return f" (η = {decimal(rate)})" if slip == "wrong_learning_rate" and rate is not None else ""
 
 
 def to_text(check: Check) -> str:
@@ -95,4 +118,5 @@ def to_json(check: Check, spec_path: str) -> dict:
         } for v in check.verdicts],
         "slips": {s: {"explanation": CATALOGUE[s].explanation, "slipped": CATALOGUE[s].wrong,
                       "correct": CATALOGUE[s].right} for s in found},
+        "inferred": {k: decimal(x) for k, x in check.inferred.items()},
     }

@@ -36,6 +36,10 @@ class Twist:
     # every weight term, leaving the bias alone; (layer, "bias"): the bias left out
     dropped: tuple[int, int | str] | None = None
     mispaired: str = ""  # "backward" or "both": a non-square W reshaped where it had to be transposed
+    # i used where o was needed: in "cost_derivative" (∂C/∂o), "activation_derivative" (σ′ from
+    # o, with i for o), or "forward" (the next layer's sum, and the weights' gradients)
+    input_for_output: str = ""
+    learning_rate: Fraction | None = None  # the person's η, where it is not the spec's
 
     def drops(self, layer: int, term: int | str) -> bool:
         """Whether this twist leaves `term` (a neuron's position k, or "bias") out of `layer`'s sums."""
@@ -127,6 +131,16 @@ CATALOGUE: dict[str, Slip] = {s.id: s for s in (
          "reshaped where it had to be transposed, so w_jk met another neuron's output or δ.",
          r"\delta_j = \sigma'(i_j) \sum_k \bigl(W\ \text{reshaped}\bigr)_{jk}\,\delta_k",
          r"\delta_j = \sigma'(i_j) \sum_k w_{kj}\,\delta_k"),
+    Slip("input_for_output",
+         "A neuron's input i was used where its output o was needed: in ∂C/∂o (i − exp for o − exp), "
+         "in σ′ (i(1 − i) for o(1 − o)), or in the next layer's sum (as if i and o were the same).",
+         r"\frac{\partial C}{\partial o_j} = 2\,(i_j - \mathrm{exp}_j)",
+         r"\frac{\partial C}{\partial o_j} = 2\,(o_j - \mathrm{exp}_j)"),
+    Slip("wrong_learning_rate",
+         "Every update uses one learning rate, but not the spec's: η was copied or changed (the rate "
+         "the updates use is reported).",
+         r"p^{+} = p - \eta'\,\frac{\partial C}{\partial p}",
+         r"p^{+} = p - \eta\,\frac{\partial C}{\partial p}"),
     Slip("bias_gradient_times_input",
          "∂i/∂b was taken as a value coming into the neuron, as for a weight, instead of 1.",
          r"\frac{\partial C}{\partial b_j} = \delta_j \cdot o_k",
@@ -134,12 +148,13 @@ CATALOGUE: dict[str, Slip] = {s.id: s for s in (
 )}
 
 
-def twists(net: Network) -> list[tuple[str, Twist]]:
+def twists(net: Network, learning_rate: Fraction | None = None) -> list[tuple[str, Twist]]:
     """Every way each catalogue slip can happen in this network, as (slip id, twist).
 
     Slips that cannot show in this network (no sigmoid or tanh for the derivative
     slip, no hidden layer for the backward-pass ones, no bias) are left out, so a
-    diagnosis is never a slip that changes nothing.
+    diagnosis is never a slip that changes nothing. `learning_rate` is another η the
+    person's updates fit (see `explainer.checker.diagnosis`), if there is one.
     """
     out: list[tuple[str, Twist]] = []
     cost = COSTS[net.cost]
@@ -176,4 +191,13 @@ def twists(net: Network) -> list[tuple[str, Twist]]:
         out.append(("mispaired_weights", Twist(mispaired="backward")))
     if any(net.layers[layer] != net.layers[layer - 1] for layer in range(1, net.depth + 1)):
         out.append(("mispaired_weights", Twist(mispaired="both")))
+    # i for o changes nothing where they are the same: a linear neuron.
+    if net.activations[-1] != "linear":
+        out.append(("input_for_output", Twist(input_for_output="cost_derivative")))
+    if any(ACTIVATIONS[a].curved for a in net.activations):
+        out.append(("input_for_output", Twist(input_for_output="activation_derivative")))
+    if any(a != "linear" for a in net.activations[:-1]):
+        out.append(("input_for_output", Twist(input_for_output="forward")))
+    if learning_rate is not None:
+        out.append(("wrong_learning_rate", Twist(learning_rate=learning_rate)))
     return out

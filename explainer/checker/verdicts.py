@@ -29,13 +29,14 @@ the claimed number within its tolerance is reported.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from fractions import Fraction
 
 import mpmath
 
 from explainer.checker import paper
 from explainer.checker.claims import Claim, Claims
-from explainer.checker.diagnosis import Diagnoser, Finding
+from explainer.checker.diagnosis import Diagnoser, Finding, parts
 from explainer.checker.paper import mp
 from explainer.checker.passes import Paper
 from explainer.engines import symbolic, training
@@ -125,6 +126,9 @@ class Verdict:
 class Check:
     claims: Claims
     verdicts: tuple[Verdict, ...]
+    # What the diagnosis found out about how the person worked, where a slip named needs it:
+    # {"learning_rate": η} when their updates use another rate than the spec's.
+    inferred: Mapping[str, Fraction] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -202,7 +206,10 @@ def check(claims: Claims, step: symbolic.SymbolicStep, tolerance: Tolerance = To
                                     tuple(finding.named), {s: sign * v for s, v in finding.named.items()},
                                     finding.dropped)
     ordered = tuple(verdicts[c.key] for c in claims.claims)
-    return Check(claims, ordered)
+    # The rate is reported where the slip is named, or ruled out (the reader sees which η).
+    tried = {s for v in ordered for d in (*v.diagnosis, *(slip for slip, _ in v.dropped)) for s in parts(d)}
+    inferred = {"learning_rate": diagnoser.learning_rate} if "wrong_learning_rate" in tried else {}
+    return Check(claims, ordered, inferred)
 
 
 def _spread(spec: Spec, claims: Claims, written: Mapping[str, mpmath.mpf], carried: Paper,
@@ -221,8 +228,11 @@ def _spread(spec: Spec, claims: Claims, written: Mapping[str, mpmath.mpf], carri
             continue
         nudged = {**written, claim.key: written[claim.key] + half}
         moved = paper.work(spec, claimed=nudged)
+        # A number the claim makes infinite (−log 0 from an output written 0.0) has no
+        # spread to speak of: it is not a number the person carried.
         out[claim.key] = {k: abs(v - carried.value[k]) for k, v in moved.value.items()
-                          if k in carried.value and k != claim.key}
+                          if k in carried.value and k != claim.key
+                          and mpmath.isfinite(v) and mpmath.isfinite(carried.value[k])}
     return out
 
 

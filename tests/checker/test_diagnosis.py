@@ -1,7 +1,8 @@
 """Diagnoses that fit every number a person wrote, pairs of slips, and carrying rounding forward.
 
 The numbers planted here come from the paper engine with a slip (`paper.work(twist=…)`),
-whose every slip has an independent witness in tests/checker/test_slip_witnesses.py;
+whose every slip has an independent witness in tests/checker/test_slip_witnesses.py
+(written-out steps in tests/checker/witnesses.py);
 the true values, from the symbolic engine. What is tested is the judgement.
 """
 
@@ -14,7 +15,7 @@ import mpmath
 import pytest
 
 from explainer import examples
-from explainer.checker import paper
+from explainer.checker import paper, report
 from explainer.checker.claims import Claim, Claims
 from explainer.checker.slips import Twist, twists
 from explainer.checker.verdicts import CORRECT, FOLLOWS, WRONG
@@ -123,3 +124,42 @@ def test_step_and_change_are_claimed_and_judged():
                             ("step.w1", -right["step.w1"], 9)])
     assert found["step.w5"].verdict == CORRECT and found["change.w5"].verdict == CORRECT
     assert found["step.w1"].verdict == WRONG and "sign_flip" not in found["step.w1"].diagnosis
+
+
+def _updates(rate: Fraction, labels: list[str]) -> list[tuple[str, mpmath.mpf, int]]:
+    """The seed's gradients done right, and its updates made with learning rate `rate`."""
+    right, theirs = paper.work(SEED).value, paper.work(SEED, twist=Twist(learning_rate=rate)).value
+    return ([(f"gradient.{p}", right[f"gradient.{p}"], 9) for p in labels]
+            + [(f"updated.{p}", theirs[f"updated.{p}"], 9) for p in labels])
+
+
+def test_updates_with_another_learning_rate_are_named_with_the_rate_they_use():
+    rate = Fraction(13, 20) if SEED.learning_rate != Fraction(13, 20) else Fraction(1, 20)
+    claims = Claims("<test>", SEED, tuple(claim(k, v, d) for k, v, d in _updates(rate, ["w1", "w5", "b2"])))
+    result = judge(claims)
+    wrong = [v for v in result.verdicts if v.verdict == WRONG]
+    assert {v.key for v in wrong} == {"updated.w1", "updated.w5", "updated.b2"}
+    assert all("wrong_learning_rate" in v.diagnosis for v in wrong)
+    assert result.inferred == {"learning_rate": rate}
+    text = report.to_text(result)
+    theirs, spec = report.decimal(rate), report.decimal(SEED.learning_rate)
+    assert f"Your updates use η = {theirs}; the spec says η = {spec}." in text
+    assert report.to_json(result, "seed.toml")["inferred"] == {"learning_rate": report.decimal(rate)}
+
+
+def test_one_update_alone_names_no_learning_rate():
+    """One number fits some η whatever slip made it: two updates must agree on one."""
+    claims = Claims("<test>", SEED, tuple(claim(k, v, d) for k, v, d in _updates(Fraction(13, 20), ["w1"])))
+    result = judge(claims)
+    assert result.verdict("updated.w1").verdict == WRONG
+    assert "wrong_learning_rate" not in result.verdict("updated.w1").diagnosis
+    assert result.inferred == {}
+
+
+def test_updates_that_fit_no_one_rate_name_none():
+    """w1 updated with η = 0.65, w5 with η = 0.3: no single rate, so no diagnosis of one."""
+    first = _updates(Fraction(13, 20), ["w1"])
+    second = _updates(Fraction(3, 10), ["w5"])
+    result = judge(Claims("<test>", SEED, tuple(claim(k, v, d) for k, v, d in first + second)))
+    assert result.inferred == {}
+    assert all("wrong_learning_rate" not in v.diagnosis for v in result.verdicts)

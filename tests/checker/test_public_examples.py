@@ -571,7 +571,12 @@ DIAGNOSED = {**{("hk-notebook", f"updated.{k}"): "updated_weights_in_backward_pa
 # Slips that reproduce a number but that the same source's other numbers rule out: Mazur's
 # cost after the step is what updated weights in the backward pass give, but his own ∂E/∂w1
 # (right) is not what that slip gives, so the checker names no slip and says why.
-RULED_OUT = {("mazur", "after.cost"): ("updated_weights_in_backward_pass", "it would also make gradient.w")}
+# Schiendorfer's net.V fits one other learning rate (the post's alpha 0.65 on the summed
+# gradients: 1.3 on our mean), but his loss after the step is alpha 0.5's: named, it is ruled out.
+RULED_OUT = {("mazur", "after.cost"): ("updated_weights_in_backward_pass", "it would also make gradient.w"),
+             **{("schiendorfer", f"updated.w{n}"): ("wrong_learning_rate", "it would also make after.cost")
+                for n in (5, 6, 7, 8)}}
+INFERRED = {"schiendorfer": {"learning_rate": Fraction(13, 10)}}
 # Verdicts we think are wrong today: not asserted, for the checker's developers. (The three
 # hk-notebook numbers the one-unit rule used to accept are now wrong: see NOT_CORRECT.)
 QUESTIONED: dict[tuple[str, str], str] = {}
@@ -594,6 +599,7 @@ def test_the_verdicts_that_are_settled(name):
             slip, because = RULED_OUT[name, v.key]
             assert slip not in v.diagnosis
             assert any(s == slip and why.startswith(because) for s, why in v.dropped), v.dropped
+    assert dict(result.inferred) == INFERRED.get(name, {})
 
 
 def test_the_questioned_verdicts_rest_on_a_slip_reproduced_here():

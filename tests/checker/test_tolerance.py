@@ -72,3 +72,30 @@ def test_marking_a_claim_exact_takes_its_rounding_away(tmp_path):
     verdicts = claims_file(tmp_path, "[claims]\ncost = 2.2\n[claims.input]\nL1 = { value = 5, exact = true }")
     assert verdicts["cost"].verdict == CORRECT
     assert verdicts["input.L1"].verdict == WRONG
+
+
+def test_an_output_rounded_to_zero_under_a_logarithm_leaves_the_cost_judged(tmp_path):
+    """A softmax output 0.049 written 0.0: carried, −log 0 is infinite, which is no rounding
+    spread at all (once it was NaN, and every cost claim after it was wrong)."""
+    spec = tmp_path / "softmax.toml"
+    spec.write_text('''title = "softmax, one output near 0"
+[network]
+layers = [2, 3]
+activation = "softmax"
+cost = "cross_entropy"
+[[network.layer]]
+weights = [[0, 0], [0, 0], [1.49, 0]]
+biases = [0, 0, 0]
+[training]
+learning_rate = 0.01
+[[training.sample]]
+input = [-1.52, 0]
+expected = [0, 0, 0.01]
+''', encoding="utf-8")
+    claims = tmp_path / "claims.toml"
+    claims.write_text(f'spec = "{spec}"\n[claims]\ncost = 0.0\nafter.cost = 0.0\n'
+                      '[claims.output]\nL1 = 0.5\nL2 = 0.5\nL3 = 0.0\n', encoding="utf-8")
+    verdicts = {v.key: v for v in judge(load_claims(claims)).verdicts}
+    assert verdicts["cost"].verdict == CORRECT and verdicts["after.cost"].verdict == CORRECT
+    assert all(v.tolerance == v.tolerance for v in verdicts.values())  # no NaN
+    assert verdicts["output.L3"].verdict == CORRECT
