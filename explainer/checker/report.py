@@ -4,8 +4,8 @@ The table is for reading at a glance: one line per claim with what was written,
 the true value to as many digits, the verdict and the slip. The JSON has a
 `claims` list of objects with `key`, `claimed` (as written, a string), `true`,
 `verdict`, `diagnosis` (slip ids, a pair as "a+b"), `dropped` (slips that would
-reproduce the number but that another claim rules out, with why) and `follows_from`
-(claim keys), plus the
+reproduce the number but that another claim rules out, with why), `follows_from`
+(claim keys) and `inferred` (`learning_rate` where the diagnosis names another), plus the
 catalogue entries of the slips it names and `inferred`: what the diagnosis found out
 about how the person worked (`learning_rate`, as an exact decimal string, where their
 updates use another η than the spec's).
@@ -99,6 +99,12 @@ def to_text(check: Check) -> str:
     return "\n".join(lines)
 
 
+def _inferred_for(check: Check, v: Verdict) -> dict[str, str]:
+    """What the diagnosis of this claim found out: the learning rate, where it names another."""
+    named = {s for d in v.diagnosis for s in parts(d)}
+    return {k: decimal(x) for k, x in check.inferred.items() if "wrong_learning_rate" in named}
+
+
 def to_json(check: Check, spec_path: str) -> dict:
     found = _named(check)
     return {
@@ -115,6 +121,7 @@ def to_json(check: Check, spec_path: str) -> dict:
             "dropped": [{"slip": slip, "because": why} for slip, why in v.dropped],
             "follows_from": list(v.follows_from),
             "tolerance": float(v.tolerance),
+            "inferred": _inferred_for(check, v),
         } for v in check.verdicts],
         "slips": {s: {"explanation": CATALOGUE[s].explanation, "slipped": CATALOGUE[s].wrong,
                       "correct": CATALOGUE[s].right} for s in found},

@@ -134,7 +134,7 @@ def _updates(rate: Fraction, labels: list[str]) -> list[tuple[str, mpmath.mpf, i
 
 
 def test_updates_with_another_learning_rate_are_named_with_the_rate_they_use():
-    rate = Fraction(13, 20) if SEED.learning_rate != Fraction(13, 20) else Fraction(1, 20)
+    rate = Fraction(13, 20)  # the seed says η = 0.1
     claims = Claims("<test>", SEED, tuple(claim(k, v, d) for k, v, d in _updates(rate, ["w1", "w5", "b2"])))
     result = judge(claims)
     wrong = [v for v in result.verdicts if v.verdict == WRONG]
@@ -144,7 +144,10 @@ def test_updates_with_another_learning_rate_are_named_with_the_rate_they_use():
     text = report.to_text(result)
     theirs, spec = report.decimal(rate), report.decimal(SEED.learning_rate)
     assert f"Your updates use η = {theirs}; the spec says η = {spec}." in text
-    assert report.to_json(result, "seed.toml")["inferred"] == {"learning_rate": report.decimal(rate)}
+    as_json = report.to_json(result, "seed.toml")
+    assert as_json["inferred"] == {"learning_rate": report.decimal(rate)}
+    for c in as_json["claims"]:  # on each claim the rate explains, and no other
+        assert c["inferred"] == ({"learning_rate": "0.65"} if c["key"].startswith("updated.") else {})
 
 
 def test_one_update_alone_names_no_learning_rate():
@@ -157,7 +160,7 @@ def test_one_update_alone_names_no_learning_rate():
 
 
 def test_updates_that_fit_no_one_rate_name_none():
-    """w1 updated with η = 0.65, w5 with η = 0.3: no single rate, so no diagnosis of one."""
+    """w1 updated with η = 0.65, w5 with η = 0.3 (the seed: 0.1): no single rate, so none named."""
     first = _updates(Fraction(13, 20), ["w1"])
     second = _updates(Fraction(3, 10), ["w5"])
     result = judge(Claims("<test>", SEED, tuple(claim(k, v, d) for k, v, d in first + second)))
