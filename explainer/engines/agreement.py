@@ -36,6 +36,9 @@ EPS = float(np.finfo(np.float64).eps)
 FD_TYPE = np.longdouble  # float64 where the platform has no wider type; the allowance follows
 FD_EPS = float(np.finfo(FD_TYPE).eps)
 _STENCIL = ((1, 45.0), (2, -9.0), (3, 1.0))  # (k, coefficient) of the sixth-order central difference
+FD_ROUNDING = 1.83  # the stencil's rounding error is about FD_ROUNDING · ε · |C| / h
+NUMERIC_ULPS = 16  # float64 epsilons per parameter the numeric core's gradient may be off by
+FD_MARGIN = 10  # finite differences may be off by this many times their rounding bound
 
 
 @dataclass(frozen=True)
@@ -119,8 +122,8 @@ def compare(spec: Spec, symbolic: SymbolicStep, num: numeric.Step) -> Agreement:
     net = spec.network
     cost = abs(float(symbolic.values.cost))
     n_params = len(net.parameters)
-    numeric_allowance = 16 * EPS * max(cost, 1.0) * n_params
-    fd_allowance = 10 * 1.83 * FD_EPS * max(cost, 1.0) / FD_STEP
+    numeric_allowance = NUMERIC_ULPS * EPS * max(cost, 1.0) * n_params
+    fd_allowance = FD_MARGIN * FD_ROUNDING * FD_EPS * max(cost, 1.0) / FD_STEP
     comparisons = []
     base = numeric.arrays(net, numeric.initial(net), FD_TYPE)
     for p in net.parameters:
