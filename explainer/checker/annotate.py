@@ -45,7 +45,7 @@ def symbols_for(check: Check) -> Notation:
 
 def quantity(key: str, sym: Notation = SEED) -> str:
     """The LaTeX symbol of a claimed quantity: delta.L1 → δ_{L_1}, gradient.w5 → ∂C/∂w_5,
-    step.w5 → η ∂C/∂w_5, change.w5 → Δw_5."""
+    step.w5 → η ∂C/∂w_5, change.w5 → Δw_5, error.L1 → o_{L_1} − exp_1."""
     parts = key.split(".")
     if parts[0] == "history":
         step, name = parts[1], parts[2]
@@ -63,6 +63,10 @@ def quantity(key: str, sym: Notation = SEED) -> str:
         "output": lambda: sym.o(name),
         "activation_derivative": lambda: _slashed(sym.o(name), sym.i(name)),
         "cost_derivative": lambda: _slashed(sym.C, sym.o(name)),
+        "weighted_sum": lambda: rf"\textstyle\sum w\, o \to {sym.neuron(name)}",
+        "error": lambda: rf"{sym.o(name)} - {sym.expected(int(name[1:]))}",  # last layer: L1, L2, …
+        "exponential": lambda: rf"e^{{{sym.i(name)}}}",
+        "exponential_sum": lambda: r"\textstyle\sum e^{i}",
         "delta": lambda: delta,
         "gradient": lambda: _slashed(sym.C, sym.param(name)),
         "step": lambda: rf"\eta\, {_slashed(sym.C, sym.param(name))}",

@@ -15,8 +15,11 @@
     cost = 0.171                     # the mean cost over the samples
     w1 = 0.298                       # any parameter
 
-Sections keyed by neuron: ``input``, ``output``, ``activation_derivative``,
-``cost_derivative`` (last layer only), ``delta``; by parameter: ``gradient``,
+Top-level numbers: ``cost`` and, for a softmax layer, ``exponential_sum`` (Σ e^i).
+Sections keyed by neuron: ``weighted_sum`` (Σ w·o before the bias), ``input``,
+``exponential`` (a softmax neuron's e^i), ``output``, ``error`` (o − exp, last layer),
+``activation_derivative``, ``cost_derivative`` (∂C/∂o: for a hidden neuron the Σ w·δ sent
+back to it), ``delta``; by parameter: ``gradient``,
 ``step`` (η·∂C/∂p, what the update subtracts), ``change`` (p⁺ − p) and ``updated``.
 Any subset may be present. Every number is kept exactly as written (a TOML number
 or a decimal string), because how many decimals it has decides how close it must
@@ -36,13 +39,16 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
 
+from explainer.functions import ACTIVATIONS
 from explainer.spec import NOTATIONS, Network, Spec, SpecError, load_spec
 from explainer.spec.numbers import NotANumber, describe, exact, quote
 from explainer.spec.reader import Checker, read_file, read_toml
 
-NEURON_SECTIONS = ("input", "output", "activation_derivative", "cost_derivative", "delta")
+NEURON_SECTIONS = ("weighted_sum", "input", "exponential", "output", "error", "activation_derivative",
+                   "cost_derivative", "delta")
 PARAMETER_SECTIONS = ("gradient", "step", "change", "updated")
-SECTIONS = ("cost", *NEURON_SECTIONS, *PARAMETER_SECTIONS, "after", "history")
+SECTIONS = ("cost", "exponential_sum", *NEURON_SECTIONS, *PARAMETER_SECTIONS, "after", "history")
+SOFTMAX_ONLY = ("exponential", "exponential_sum")  # a softmax layer's e^i and their sum
 # How a number was written: rounded by hand to its digits (the default), printed in full by a
 # program (float64 output: right to about 10 significant digits), or exact by nature.
 PRECISIONS = ("written", "program", "exact")
@@ -154,8 +160,12 @@ class _Reader(Checker):
         table = self.table(data, "claims", (*SECTIONS, PRECISION_KEY, EXACT_KEY), (), what="section")
         precision = self.precision_in(table, "claims", precision)
         out: list[Claim] = []
-        if "cost" in table:
-            out.append(self.number(table["cost"], "cost", precision))
+        for section in SOFTMAX_ONLY:
+            if section in table and not any(ACTIVATIONS[a].vector for a in net.activations):
+                raise self.fail(f"claims.{section}", "the network has no softmax layer, so no e^i to claim")
+        for scalar in ("cost", "exponential_sum"):
+            if scalar in table:
+                out.append(self.number(table[scalar], scalar, precision))
         for section in NEURON_SECTIONS:
             if section in table:
                 out += self.section(table[section], section, _neurons_for(section, net), "neuron", precision)
@@ -194,7 +204,10 @@ class _Reader(Checker):
 
 
 def _neurons_for(section: str, net: Network) -> list[str]:
-    if section == "cost_derivative":
+    if section == "error":
         return net.neurons(net.depth)
+    if section == "exponential":
+        return [n for layer in range(1, net.depth + 1) if ACTIVATIONS[net.activations[layer - 1]].vector
+                for n in net.neurons(layer)]
     first = 0 if section in ("input", "output") else 1
     return [n for layer in range(first, net.depth + 1) for n in net.neurons(layer)]

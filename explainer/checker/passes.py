@@ -125,17 +125,27 @@ def forward(w: Worker, params: Mapping[str, mpmath.mpf], param_keys: Mapping[str
                 below = f"{prefix}{carried(layer - 1)}.{m}"
                 total += value * w.used(below)
                 inputs += [below, param_keys.get(label, "")]
+            if not prefix:  # Σ w·o, then the bias (a claim of the step's own forward pass)
+                w.put(f"weighted_sum.{n}", total, inputs)
+                total, inputs = w.used(f"weighted_sum.{n}"), [f"weighted_sum.{n}"]
             bias = net.bias_of(layer, j)
             if bias is not None and not twist.drops(layer, "bias"):
                 total += params[bias.label]
                 inputs.append(param_keys.get(bias.label, ""))
             w.put(f"{prefix}input.{n}", total, inputs)
         sigma = ACTIVATIONS[net.activations[layer - 1]]
-        i = [w.used(f"{prefix}input.{n}") for n in names]
-        if sigma.mpmath_vector_form is not None:  # softmax: every output uses every input
-            for n, o in zip(names, sigma.mpmath_vector_form(i), strict=True):
-                w.put(f"{prefix}output.{n}", o, [f"{prefix}input.{m}" for m in names])
+        if sigma.vector:  # softmax, as a person works it: each e^i, their sum, each e^i over the sum
+            for n in names:
+                i = f"{prefix}input.{n}"
+                w.put(f"{prefix}exponential.{n}", mpmath.exp(w.used(i)), [i])
+            w.put(f"{prefix}exponential_sum", mpmath.fsum(w.used(f"{prefix}exponential.{n}") for n in names),
+                  [f"{prefix}exponential.{n}" for n in names])
+            for n in names:
+                w.put(f"{prefix}output.{n}",
+                      w.used(f"{prefix}exponential.{n}") / w.used(f"{prefix}exponential_sum"),
+                      [f"{prefix}exponential.{n}", f"{prefix}exponential_sum"])
         else:
+            i = [w.used(f"{prefix}input.{n}") for n in names]
             for j, n in enumerate(names):
                 w.put(f"{prefix}output.{n}", sigma.mpmath_form(i[j], slope(net)), [f"{prefix}input.{n}"])
     last = net.neurons(net.depth)
@@ -167,6 +177,8 @@ def backward(w: Worker, params: Mapping[str, mpmath.mpf], sample: Sample,
     last = net.neurons(net.depth)
     scale = mp(twist.cost_derivative_scale)
     at = "input" if twist.input_for_output == "cost_derivative" else "output"  # i − exp for o − exp
+    for j, n in enumerate(last):
+        w.put(f"error.{n}", w.used(f"{at}.{n}") - mp(sample.expected[j]), [f"{at}.{n}"])
     for j, n in enumerate(last):
         o = w.used(f"{at}.{n}")
         dC_do = COSTS[net.cost].mpmath_derivative(o, mp(sample.expected[j]), len(last))
@@ -204,13 +216,15 @@ def backward(w: Worker, params: Mapping[str, mpmath.mpf], sample: Sample,
             elif layer == net.depth:
                 w.put(f"delta.{n}", w.used(f"cost_derivative.{n}") * w.used(f"activation_derivative.{n}"),
                       [f"cost_derivative.{n}", f"activation_derivative.{n}"])
-            else:
-                total, inputs = mpmath.mpf(0), [f"activation_derivative.{n}"]
+            else:  # ∂C/∂o = Σ_k w_kj δ_k sent back to the neuron, then δ = ∂C/∂o · σ′
+                total, inputs = mpmath.mpf(0), []
                 for k, m in enumerate(net.neurons(layer + 1)):
                     value = weight_back(net, weights_after, layer + 1, j, k, misread)
                     total += value * w.used(f"delta.{m}")
                     inputs.append(f"delta.{m}")
-                w.put(f"delta.{n}", total * w.used(f"activation_derivative.{n}"), inputs)
+                w.put(f"cost_derivative.{n}", total, inputs)
+                w.put(f"delta.{n}", w.used(f"cost_derivative.{n}") * w.used(f"activation_derivative.{n}"),
+                      [f"cost_derivative.{n}", f"activation_derivative.{n}"])
         gradient_of_layer(w, layer)
         if twist.updated_weights_backward:
             for p in net.parameters:

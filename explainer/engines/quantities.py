@@ -5,8 +5,10 @@ exercise sheets share.
     values["gradient.w5"], values["after.cost"], values["history.2.w1"]
 
 Keys: ``cost``; per neuron ``input.h1`` and ``output.h1`` (an input neuron's are its
-value), ``activation_derivative.h1`` and ``delta.h1`` (every neuron after the
-inputs), ``cost_derivative.L1`` (∂C/∂o, last layer); per parameter ``gradient.w5``,
+value), ``weighted_sum.h1`` (Σ w·o, before the bias is added), ``activation_derivative.h1``,
+``cost_derivative.h1`` (∂C/∂o: for a hidden neuron the sum Σ w·δ sent back to it, before
+σ′) and ``delta.h1`` (every neuron after the inputs); ``error.L1`` (o − exp, last layer);
+for a softmax layer ``exponential.L1`` (e^i) and ``exponential_sum`` (Σ e^i); per parameter ``gradient.w5``,
 ``step.w5`` (η·∂C/∂p, what the update subtracts), ``change.w5`` (p⁺ − p) and
 ``updated.w5``; after the step ``after.input.L1``, ``after.output.L1`` and
 ``after.cost``; for a run ``history.N.cost`` (the mean cost over the samples after
@@ -21,8 +23,10 @@ from collections.abc import Sequence
 
 import sympy
 
+from explainer.engines.precision import PRECISION
 from explainer.engines.symbolic import SymbolicStep, rational
 from explainer.engines.training import Point
+from explainer.functions import ACTIVATIONS
 from explainer.spec import Spec
 
 
@@ -32,11 +36,22 @@ def quantities(spec: Spec, step: SymbolicStep, points: Sequence[Point] = ()) -> 
     v, a = step.values, step.after
     out: dict[str, sympy.Expr] = {"cost": v.cost}
     for layer in range(net.depth + 1):  # forward, as the forward pass computes them
+        for j, n in enumerate(net.neurons(layer)):
+            if layer:
+                bias = net.bias_of(layer, j)
+                out[f"weighted_sum.{n}"] = v.input[n] - (step.parameters[bias.label] if bias else 0)
+            out[f"input.{n}"] = v.input[n]
+            if layer and ACTIVATIONS[net.activations[layer - 1]].vector:
+                out[f"exponential.{n}"] = exponential(v.input[n])
+        if layer and ACTIVATIONS[net.activations[layer - 1]].vector:
+            out["exponential_sum"] = sympy.Add(*(out[f"exponential.{n}"] for n in net.neurons(layer)))
         for n in net.neurons(layer):
-            out[f"input.{n}"], out[f"output.{n}"] = v.input[n], v.output[n]
-    for n in net.neurons(net.depth):
-        out[f"cost_derivative.{n}"] = v.output_derivative[n]
+            out[f"output.{n}"] = v.output[n]
+    for j, n in enumerate(net.neurons(net.depth)):
+        out[f"error.{n}"] = v.output[n] - rational(spec.sample.expected[j])
     for layer in range(net.depth, 0, -1):  # backward, as backpropagation computes them
+        for n in net.neurons(layer):
+            out[f"cost_derivative.{n}"] = v.output_derivative[n]
         for n in net.neurons(layer):
             out[f"activation_derivative.{n}"] = v.activation_derivative[n]
             out[f"delta.{n}"] = v.delta[n]
@@ -58,6 +73,13 @@ def quantities(spec: Spec, step: SymbolicStep, points: Sequence[Point] = ()) -> 
         for label, value in point.parameters.items():
             out[f"history.{point.step}.{label}"] = value
     return out
+
+
+def exponential(i: sympy.Expr) -> sympy.Expr:
+    """e^i as a softmax computes it before normalising: exact only at i = 0."""
+    if i == 0:
+        return sympy.Integer(1)
+    return sympy.Float(sympy.exp(i).evalf(PRECISION), PRECISION)
 
 
 def section(values: dict[str, sympy.Expr], prefix: str) -> dict[str, sympy.Expr]:

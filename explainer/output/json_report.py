@@ -72,9 +72,13 @@ def to_json(explanation: Explanation, digits: int | None = None) -> dict:
             "expected": [num(e) for e in spec.sample.expected],
         },
         "parameters": per(step.parameters),
+        "weighted_sum": under("weighted_sum"),
         "input": under("input"),
+        **({"exponential": under("exponential"), "exponential_sum": num(values["exponential_sum"])}
+           if "exponential_sum" in values else {}),
         "output": under("output"),
         "cost": num(values["cost"]),
+        "error": under("error"),
         "cost_derivative": under("cost_derivative"),
         "activation_derivative": under("activation_derivative"),
         "delta": under("delta"),

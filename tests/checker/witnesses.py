@@ -193,16 +193,15 @@ def dropped(layer_dropped: int, which: int | str) -> type[Step]:
         __doc__ = (f"A term left out of every weighted sum of layer {layer_dropped}: "
                    f"{_term_words(which)}.")
 
-        def layer_inputs(self, params, layer, below, prefix):
+        def weighted_sums(self, params, layer, below):
             if layer != layer_dropped:
-                return super().layer_inputs(params, layer, below, prefix)
-            inputs = []
-            for j in range(len(self.example.weights[layer - 1])):
-                total = sum(self.forward_weight(params, layer, j, k) * o_k for k, o_k in enumerate(below)
-                            if which not in (k, "weights"))
-                bias = self.bias_label(layer, j)
-                inputs.append(total + (params[bias] if bias and which != "bias" else 0))
-            return inputs
+                return super().weighted_sums(params, layer, below)
+            return [sum(self.forward_weight(params, layer, j, k) * o_k for k, o_k in enumerate(below)
+                        if which not in (k, "weights"))
+                    for j in range(len(self.example.weights[layer - 1]))]
+
+        def bias_term(self, params, layer, j):
+            return 0 if layer == layer_dropped and which == "bias" else super().bias_term(params, layer, j)
 
     DroppedTerm.__name__ = f"Dropped{str(which).title()}In{layer_dropped}"
     return DroppedTerm

@@ -150,14 +150,21 @@ class Step:
         """What of the neurons below the next layer's sum and the weights' gradients use: o."""
         return o
 
+    def weighted_sums(self, params, layer: int, below: list) -> list:
+        """Σ_k w_jk o_k for every neuron j of `layer`, from the outputs `below`: the sum
+        before the bias is added."""
+        return [sum(self.forward_weight(params, layer, j, k) * o_k for k, o_k in enumerate(below))
+                for j in range(len(self.example.weights[layer - 1]))]
+
+    def bias_term(self, params, layer: int, j: int):
+        """b_j, added to neuron j's weighted sum (0 where the layer has no bias)."""
+        bias = self.bias_label(layer, j)
+        return params[bias] if bias else 0
+
     def layer_inputs(self, params, layer: int, below: list, prefix: str) -> list:
         """i_j = Σ_k w_jk o_k + b_j for every neuron j of `layer`, from the outputs `below`."""
-        inputs = []
-        for j in range(len(self.example.weights[layer - 1])):
-            bias = self.bias_label(layer, j)
-            total = sum(self.forward_weight(params, layer, j, k) * o_k for k, o_k in enumerate(below))
-            inputs.append(total + (params[bias] if bias else 0))
-        return inputs
+        return [total + self.bias_term(params, layer, j)
+                for j, total in enumerate(self.weighted_sums(params, layer, below))]
 
     def backward_weight(self, layer: int, k: int, j: int):
         """The weight that carries δ_k of `layer` back to neuron j below: w_kj, as in
@@ -188,6 +195,9 @@ class Step:
             for j in range(len(rows)):
                 n = self.name(layer, j)
                 self.at[f"{prefix}input.{n}"], self.at[f"{prefix}output.{n}"] = i[layer][j], o[layer][j]
+            if not prefix:  # the sums before the bias, as claimed in the step's own forward pass
+                for j, total in enumerate(self.weighted_sums(params, layer, below)):
+                    self.at[f"weighted_sum.{self.name(layer, j)}"] = total
         self.at[f"{prefix}cost"] = self.cost(o[-1])
         return i, o
 
@@ -198,11 +208,12 @@ class Step:
                 n = self.name(layer, j)
                 self.at[f"activation_derivative.{n}"] = s = self.sigma_prime(i, o)
                 if layer == 2:
+                    self.at[f"error.{n}"] = self.cost_point(i, o) - self.exp[j]
                     c = self.cost_derivative(self.cost_point(i, o), self.exp[j])
-                    self.at[f"cost_derivative.{n}"] = c
-                    d = c * s
-                else:
-                    d = s * sum(self.backward_weight(2, k, j) * dk for k, dk in enumerate(self.delta[2]))
+                else:  # ∂C/∂o of a hidden neuron: the δ's of the layer above, sent back
+                    c = sum(self.backward_weight(2, k, j) * dk for k, dk in enumerate(self.delta[2]))
+                self.at[f"cost_derivative.{n}"] = c
+                d = c * s
                 self.at[f"delta.{n}"] = d
                 self.delta[layer].append(d)
             below = self.o[layer - 1] if layer == 1 else self.carried(self.i[layer - 1], self.o[layer - 1])

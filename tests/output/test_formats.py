@@ -76,7 +76,8 @@ def test_json_has_the_contract_keys(seed):
         assert key in data, key
     assert set(data["output"]) == {"x1", "x2", "h1", "h2", "L1", "L2"}
     assert set(data["delta"]) == {"h1", "h2", "L1", "L2"}
-    assert set(data["cost_derivative"]) == {"L1", "L2"}
+    assert set(data["cost_derivative"]) == set(data["weighted_sum"]) == {"h1", "h2", "L1", "L2"}
+    assert set(data["error"]) == {"L1", "L2"} and "exponential" not in data  # no softmax here
     assert list(data["gradient"]) == LABELS and list(data["updated"]) == LABELS
     assert set(data["after"]) == {"output", "cost"}
     assert data["checks"]["agrees"] is True
