@@ -13,7 +13,8 @@ FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCh
 
 NAMES = ["title", "network", "training", "layers", "layer", "weights", "biases", "activation", "cost",
          "numbering", "leaky_slope", "learning_rate", "steps", "mode", "freeze", "sample", "input",
-         "expected", "sigmoid", "softmax", "cross_entropy", "batch", "w1", "b1"]
+         "expected", "sigmoid", "softmax", "cross_entropy", "batch", "w1", "b1", "weights_layout",
+         "rows-are-inputs", "rows-are-neurons", "first-weight"]
 keys = st.sampled_from(NAMES) | st.text(max_size=12)
 scalars = (
     st.booleans()

@@ -30,6 +30,13 @@ from explainer.spec.numbers import NotANumber, describe, exact, quote
 
 NUMBERINGS = ("source-major", "target-major")
 MODES = ("sgd", "batch")
+# How a [[network.layer]]'s weights are written: one row per neuron of the layer (W, as in
+# i = W·o; the default) or one row per neuron of the layer before (Wᵀ, as in the row-vector
+# form i = o·W of many notebooks).
+WEIGHTS_LAYOUTS = ("rows-are-neurons", "rows-are-inputs")
+# network.biases = "first-weight": every neuron's bias is its weight 0 (on an input x₀ = 1),
+# written first in its row (rows-are-neurons) or as the first row (rows-are-inputs).
+BIAS_PLACES = ("first-weight",)
 # Layer sizes and step counts above this are refused outright: no file can hold the
 # weights of such a layer, and the message stays readable. The limits a person may
 # lift (--no-limits) are far below; see explainer.spec.limits.
@@ -214,7 +221,8 @@ class _SpecReader(Checker):
     def network(self, data: object) -> Network:
         net = self.table(
             data, "network",
-            ("layers", "activation", "cost", "numbering", "layer", "leaky_slope"), ("layers", "layer"),
+            ("layers", "activation", "cost", "numbering", "layer", "leaky_slope", "weights_layout", "biases"),
+            ("layers", "layer"),
         )
         layers = net["layers"]
         if not isinstance(layers, list) or len(layers) < 2:
@@ -226,6 +234,9 @@ class _SpecReader(Checker):
         activations = self.activations(net.get("activation", "sigmoid"), depth)
         cost = self.name(net.get("cost", "sum_squared"), "network.cost", tuple(COSTS))
         numbering = self.name(net.get("numbering", "source-major"), "network.numbering", NUMBERINGS)
+        layout = self.name(net.get("weights_layout", WEIGHTS_LAYOUTS[0]), "network.weights_layout",
+                           WEIGHTS_LAYOUTS)
+        first_weight = "biases" in net and bool(self.name(net["biases"], "network.biases", BIAS_PLACES))
         tables = net["layer"]
         if not isinstance(tables, list):
             raise self.fail("network.layer", "expected [[network.layer]] tables (double brackets), one "
@@ -238,7 +249,7 @@ class _SpecReader(Checker):
             )
         weights, biases, modes = [], [], []
         for n, table in enumerate(tables):
-            w, b, mode = self.layer(table, n + 1, sizes)
+            w, b, mode = self.layer(table, n + 1, sizes, layout, first_weight)
             weights.append(w)
             biases.append(b)
             modes.append(mode)
@@ -264,29 +275,48 @@ class _SpecReader(Checker):
                 raise self.fail(key, "softmax can only be the activation of the last layer")
         return names
 
-    def layer(self, data: object, layer: int,
-              sizes: tuple[int, ...]) -> tuple[Matrix, tuple[Fraction, ...], str]:
-        """The `layer`-th [[network.layer]] table (1-based), between sizes[layer-1] and sizes[layer]."""
+    def layer(self, data: object, layer: int, sizes: tuple[int, ...], layout: str = WEIGHTS_LAYOUTS[0],
+              first_weight: bool = False) -> tuple[Matrix, tuple[Fraction, ...], str]:
+        """The `layer`-th [[network.layer]] table (1-based), between sizes[layer-1] and sizes[layer],
+        its weights written in `layout`, its biases in the table or (`first_weight`) in the weights."""
         key, n_in, n_out = f"network.layer[{layer}]", sizes[layer - 1], sizes[layer]
         # Where the expected counts come from, so a person knows which number to fix.
         here = f"network.layers[{layer + 1}] = {n_out}"
         table = self.table(data, key, ("weights", "biases"), ("weights",))
-        rows = table["weights"]
-        if not isinstance(rows, list):
-            raise self.fail(f"{key}.weights", f"expected a list of rows, found {describe(rows)}")
-        if len(rows) != n_out:
-            raise self.fail(f"{key}.weights", f"expected {count(n_out, 'row')}, one per neuron of this layer "
-                                              f"({here}), found {len(rows)}")
-        before = f", one per neuron of the layer before (network.layers[{layer}] = {n_in})"
-        weights = tuple(
-            self.vector(row, f"{key}.weights[{j + 1}]", n_in, before) for j, row in enumerate(rows)
-        )
+        if first_weight and "biases" in table:
+            raise self.fail(f"{key}.biases", 'the biases are the first weights (network.biases = '
+                                             '"first-weight"): give them there, or drop that setting')
+        weights = self.weights(table["weights"], f"{key}.weights", (layer, n_in, n_out), layout, first_weight)
+        if first_weight:  # weight 0 of each neuron, on x₀ = 1, is its bias
+            return tuple(row[1:] for row in weights), tuple(row[0] for row in weights), "neuron"
         if "biases" not in table:
             return weights, (), "none"
         if isinstance(table["biases"], list):
             return weights, self.vector(table["biases"], f"{key}.biases", n_out,
                                         f", one per neuron ({here})"), "neuron"
         return weights, (self.number(table["biases"], f"{key}.biases"),), "shared"
+
+    def weights(self, rows: object, key: str, shape: tuple[int, int, int], layout: str,
+                first_weight: bool) -> Matrix:
+        """A layer's weights as W, one row per neuron of the layer (with weight 0 first where
+        the biases are first weights), whichever way the file writes them."""
+        layer, n_in, n_out = shape
+        if not isinstance(rows, list):
+            raise self.fail(key, f"expected a list of rows, found {describe(rows)}")
+        neurons = f"one per neuron of this layer (network.layers[{layer + 1}] = {n_out})"
+        inputs = f"one per neuron of the layer before (network.layers[{layer}] = {n_in})"
+        extra = 1 if first_weight else 0
+        if extra:
+            inputs = f"the bias (weight 0) and {inputs}"
+        if layout == "rows-are-inputs":  # Wᵀ: read, then transposed
+            n_rows, n_cols, what_rows, what_cols = n_in + extra, n_out, inputs, neurons
+        else:
+            n_rows, n_cols, what_rows, what_cols = n_out, n_in + extra, neurons, inputs
+        if len(rows) != n_rows:
+            raise self.fail(key, f"expected {count(n_rows, 'row')}, {what_rows}, found {len(rows)}")
+        read = tuple(self.vector(row, f"{key}[{r + 1}]", n_cols, f", {what_cols}")
+                     for r, row in enumerate(rows))
+        return tuple(zip(*read, strict=True)) if layout == "rows-are-inputs" else read
 
     def samples(self, data: object, net: Network) -> tuple[Sample, ...]:
         if isinstance(data, dict):

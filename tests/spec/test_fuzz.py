@@ -14,16 +14,20 @@ import copy
 import tomllib
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from explainer import examples
 from explainer.pipeline import check_run
 from explainer.spec import Spec, SpecError, parse_spec
+from tests.conftest import SPECS
 from tests.fuzzing import FUZZ, keys, toml_document, values
 
 SOURCE = "fuzz.toml"
 SEED = examples.seed_spec().read_bytes()
+# The seed written with both layout options, so that mutations reach their checks.
+ROW_VECTOR = (SPECS / "seed-rows-are-inputs-first-weight.toml").read_bytes()
 # ---------------------------------------------------------------- the property
 
 
@@ -82,10 +86,11 @@ def _parent(tree: dict, path: tuple) -> object:
     return tree
 
 
+@pytest.mark.parametrize("base", [SEED, ROW_VECTOR], ids=["seed", "rows-are-inputs-first-weight"])
 @FUZZ
-@given(st.data())
-def test_mutated_seed(data):
-    tree = tomllib.loads(SEED.decode("utf-8"), parse_float=Decimal)
+@given(data=st.data())
+def test_mutated_seed(base, data):
+    tree = tomllib.loads(base.decode("utf-8"), parse_float=Decimal)
     for _ in range(data.draw(st.integers(1, 3))):
         paths = _paths(tree)
         path = data.draw(st.sampled_from(paths))
