@@ -35,6 +35,7 @@ from explainer.checker.verdicts import CORRECT, FOLLOWS, WRONG, check
 from explainer.engines import symbolic
 from explainer.engines.mpeval import to_mp
 from explainer.engines.quantities import quantities
+from explainer.spec.reader import load
 from tests.oracle import require_torch
 
 torch = require_torch()
@@ -61,11 +62,15 @@ class Net:
     Labels follow the README's description, not the tool's code: weights w1.. numbered
     layer by layer, within a layer by source neuron first ("source-major") or by target
     neuron first ("target-major"); biases b1.. in layer order, one per neuron for a list,
-    one for the layer for a single number, none for a layer without the key.
+    one for the layer for a single number, none for a layer without the key. With
+    ``weights_layout = "rows-are-inputs"`` the weights are written transposed, one row per
+    neuron of the layer before; with ``biases = "first-weight"`` each neuron's bias is its
+    weight 0 (on x0 = 1): the first entry of its row, or the first row when transposed.
     """
 
-    def __init__(self, name: str) -> None:
-        spec = tomllib.loads((PUBLIC / f"{name}.toml").read_text(), parse_float=Decimal)
+    def __init__(self, name: str | Path) -> None:
+        path = name if isinstance(name, Path) else PUBLIC / f"{name}.toml"
+        spec = tomllib.loads(path.read_text(), parse_float=Decimal)
         net, training = spec["network"], spec.get("training", {})
         self.sizes: list[int] = list(net["layers"])
         depth = len(self.sizes) - 1
@@ -74,11 +79,21 @@ class Net:
         self.cost_name: str = net.get("cost", "sum_squared")
         self.slope = _number(net.get("leaky_slope", "0.01"))
         source_major = net.get("numbering", "source-major") == "source-major"
+        rows_are_inputs = net.get("weights_layout", "rows-are-neurons") == "rows-are-inputs"
+        first_weight = net.get("biases") == "first-weight"
         self.params: dict[str, float] = {}
         self.where: dict[str, tuple] = {}  # label -> ("w", layer, j, k) | ("b", layer, j or None)
-        w = 0
-        for layer, table in enumerate(net["layer"], start=1):
+        tables = [dict(t) for t in net["layer"]]
+        for table in tables:  # to weights[j][k] (one row per neuron), the bias split off
             rows = [[_number(v) for v in row] for row in table["weights"]]
+            if rows_are_inputs:  # weights[k][j]: one row per neuron of the layer before
+                rows = [list(column) for column in zip(*rows, strict=True)]
+            if first_weight:  # weight 0 of each neuron is its bias, on x0 = 1
+                rows, table["biases"] = [row[1:] for row in rows], [row[0] for row in rows]
+            table["weights"] = rows
+        w = 0
+        for layer, table in enumerate(tables, start=1):
+            rows = table["weights"]
             sources, targets = range(self.sizes[layer - 1]), range(self.sizes[layer])
             order = [(j, k) for k in sources for j in targets] if source_major else \
                 [(j, k) for j in targets for k in sources]
@@ -86,7 +101,7 @@ class Net:
                 w += 1
                 self.params[f"w{w}"], self.where[f"w{w}"] = rows[j][k], ("w", layer, j, k)
         b = 0
-        for layer, table in enumerate(net["layer"], start=1):
+        for layer, table in enumerate(tables, start=1):
             biases = table.get("biases")
             if isinstance(biases, list):
                 for j, v in enumerate(biases):
@@ -258,6 +273,22 @@ def test_the_oracle_reads_every_parameter_the_tool_has(name):
     for label in labels:
         assert close(values[f"gradient.{label}"], truth[f"gradient.{label}"])
         assert close(values[f"updated.{label}"], truth[f"updated.{label}"])
+
+
+def test_the_oracle_reads_a_network_written_transposed_with_first_weight_biases():
+    """The seed network written Wᵀ with each bias as weight 0 is the seed network, here as
+    in the tool: the same labels and values, and the tool's gradients are PyTorch's."""
+    root = Path(__file__).parents[2]
+    written = root / "tests" / "specs" / "seed-rows-are-inputs-first-weight.toml"
+    seed = Net(root / "explainer" / "examples" / "article.toml")
+    net = Net(written)
+    assert net.params == seed.params and net.where == seed.where
+    spec = load(written)
+    step = symbolic.step(spec, symbolic.derive(spec.network))
+    values = {k: float(to_mp(v)) for k, v in quantities(spec, step).items()}
+    truth = net.step()
+    for label in net.params:
+        assert close(values[f"gradient.{label}"], truth[f"gradient.{label}"])
 
 
 # --- 2. the numbers no claims key holds yet, and the source's own slips -------------------
