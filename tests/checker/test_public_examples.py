@@ -21,6 +21,7 @@ claims key holds yet, as data). For every example this module
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Callable
 from decimal import Decimal
@@ -42,7 +43,8 @@ torch = require_torch()
 
 PUBLIC = Path(__file__).parent / "public"
 EXAMPLES = ("mazur", "han-kamber", "hk-notebook", "lab-notebook", "schiendorfer", "softmax-regression",
-            "bce-xor", "relu-tiny", "notes-with-slips", "hmkcode", "micrograd-neuron")
+            "bce-xor", "relu-tiny", "notes-with-slips", "hmkcode", "micrograd-neuron", "pythonandml",
+            "pythonandml-program")
 REL = 1e-9
 F64 = torch.float64
 
@@ -531,6 +533,13 @@ SOURCE_SLIPS: dict[tuple[str, str], tuple[str, Callable[[], float]]] = {
     ("notes-with-slips", "cost_term_L2"): (
         "1/2 (0.01 - y2)^2: the target of y1 used for y2",
         lambda: 0.5 * (0.01 - 0.7703) ** 2),
+    ("pythonandml", "updated.w2"): (
+        "0.2 - 0.01 x 0.0004 = 0.199996 cut to four decimals (0.1999), not rounded (0.2000)",
+        lambda: math.floor((0.2 - 0.01 * 0.0004) * 10_000) / 10_000),
+    ("pythonandml", "gradient.b3"): (
+        "dJ/db_2 = sum delta_2 = 0.0775736 cut to four decimals, two lines after the page rounds the "
+        "same delta_2 to 0.0776",
+        lambda: math.floor(oracle("pythonandml")["delta.L1"] * 10_000) / 10_000),
 }
 
 
@@ -600,6 +609,9 @@ NOT_CORRECT: dict[str, dict[str, str]] = {
     "micrograd-neuron": {"output.L1": WRONG},
     "notes-with-slips": {"input.L1": WRONG, "output.h2": WRONG, "output.L1": FOLLOWS, "output.L2": WRONG,
                          "activation_derivative.L1": WRONG, "cost_derivative.L1": FOLLOWS},
+    # W_1's 0.199996 written 0.1999: cut, not rounded; no catalogue slip makes it (dropped_term would,
+    # but would also make z_1 before the bias 1.3, where the page has 3.8)
+    "pythonandml": {"updated.w2": WRONG},
 }
 FOLLOWS_FROM = {("notes-with-slips", "output.L1"): ("input.L1",),
                 ("notes-with-slips", "cost_derivative.L1"): ("output.L1",)}
@@ -618,7 +630,12 @@ RULED_OUT = {("mazur", "after.cost"): ("updated_weights_in_backward_pass",
 INFERRED = {"schiendorfer": {"learning_rate": Fraction(13, 10)}}
 # Verdicts we think are wrong today: not asserted, for the checker's developers. (The three
 # hk-notebook numbers the one-unit rule used to accept are now wrong: see NOT_CORRECT.)
-QUESTIONED: dict[tuple[str, str], str] = {}
+QUESTIONED: dict[tuple[str, str], str] = {
+    ("pythonandml", "gradient.b3"): (
+        "judged right: 0.0775 is within the allowance for a value carried from a delta rounded to 4 "
+        "decimals, but the page's own delta_2 is 0.0776, which carries to 0.0776 (the verdict's `carried`); "
+        "0.0775 is neither the truth nor the page's carried value rounded"),
+}
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
