@@ -44,7 +44,7 @@ torch = require_torch()
 PUBLIC = Path(__file__).parent / "public"
 EXAMPLES = ("mazur", "han-kamber", "hk-notebook", "lab-notebook", "schiendorfer", "softmax-regression",
             "bce-xor", "relu-tiny", "notes-with-slips", "hmkcode", "micrograd-neuron", "pythonandml",
-            "pythonandml-program")
+            "pythonandml-program", "ng-ex4")
 REL = 1e-9
 F64 = torch.float64
 
@@ -465,6 +465,9 @@ def unclaimable_truth(name: str) -> dict[str, float]:
         return {"cost_term_L1": v["cost_term.L1"], "cost_term_L2": v["cost_term.L2"]}
     if name == "micrograd-neuron":
         return {k: x for k, x in _micrograd_output_gradients(False).items() if k.startswith("do_")}
+    if name == "ng-ex4":
+        net = Net(name)
+        return {"mean_cost": sum(net.evaluate(net.params, s)["cost"] for s in range(3)) / 3}
     return {}
 
 
