@@ -2,8 +2,11 @@
 
     explainer check CLAIMS.toml [--format text,json,html,tex,md] [-o DIR]
                                 [--rel-tol X] [--abs-tol X] [--digits N] [--pdf]
+    explainer check DOCUMENT --spec SPEC.toml [--extract CLAIMS.toml] [same options]
 
-The claims file names its spec (see `explainer.checker.claims`). The terminal table is
+The claims file names its spec (see `explainer.checker.claims`); a document (.tex, .md,
+.txt) is read against the spec given (see `explainer.checker.document`), its arithmetic
+recomputed line by line. The terminal table is
 printed for `text` (the default); the other formats are written into DIR as
 CLAIMS-STEM.json, .html, .tex, .md (and .pdf). Exit codes: 0 every claim is right;
 1 some claim is wrong or carries an earlier wrong one forward (or the engines
@@ -47,14 +50,18 @@ examples:
   explainer check my-claims.toml                       the table in the terminal
   explainer check my-claims.toml --format html -o out  an annotated walkthrough
   explainer check my-claims.toml --abs-tol 0.001       accept anything within 0.001
+  explainer check article.md --spec net.toml           a worked example as it is written
+  explainer check article.tex --spec net.toml --extract claims.toml
+                                                       ... and the claims it read, to correct
 
 A number written with k decimals is right within half a unit of its last digit (its
 own rounding), plus the rounding your earlier numbers carry into it, plus
 1e-12 * max(1, |true|) for floating-point noise; a slope or a zero exact by nature must
 be exact; --abs-tol/--rel-tol replace that rule with max(abs-tol, rel-tol * |true|).
 
-exit codes: 0 all claims right, 1 some claim wrong or carried forward, 2 bad input,
-3 the PDF could not be made
+exit codes: 0 all claims right, 1 some claim wrong or carried forward (or, in a document,
+an arithmetic step wrong or a given number not the spec's), 2 bad input, 3 the PDF could
+not be made
 """
 
 
@@ -67,7 +74,12 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     ch.add_argument("claims", type=Path, nargs="?", default=None,
-                    help="the claims file (default: the seed article's printed numbers, built in)")
+                    help="the claims file, or a document (.tex, .md, .txt) with --spec (default: the "
+                         "seed article's printed numbers, built in)")
+    ch.add_argument("--spec", type=Path, default=None, metavar="SPEC",
+                    help="the spec a document's numbers are read against (a claims file names its own)")
+    ch.add_argument("--extract", type=Path, default=None, metavar="FILE",
+                    help="write the claims read from a document into FILE, as a claims file")
     ch.add_argument("-o", "--output", type=Path, default=Path("output"),
                     help="directory for json/html/tex/md/pdf (default: ./output)")
     ch.add_argument("--format", default="text",
@@ -90,7 +102,7 @@ def run_check(args: argparse.Namespace) -> int:
     # The checker is loaded when this command runs, not whenever the `explainer`
     # command starts: `explainer explain` has no use for it.
     from explainer.checker.annotate import annotate
-    from explainer.checker.claims import load_claims
+    from explainer.checker.document import report as document_report
     from explainer.checker.report import to_json, to_text
     from explainer.checker.verdicts import CheckerDisagrees, Tolerance, check
 
@@ -106,10 +118,12 @@ def run_check(args: argparse.Namespace) -> int:
     if args.claims is None:
         args.claims = examples.seed_claims()
     try:
-        claims = load_claims(args.claims)
-        if args.notation is not None:  # the command line overrides the file and its spec
-            claims = replace(claims, notation=args.notation)
+        claims, reading = _claims(args)
         check_run(claims.spec, limits=not args.no_limits)
+        if reading is not None and args.extract is not None:
+            _extract(args, claims, reading)
+    except UsageError as err:
+        return fail(str(err))
     except SpecError as err:
         return fail(str(err))
 
@@ -135,14 +149,19 @@ def run_check(args: argparse.Namespace) -> int:
             return EXIT_FOUND
         contents: dict[str, str | bytes] = {}
         if "json" in formats:
-            contents["json"] = json.dumps(to_json(result, str(claims.spec.source)), indent=2,
-                                          ensure_ascii=False) + "\n"
+            data = to_json(result, str(claims.spec.source))
+            if reading is not None:
+                data = document_report.extend_json(data, reading)
+            contents["json"] = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
         if walkthrough:
             progress("writing the checked walkthrough")
             document = annotate(build(explanation, args.digits), result)
+            if reading is not None:
+                document = _with_document_section(document, reading)
             for fmt in walkthrough:
                 contents[fmt] = render(document, fmt)
-        status = EXIT_OK if result.ok and explanation.agrees else EXIT_FOUND
+        found = reading is not None and document_report.found_anything_wrong(reading)
+        status = EXIT_OK if result.ok and explanation.agrees and not found else EXIT_FOUND
         if args.pdf:
             status = max(status, add_pdf(contents, progress))
     try:
@@ -150,10 +169,66 @@ def run_check(args: argparse.Namespace) -> int:
     except SpecError as err:
         return fail(str(err))
     if "text" in formats:
-        print(to_text(result))
+        if result.verdicts or reading is None:
+            print(to_text(result))
+        if reading is not None:
+            print("\n".join(document_report.text_lines(reading)))
     if not explanation.agrees:
         print(f"{DISAGREEMENT}; the true values are in doubt",
               file=sys.stderr)
     if written:
         print(f"wrote {', '.join(str(p) for p in written)}")
     return status
+
+
+def _claims(args: argparse.Namespace):
+    """The claims to check, and the reading of the document they come from (None for a
+    claims file); UsageError or SpecError on bad input."""
+    from explainer.checker.claims import load_claims
+    from explainer.checker.document import KINDS, as_claims, load_document
+    from explainer.spec import load_spec
+
+    if args.claims.suffix.lower() in KINDS:
+        if args.spec is None:
+            raise UsageError(f"{args.claims}: a document is read against a spec: add --spec SPEC.toml")
+        spec = load_spec(args.spec)
+        reading = load_document(args.claims, spec, args.notation)
+        return as_claims(reading, spec), reading
+    if args.spec is not None:
+        raise UsageError('--spec: a claims file names its own spec (spec = "…" at its top); '
+                         "--spec is for a document (.tex, .md, .txt)")
+    if args.extract is not None:
+        raise UsageError("--extract: writes the claims read from a document (.tex, .md, .txt), "
+                         f"and {args.claims} is a claims file")
+    claims = load_claims(args.claims)
+    if args.notation is not None:  # the command line overrides the file and its spec
+        claims = replace(claims, notation=args.notation)
+    return claims, None
+
+
+def _extract(args: argparse.Namespace, claims, reading) -> None:
+    """Write the claims read from the document as a claims file (before anything is judged)."""
+    from explainer.checker.document.extract import claims_toml
+
+    target: Path = args.extract
+    if target.resolve() == args.claims.resolve():
+        raise UsageError(f"--extract: {target} is the document itself")
+    if not target.parent.is_dir():
+        raise UsageError(f"--extract: the folder {target.parent} does not exist")
+    lines = {r.key: (r.line, r.source) for r in reading.read}
+    try:
+        target.write_text(claims_toml(claims, lines, args.spec, target), encoding="utf-8")
+    except OSError as err:
+        raise UsageError(f"--extract: cannot write {target} ({err.strerror or err})") from None
+    print(f"wrote {target}")
+
+
+def _with_document_section(document, reading):
+    """The checked walkthrough with the document's own section after the claims."""
+    from explainer.checker.document.report import section
+
+    sections = list(document.sections)
+    anchors = [s.anchor for s in sections]
+    at = anchors.index("claims") + 1 if "claims" in anchors else len(sections)
+    sections.insert(at, section(reading))
+    return replace(document, sections=tuple(sections))

@@ -1,0 +1,212 @@
+"""Every step of an `=` chain whose sides are numbers, recomputed within the rounding its
+numbers show.
+
+A number written with k decimals stands for anything within half a unit of its last digit;
+one cut short with an ellipsis (0.220793…) for anything from it to one unit further from 0;
+integers and the numbers the spec gives (the weights, inputs, targets, η) are exact. Each
+side is computed as an interval from those (in 50-digit mpmath, far below any written
+digit), and a step A = B is right when the two intervals meet, allowing the last digits
+of numbers printed from floating-point arithmetic as a claim does. So a step is wrong only
+when no reading of its numbers within their rounding makes it true.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from fractions import Fraction
+
+import mpmath
+
+from explainer.checker.document import nodes as n
+from explainer.checker.verdicts import FLOAT_ALLOWANCE
+
+DIGITS = 50
+
+
+@dataclass(frozen=True)
+class Interval:
+    lo: mpmath.mpf
+    hi: mpmath.mpf
+
+    @staticmethod
+    def point(x: mpmath.mpf) -> Interval:
+        return Interval(x, x)
+
+    def __add__(self, other: Interval) -> Interval:
+        return Interval(self.lo + other.lo, self.hi + other.hi)
+
+    def __neg__(self) -> Interval:
+        return Interval(-self.hi, -self.lo)
+
+    def __sub__(self, other: Interval) -> Interval:
+        return self + (-other)
+
+    def __mul__(self, other: Interval) -> Interval:
+        ends = [a * b for a in (self.lo, self.hi) for b in (other.lo, other.hi)]
+        return Interval(min(ends), max(ends))
+
+    def __truediv__(self, other: Interval) -> Interval:
+        if other.lo <= 0 <= other.hi:
+            raise Unknown("a division by an interval holding 0")
+        return self * Interval(1 / other.hi, 1 / other.lo)
+
+    def monotone(self, f: Callable[[mpmath.mpf], mpmath.mpf]) -> Interval:
+        return Interval(f(self.lo), f(self.hi))
+
+    def power(self, k: Interval) -> Interval:
+        if k.lo == k.hi and k.lo == int(k.lo):
+            e = int(k.lo)
+            ends = [self.lo ** e, self.hi ** e]
+            low = mpmath.mpf(0) if e % 2 == 0 and self.lo <= 0 <= self.hi else min(ends)
+            return Interval(low, max(ends))
+        if self.lo <= 0:
+            raise Unknown("a fractional power of a number that may be negative")
+        ends = [a ** b for a in (self.lo, self.hi) for b in (k.lo, k.hi)]
+        return Interval(min(ends), max(ends))
+
+    @property
+    def mid(self) -> mpmath.mpf:
+        return (self.lo + self.hi) / 2
+
+    def meets(self, other: Interval) -> bool:
+        """Whether the two overlap, up to the float allowance of the larger magnitude."""
+        slack = FLOAT_ALLOWANCE * max(1, abs(self.mid), abs(other.mid))
+        return self.lo <= other.hi + slack and other.lo <= self.hi + slack
+
+
+Value = Interval | list[list[Interval]]  # a number, or a matrix (a column vector is one column)
+
+
+class Unknown(ValueError):
+    """A side that is not a computation of numbers this module can do."""
+
+
+def literal(num: n.Num, exact: frozenset[Fraction]) -> Interval:
+    """The numbers a written number stands for (see the module docstring)."""
+    x = mpmath.mpf(num.value.numerator) / num.value.denominator
+    if num.truncated:
+        return Interval(x, x + mpmath.mpf(10) ** -num.decimals)
+    if num.value.denominator == 1 or num.value in exact:
+        return Interval.point(x)
+    half = mpmath.mpf(10) ** -num.decimals / 2
+    return Interval(x - half, x + half)
+
+
+_FUNCTIONS: dict[str, Callable[[mpmath.mpf], mpmath.mpf]] = {
+    "sigma": lambda x: 1 / (1 + mpmath.exp(-x)), "exp": mpmath.exp, "tanh": mpmath.tanh,
+    "relu": lambda x: max(x, mpmath.mpf(0)),
+}
+
+
+def evaluate(node: n.Node, exact: frozenset[Fraction] = frozenset()) -> Value:
+    """The interval of a tree of numbers; Unknown for anything else."""
+    with mpmath.workdps(DIGITS):
+        return _eval(node, exact)
+
+
+def _eval(node: n.Node, exact: frozenset[Fraction]) -> Value:
+    if isinstance(node, n.Num):
+        return literal(node, exact)
+    if isinstance(node, n.Neg):
+        return _map(_eval(node.value, exact), lambda a: -a)
+    if isinstance(node, n.Add):
+        total: Value = Interval.point(mpmath.mpf(0))
+        for sign, term in node.terms:
+            value = _eval(term, exact)
+            total = _zip(total, value if sign > 0 else _map(value, lambda a: -a), lambda a, b: a + b)
+        return total
+    if isinstance(node, n.Mul):
+        values = [_eval(f, exact) for f in node.factors]
+        out = values[0]
+        for v in values[1:]:
+            out = _zip(out, v, lambda a, b: a * b) if node.elementwise else _product(out, v)
+        return out
+    if isinstance(node, n.Div):
+        top, bottom = _eval(node.top, exact), _eval(node.bottom, exact)
+        if not isinstance(bottom, Interval):
+            raise Unknown("a division by a matrix")
+        return _map(top, lambda a: a / bottom)
+    if isinstance(node, n.Pow):
+        base = _eval(node.base, exact) if not _is_e(node.base) else None
+        if node.exponent == "T":
+            if not isinstance(base, list):
+                raise Unknown("a transposed number")
+            return [list(row) for row in zip(*base, strict=True)]
+        if not isinstance(node.exponent, n.Node):
+            raise Unknown(f"the superscript {node.exponent}")
+        k = _eval(node.exponent, exact)
+        if not isinstance(k, Interval):
+            raise Unknown("a matrix as an exponent")
+        if base is None:
+            return k.monotone(mpmath.exp)
+        return _map(base, lambda a: a.power(k))
+    if isinstance(node, n.Call):
+        if node.primes or node.func not in _FUNCTIONS:
+            raise Unknown(f"the function {node.func}")
+        f = _FUNCTIONS[node.func]
+        return _map(_eval(node.arg, exact), lambda a: a.monotone(f))
+    if isinstance(node, n.Matrix):
+        rows = [[_eval(c, exact) for c in row] for row in node.rows]
+        if any(not isinstance(c, Interval) for row in rows for c in row):
+            raise Unknown("a matrix inside a matrix")
+        return rows  # type: ignore[return-value]
+    raise Unknown(f"{type(node).__name__} is not a number")
+
+
+def _is_e(node: n.Node) -> bool:
+    return isinstance(node, n.Sym) and node.name == "e" and not node.sub and not node.sup
+
+
+def _map(value: Value, f: Callable[[Interval], Interval]) -> Value:
+    if isinstance(value, Interval):
+        return f(value)
+    return [[f(c) for c in row] for row in value]
+
+
+def _zip(a: Value, b: Value, f: Callable[[Interval, Interval], Interval]) -> Value:
+    if isinstance(a, Interval) and isinstance(b, Interval):
+        return f(a, b)
+    if isinstance(a, Interval) or isinstance(b, Interval):
+        raise Unknown("a number added to a matrix")
+    if (len(a), len(a[0])) != (len(b), len(b[0])):
+        raise Unknown("matrices of different shapes")
+    return [[f(x, y) for x, y in zip(ra, rb, strict=True)] for ra, rb in zip(a, b, strict=True)]
+
+
+def _product(a: Value, b: Value) -> Value:
+    if isinstance(a, Interval):
+        return _map(b, lambda y: a * y)
+    if isinstance(b, Interval):
+        return _map(a, lambda x: x * b)
+    if len(a[0]) != len(b):
+        raise Unknown("matrices whose shapes do not multiply")
+    zero = Interval.point(mpmath.mpf(0))
+    out = []
+    for row in a:
+        cells = []
+        for k in range(len(b[0])):
+            total = zero
+            for x, column in zip(row, b, strict=True):
+                total = total + x * column[k]
+            cells.append(total)
+        out.append(cells)
+    return out
+
+
+def meets(a: Value, b: Value) -> bool:
+    """Whether two sides agree within their rounding (entry by entry for matrices)."""
+    if isinstance(a, Interval) and isinstance(b, Interval):
+        return a.meets(b)
+    if isinstance(a, Interval) or isinstance(b, Interval):
+        return False
+    if (len(a), len(a[0])) != (len(b), len(b[0])):
+        return False
+    return all(x.meets(y) for ra, rb in zip(a, b, strict=True) for x, y in zip(ra, rb, strict=True))
+
+
+def shown(value: Value, digits: int = 12) -> str:
+    """A value for a report: the middle of each interval, to `digits` significant digits."""
+    if isinstance(value, Interval):
+        return mpmath.nstr(value.mid, digits)
+    return "[" + "; ".join(", ".join(mpmath.nstr(c.mid, digits) for c in row) for row in value) + "]"

@@ -1,0 +1,167 @@
+"""The parsed math of a worked example: a small tree a grammar builds from the LaTeX.
+
+Nothing here evaluates anything; `explainer.checker.document.names` says which quantity a
+tree names and `explainer.checker.document.arithmetic` computes the trees made of numbers.
+Symbols keep their subscript and superscript as written (flattened: ``o_{h_{1}}`` has the
+subscript ``h1``), because whether ``a^{2}_{1}`` is a square or Nielsen's activation of
+neuron 1 of layer 2 depends on the notation, not on the grammar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+
+class Node:
+    """Any part of a formula."""
+
+
+@dataclass(frozen=True)
+class Num(Node):
+    """A number as written: its exact value, its text, its digits after the point, and
+    whether it was cut short with an ellipsis (0.220793… is at least 0.220793)."""
+
+    value: Fraction
+    text: str
+    decimals: int
+    truncated: bool = False
+
+
+@dataclass(frozen=True)
+class Sym(Node):
+    """A letter or name (``w``, ``out``, ``\\delta``) with its subscript, superscript and
+    primes, each flattened to plain text ("" where there is none)."""
+
+    name: str
+    sub: str = ""
+    sup: str = ""
+    primes: int = 0
+
+
+@dataclass(frozen=True)
+class Partial(Node):
+    """∂top/∂bottom, as \\frac{\\partial top}{\\partial bottom} or ∂top/∂bottom."""
+
+    top: Node
+    bottom: Node
+
+
+@dataclass(frozen=True)
+class Call(Node):
+    """A function applied: σ(i), σ′(o), exp(x), tanh(x), ln(x)."""
+
+    func: str
+    primes: int
+    arg: Node
+
+
+@dataclass(frozen=True)
+class Add(Node):
+    """A sum: each term with its sign (+1 or −1)."""
+
+    terms: tuple[tuple[int, Node], ...]
+
+
+@dataclass(frozen=True)
+class Mul(Node):
+    """A product (·, ×, *, or side by side), and ⊙ for `elementwise`."""
+
+    factors: tuple[Node, ...]
+    elementwise: bool = False
+
+
+@dataclass(frozen=True)
+class Div(Node):
+    """a / b or \\frac{a}{b}."""
+
+    top: Node
+    bottom: Node
+
+
+@dataclass(frozen=True)
+class Neg(Node):
+    value: Node
+
+
+@dataclass(frozen=True)
+class Pow(Node):
+    """base^exponent; the exponent is a tree, or a mark: "+" (after the step), "T" (transpose)."""
+
+    base: Node
+    exponent: Node | str
+
+
+@dataclass(frozen=True)
+class Matrix(Node):
+    """A pmatrix or bmatrix (a column vector is a matrix of one column)."""
+
+    rows: tuple[tuple[Node, ...], ...]
+
+
+@dataclass(frozen=True)
+class Sum(Node):
+    """Σ over an index (\\sum_{j} …), which only a notation can expand."""
+
+    index: str
+    body: Node
+
+
+@dataclass(frozen=True)
+class Gradient(Node):
+    """∇ with an optional subscript: ∇C, ∇_{o} C."""
+
+    sub: str
+    of: Node
+
+
+def symbols(node: Node) -> list[Sym]:
+    """Every symbol in a tree, in order."""
+    if isinstance(node, Sym):
+        return [node]
+    out: list[Sym] = []
+    for child in children(node):
+        out += symbols(child)
+    return out
+
+
+def numbers(node: Node) -> list[Num]:
+    """Every number in a tree, in order."""
+    if isinstance(node, Num):
+        return [node]
+    out: list[Num] = []
+    for child in children(node):
+        out += numbers(child)
+    return out
+
+
+def children(node: Node) -> list[Node]:
+    if isinstance(node, Partial):
+        return [node.top, node.bottom]
+    if isinstance(node, Call):
+        return [node.arg]
+    if isinstance(node, Add):
+        return [t for _, t in node.terms]
+    if isinstance(node, Mul):
+        return list(node.factors)
+    if isinstance(node, Div):
+        return [node.top, node.bottom]
+    if isinstance(node, Neg):
+        return [node.value]
+    if isinstance(node, Pow):
+        return [node.base] + ([node.exponent] if isinstance(node.exponent, Node) else [])
+    if isinstance(node, Matrix):
+        return [cell for row in node.rows for cell in row]
+    if isinstance(node, Sum | Gradient):
+        return [node.body if isinstance(node, Sum) else node.of]
+    return []
+
+
+def is_numeric(node: Node) -> bool:
+    """Whether a tree is made of numbers alone (e, the base of exp, counts as a number)."""
+    return not any(s.name != "e" or s.sub or s.primes for s in symbols(node)) and \
+        not _has(node, (Partial, Sum, Gradient))
+
+
+def _has(node: Node, kinds: tuple[type, ...]) -> bool:
+    return isinstance(node, kinds) or any(_has(c, kinds) for c in children(node))

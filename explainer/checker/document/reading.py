@@ -1,0 +1,371 @@
+"""A worked example read: the claims its equations make, the numbers the spec gives as it
+writes them, every arithmetic step, and what could not be read.
+
+For each equation (`segments.Chain`): the left-hand side is named (`names.Names`) and the
+number that ends the chain is that quantity's claim; a symbolic side followed by the same
+formula with numbers in it (``2 (o_{L1} − exp_1) = 2 (0.712 − 1)``) gives a claim for
+each symbol replaced by a number; each step between two sides made of numbers is
+recomputed (`arithmetic`). A quantity written again later is the same claim if its
+numbers agree; after the update, a forward quantity (an input, an output, the cost)
+with a new value is the one after the step — as when a worked example checks that the
+cost went down. Prose and tables are read the same way (`prose`). Every equation, prose
+number or table cell with numbers that gives nothing is listed as unread, with why.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from explainer.checker.claims import Claim, Claims
+from explainer.checker.document import arithmetic, prose, segments
+from explainer.checker.document import nodes as n
+from explainer.checker.document.algebra import Algebra
+from explainer.checker.document.latex import ParseError, normalise, parse
+from explainer.checker.document.names import Named, Names, detect
+from explainer.checker.document.tables import table_events
+from explainer.spec import Spec
+
+FORWARD = ("input.", "output.", "cost")  # what the pass after the step computes again
+
+
+@dataclass(frozen=True)
+class Read:
+    """A number read as a claim: `key` in our convention (δ = ∂C/∂i), `value` the number as
+    written (signed; `truncated` if cut short with an ellipsis), and `sign` × it the quantity
+    (−1 for a Mitchell δ)."""
+
+    key: str
+    written: str
+    value: Fraction
+    decimals: int
+    truncated: bool
+    sign: int
+    line: int
+    source: str
+
+    @property
+    def stands_for(self) -> Fraction:
+        """The quantity it claims, in our convention: a cut-short number's range's middle."""
+        unit = Fraction(1, 10 ** self.decimals) if self.decimals >= 0 else Fraction(10 ** -self.decimals)
+        away = (unit / 2 if self.value >= 0 else -unit / 2) if self.truncated else 0
+        return self.sign * (self.value + away)
+
+    @property
+    def range(self) -> tuple[Fraction, Fraction]:
+        """Every quantity it can stand for, given its rounding."""
+        unit = Fraction(1, 10 ** self.decimals) if self.decimals >= 0 else Fraction(10 ** -self.decimals)
+        middle = self.stands_for
+        return middle - unit / 2, middle + unit / 2
+
+
+@dataclass(frozen=True)
+class Given:
+    """A number the spec gives (a weight, an input, a target, η), as the document writes it."""
+
+    what: str
+    written: str
+    spec: Fraction
+    ok: bool
+    line: int
+    source: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step A = B between two sides made of numbers, recomputed."""
+
+    line: int
+    text: str
+    shown: str
+    recomputed: str
+    verdict: str
+
+
+@dataclass(frozen=True)
+class Unread:
+    line: int
+    text: str
+    why: str
+
+
+@dataclass
+class Reading:
+    source: str
+    notation: str
+    read: list[Read] = field(default_factory=list)
+    given: list[Given] = field(default_factory=list)
+    arithmetic: list[Step] = field(default_factory=list)
+    unread: list[Unread] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something a name says about a number, in document order."""
+
+    line: int
+    named: Named
+    value: n.Node
+    source: str
+
+
+def read_text(text: str, kind: str, spec: Spec, source: str, notation: str | None = None) -> Reading:
+    """Read a document's text (`kind` "tex", "md" or "txt") against `spec`."""
+    doc = segments.read(text, kind)
+    parsed = [[_parse(s.text) for s in chain.sides] for chain in doc.chains]
+    heads = [nodes[0] for nodes in parsed if nodes and nodes[0] is not None]
+    notation = notation or detect(spec, heads)
+    names = Names(spec, notation)
+    reading = Reading(source, notation)
+    exact = _exact(spec)
+    events: list[Event] = []
+    algebra = _LazyAlgebra(names)
+    for chain, nodes in zip(doc.chains, parsed, strict=True):
+        if not _has_numbers(chain, nodes):
+            continue
+        found, checked = _chain(chain, nodes, names, algebra, exact, reading)
+        events += found
+        if not found and not checked:
+            why = "not a formula this reader knows" if None in nodes else "nothing here names a quantity"
+            reading.unread.append(Unread(chain.line, chain.source, why))
+    said, loose = prose.read(doc.prose, names.sym.C)
+    for s in said:
+        named = names.named(s.head)
+        if named is None:
+            reading.unread.append(Unread(s.line, s.text, "nothing here names a quantity"))
+        else:
+            events.append(Event(s.line, named, s.value, s.text))
+    reading.unread += [Unread(x.line, x.text, "a number in prose that no name goes with") for x in loose]
+    for table in doc.tables:
+        found_cells, missed = table_events(table, names)
+        events += [Event(line, named, value, text) for line, named, value, text in found_cells]
+        reading.unread += [Unread(line, text, why) for line, text, why in missed]
+    _settle(sorted(events, key=lambda e: e.line), reading)
+    reading.unread.sort(key=lambda u: u.line)
+    return reading
+
+
+def _parse(text: str) -> n.Node | None:
+    try:
+        return parse(text)
+    except ParseError:
+        return None
+
+
+def _exact(spec: Spec) -> frozenset[Fraction]:
+    """The numbers the spec gives: exact wherever a document writes them."""
+    net = spec.network
+    values = {p.value for p in net.parameters} | {spec.learning_rate}
+    for sample in spec.samples:
+        values |= set(sample.input) | set(sample.expected)
+    return frozenset(Fraction(v) for v in values)
+
+
+class _LazyAlgebra:
+    """The derivation is built only when a left-hand side needs it (2 (o − exp) for ∂C/∂o)."""
+
+    def __init__(self, names: Names) -> None:
+        self.names, self._algebra = names, None
+
+    def named(self, node: n.Node) -> Named | None:
+        if self._algebra is None:
+            self._algebra = Algebra(self.names)
+        key = self._algebra.quantity(node)
+        return None if key is None else Named((key,))
+
+
+_DECIMAL_IN_TEXT = re.compile(r"\d*\.\d+")
+
+
+def _has_numbers(chain: segments.Chain, nodes: list[n.Node | None]) -> bool:
+    """Whether an equation holds a number worth reading: a side made of numbers, or a number
+    with decimals (the 2 of a square or of 2 (o − exp) alone makes no formula a computation)."""
+    for node, side in zip(nodes, chain.sides, strict=True):
+        if node is None:
+            if _DECIMAL_IN_TEXT.search(normalise(side.text)):
+                return True
+        elif (n.numbers(node) and n.is_numeric(node)) or any(x.decimals > 0 or x.truncated
+                                                              for x in n.numbers(node)):
+            return True
+    return False
+
+
+def _chain(chain: segments.Chain, nodes: list[n.Node | None], names: Names, algebra: _LazyAlgebra,
+           exact: frozenset[Fraction], reading: Reading) -> tuple[list[Event], bool]:
+    """The events of one equation, and whether any step of it was recomputed (the steps go
+    straight into `reading`)."""
+    events: list[Event] = []
+    checked = False
+    numeric = [node is not None and n.is_numeric(node) for node in nodes]
+    for k in range(1, len(nodes)):
+        if numeric[k - 1] and numeric[k]:
+            checked = _step(chain, k, nodes[k - 1], nodes[k], exact, reading) or checked
+        elif nodes[k - 1] is not None and nodes[k] is not None and numeric[k]:
+            for symbol, number in _substitutions(nodes[k - 1], nodes[k]) or []:
+                named = names.named(symbol)
+                if named is not None and len(named.keys) == 1:
+                    events.append(Event(chain.sides[k].line, named, number, chain.source))
+    head = nodes[0]
+    if head is not None and not numeric[0] and len(nodes) > 1 and nodes[-1] is not None \
+            and _literals(nodes[-1]) is not None:
+        named = names.named(head) or algebra.named(head)
+        if named is not None:
+            events.append(Event(chain.sides[-1].line, named, nodes[-1], chain.source))
+    return events, checked
+
+
+def _step(chain: segments.Chain, k: int, left: n.Node, right: n.Node, exact: frozenset[Fraction],
+          reading: Reading) -> bool:
+    try:
+        a, b = arithmetic.evaluate(left, exact), arithmetic.evaluate(right, exact)
+    except arithmetic.Unknown:
+        return False
+    verdict = "correct" if arithmetic.meets(a, b) else "wrong"
+    text = f"{chain.sides[k - 1].text} = {chain.sides[k].text}"
+    reading.arithmetic.append(Step(chain.sides[k].line, text, chain.sides[k].text, arithmetic.shown(a),
+                                   verdict))
+    return True
+
+
+def _literal(node: n.Node) -> tuple[n.Num, int] | None:
+    """A number as written, with its sign: 0.2, −0.3, −(−1)."""
+    sign = 1
+    while isinstance(node, n.Neg):
+        node, sign = node.value, -sign
+    return (node, sign) if isinstance(node, n.Num) else None
+
+
+def _literals(node: n.Node) -> list[tuple[n.Num, int]] | None:
+    """The numbers of a side that is one number or a matrix of numbers (row by row)."""
+    if isinstance(node, n.Matrix):
+        cells = [_literal(c) for row in node.rows for c in row]
+        return None if any(c is None for c in cells) else cells  # type: ignore[return-value]
+    one = _literal(node)
+    return None if one is None else [one]
+
+
+def _substitutions(symbolic: n.Node, numbers: n.Node) -> list[tuple[n.Node, n.Node]] | None:
+    """Where `numbers` is `symbolic` with numbers put in, each (symbol, number) pair."""
+    if _literal(numbers) is not None and not isinstance(symbolic, n.Num):
+        if isinstance(symbolic, n.Neg):
+            return [(symbolic.value, n.Neg(numbers))]
+        return [(symbolic, numbers)]
+    if type(symbolic) is not type(numbers):
+        return None
+    if isinstance(symbolic, n.Num):
+        return []
+    if isinstance(symbolic, n.Add) and isinstance(numbers, n.Add):
+        if [s for s, _ in symbolic.terms] != [s for s, _ in numbers.terms]:
+            return None
+        pairs = zip((t for _, t in symbolic.terms), (t for _, t in numbers.terms), strict=True)
+    elif isinstance(symbolic, n.Mul) and isinstance(numbers, n.Mul):
+        if len(symbolic.factors) != len(numbers.factors):
+            return None
+        pairs = zip(symbolic.factors, numbers.factors, strict=True)
+    elif isinstance(symbolic, n.Call) and isinstance(numbers, n.Call):
+        if symbolic.func != numbers.func or symbolic.primes != numbers.primes:
+            return None
+        pairs = zip([symbolic.arg], [numbers.arg], strict=True)
+    elif isinstance(symbolic, n.Pow) and isinstance(numbers, n.Pow):
+        if not (isinstance(symbolic.exponent, n.Node) and isinstance(numbers.exponent, n.Node)):
+            return None
+        pairs = zip([symbolic.base, symbolic.exponent], [numbers.base, numbers.exponent], strict=True)
+    elif isinstance(symbolic, n.Matrix) and isinstance(numbers, n.Matrix):
+        if [len(r) for r in symbolic.rows] != [len(r) for r in numbers.rows]:
+            return None
+        pairs = zip([c for r in symbolic.rows for c in r], [c for r in numbers.rows for c in r], strict=True)
+    else:
+        pairs = zip(n.children(symbolic), n.children(numbers), strict=False)
+        if len(n.children(symbolic)) != len(n.children(numbers)):
+            return None
+    out: list[tuple[n.Node, n.Node]] = []
+    for a, b in pairs:
+        if isinstance(a, n.Sym) and a.name == "e" and not a.sub and a == b:
+            continue
+        found = _substitutions(a, b)
+        if found is None:
+            return None
+        out += found
+    return out
+
+
+def _written(num: n.Num, sign: int) -> str:
+    return ("-" if sign < 0 else "") + num.text + ("…" if num.truncated else "")
+
+
+def _settle(events: list[Event], reading: Reading) -> None:
+    """Claims from the events, in document order (see the module docstring)."""
+    claimed: dict[str, Read] = {}
+    updated_seen = False
+    for event in events:
+        literals = _literals(event.value)
+        named = event.named
+        if literals is None or len(literals) != len(named.keys):
+            reading.unread.append(Unread(event.line, event.source, "the number does not fit what is named"))
+            continue
+        for k, ((num, sign), key) in enumerate(zip(literals, named.keys, strict=True)):
+            if named.given is not None:
+                spec_value = named.given[k]
+                given = Given(key, _written(num, sign), spec_value, _stands_for(num, sign, spec_value),
+                              event.line, event.source)
+                if not any((g.what, g.written) == (given.what, given.written) for g in reading.given):
+                    reading.given.append(given)
+                continue
+            read = _read(key, num, sign, named.sign, event)
+            earlier = claimed.get(key)
+            if earlier is not None and _agree(earlier, read):
+                continue  # the same number written again
+            if earlier is not None and updated_seen and key.startswith(FORWARD):
+                key = f"after.{key}"
+                read = _read(key, num, sign, named.sign, event)
+                earlier = claimed.get(key)
+                if earlier is not None and _agree(earlier, read):
+                    continue
+            if earlier is not None:
+                reading.unread.append(Unread(event.line, event.source,
+                                             f"{key} written again as {read.written}, where line "
+                                             f"{earlier.line} has {earlier.written}"))
+                continue
+            claimed[key] = read
+            reading.read.append(read)
+            updated_seen = updated_seen or key.startswith("updated.")
+
+
+def _read(key: str, num: n.Num, sign: int, convention: int, event: Event) -> Read:
+    return Read(key, _written(num, sign), sign * num.value, num.decimals, num.truncated, convention,
+                event.line, event.source)
+
+
+def _agree(a: Read, b: Read) -> bool:
+    """Whether two writings of one quantity can be the same number, given their rounding."""
+    (a_lo, a_hi), (b_lo, b_hi) = a.range, b.range
+    return a_lo <= b_hi and b_lo <= a_hi
+
+
+def _stands_for(num: n.Num, sign: int, value: Fraction) -> bool:
+    """Whether a written number can stand for the spec's `value` (exactly, or rounded)."""
+    if num.value.denominator == 1 and not num.truncated:
+        return sign * num.value == value
+    read = Read("", "", sign * num.value, num.decimals, num.truncated, 1, 0, "")
+    lo, hi = read.range
+    return lo <= value <= hi
+
+
+def as_claims(reading: Reading, spec: Spec) -> Claims:
+    """The claims a reading makes, as a claims file would make them: in Mitchell's
+    convention where the document is written in it (its δ's are error terms)."""
+    mitchell = reading.notation == "mitchell"
+    out = []
+    for r in reading.read:
+        # the claim is f × the number written: our δ is −(Mitchell's), and a δ read with
+        # sign −1 is the other convention's
+        f = -r.sign if mitchell and r.key.startswith("delta.") else r.sign
+        written = r.written.rstrip("…")
+        out.append(Claim(r.key, written if f == 1 else _negated(written), f * r.sign * r.stands_for,
+                         r.decimals, "written"))
+    return Claims(reading.source, spec, tuple(out), "mitchell" if mitchell else "seed")
+
+
+def _negated(text: str) -> str:
+    return text[1:] if text.startswith("-") else "-" + text
