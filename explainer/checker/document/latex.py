@@ -67,7 +67,8 @@ def _unwrap(text: str, command: str, keep: bool, drop_script: bool = False) -> s
 def _text_outside_scripts(text: str) -> str:
     r"""\text{…} inside a subscript or superscript is part of a name (E_{\text{total}}); at the
     top level it is prose (\text{ (from }), which no formula holds."""
-    text = re.sub(r"([_^])\s*\\text\s*\{([^{}]*)\}", r"\1{\2}", text)
+    text = re.sub(r"([_^])\s*\{\s*\\text\s*\{([^{}]*)\}\s*\}", r"\1{\2}", text)  # _{\text{X}}
+    text = re.sub(r"([_^])\s*\\text\s*\{([^{}]*)\}", r"\1{\2}", text)  # _\text{X}
     return _unwrap(text, "text", keep=False)
 
 
@@ -156,10 +157,11 @@ def parse(text: str) -> n.Node:
     if not normal:
         raise ParseError("nothing to read")
     try:
-        tree = _parser().parse(normal)
+        return _builder_class()().transform(_parser().parse(normal))
+    except lark.exceptions.VisitError as err:  # a tree the grammar allows but no formula is
+        raise ParseError(str(err.orig_exc)) from None
     except lark.exceptions.LarkError as err:
         raise ParseError(str(err).splitlines()[0]) from None
-    return _builder_class()().transform(tree)
 
 
 def flat(script: str) -> str:

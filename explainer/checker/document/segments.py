@@ -106,7 +106,8 @@ def chains_of(body: str, line: int, display: bool, context: str) -> list[Chain]:
     body = re.sub(r"\\(begin|end)\{(aligned|gathered|split|alignedat)\}(\{[^}]*\})?", " ", body)
     out: list[Chain] = []
     for offset, row in split_top(body, _ROW_BREAK):
-        row_line = line + body.count("\n", 0, offset)
+        start = offset + _text_start(row)  # the row's line is where its text starts, not its \\
+        row_line = line + body.count("\n", 0, start)
         row = _ROW_BREAK.sub(" ", row, count=1) if _ROW_BREAK.match(row) else row
         cells = split_top(row, re.compile("&"))
         lead = cells[0][1].strip()
@@ -129,6 +130,13 @@ def chains_of(body: str, line: int, display: bool, context: str) -> list[Chain]:
         new = [Side(_strip_relation(s), row_line) for _, s in sides]
         out.append(Chain(new, row_line, text, display, context))
     return out
+
+
+def _text_start(row: str) -> int:
+    """Where the text of a row starts: after the \\ that ends the row above, and blanks."""
+    m = _ROW_BREAK.match(row)
+    after = m.end() if m else 0
+    return after + len(row[after:]) - len(row[after:].lstrip())
 
 
 def _strip_relation(side: str) -> str:
