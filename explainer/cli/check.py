@@ -139,6 +139,8 @@ def run_check(args: argparse.Namespace) -> int:
         written_in = "mitchell" if claims.notation == "mitchell" else "seed"
         explanation = explain(replace(claims.spec, notation=written_in), None, rendering=bool(walkthrough),
                               progress=progress)
+        if reading is not None:  # formulas of quantities (C − C⁺) need the true values
+            document_report.judge_formulas(reading, explanation.symbolic)
         progress("checking the claims and trying every slip of the catalogue")
         try:
             result = check(claims, explanation.symbolic, Tolerance(args.abs_tol, args.rel_tol))

@@ -17,8 +17,17 @@ from functools import cached_property
 import sympy
 
 from explainer.checker.document import nodes as n
+from explainer.checker.document.latex import parse
 from explainer.checker.document.names import Names
 from explainer.engines import symbolic
+
+ETA, COST, AFTER_COST = sympy.symbols("eta C C_after", real=True)
+
+
+def after_symbol(kind: str, neuron: str) -> sympy.Symbol:
+    """A neuron's input or output in the forward pass after the step."""
+    return sympy.Symbol(f"{kind}_after_{neuron}", real=True)
+
 
 _FUNCTIONS = {"sigma": lambda x: 1 / (1 + sympy.exp(-x)), "exp": sympy.exp, "tanh": sympy.tanh,
               "ln": sympy.log, "relu": lambda x: sympy.Max(x, 0)}
@@ -27,15 +36,35 @@ _FUNCTIONS = {"sigma": lambda x: 1 / (1 + sympy.exp(-x)), "exp": sympy.exp, "tan
 class Algebra:
     """The derivation of one network, and formulas read in one notation's symbols."""
 
+    def values(self, step: symbolic.SymbolicStep) -> dict[sympy.Symbol, sympy.Expr]:
+        """Every symbol an expression can hold, with its value in `step` (the true values)."""
+        d, spec, net = self.d, self.names.spec, self.names.net
+        v, a = step.values, step.after
+        out: dict[sympy.Symbol, sympy.Expr] = {ETA: symbolic.rational(spec.learning_rate), COST: v.cost,
+                                               AFTER_COST: a.cost}
+        out |= {d.symbol[label]: value for label, value in step.parameters.items()}
+        out |= {d.symbol[x]: symbolic.rational(value) for x, value in zip(net.neurons(0), spec.sample.input,
+                                                                          strict=True)}
+        out |= {d.symbol[f"exp{j + 1}"]: symbolic.rational(e) for j, e in enumerate(spec.sample.expected)}
+        for layer in range(net.depth + 1):
+            for m in net.neurons(layer):
+                out |= {d.i[m]: v.input[m], d.o[m]: v.output[m], after_symbol("input", m): a.input[m],
+                        after_symbol("output", m): a.output[m]}
+                if m in v.delta:
+                    out[d.delta[m]] = v.delta[m]
+        return out
+
     def __init__(self, names: Names, derivation: symbolic.Derivation | None = None) -> None:
         self.names = names
         self.d = derivation or symbolic.derive(names.net)
 
     @cached_property
     def _outputs(self) -> dict[sympy.Symbol, sympy.Expr]:
-        """o of every neuron after the inputs, as σ of its own input."""
+        """o of every neuron after the inputs, as σ of its own input; an input neuron's i and o
+        are its value x."""
         net, d = self.names.net, self.d
-        return {d.o[m]: d.output_expr[m] for layer in range(1, net.depth + 1) for m in net.neurons(layer)}
+        out = {d.o[m]: d.output_expr[m] for layer in range(1, net.depth + 1) for m in net.neurons(layer)}
+        return out | {s[x]: d.symbol[x] for x in net.neurons(0) for s in (d.o, d.i)}
 
     def expression(self, node: n.Node) -> sympy.Expr | None:
         """The formula as an expression in the derivation's symbols, or None."""
@@ -56,10 +85,14 @@ class Algebra:
             value = {"input": lambda: d.i[name], "output": lambda: d.o[name], "delta": lambda: d.delta[name],
                      "param": lambda: d.symbol[name], "x": lambda: d.symbol[name],
                      "expected": lambda: d.symbol[f"exp{last.index(name) + 1}"],
-                     "eta": lambda: sympy.Symbol("eta")}[role]()
+                     "eta": lambda: ETA, "cost": lambda: COST, "after.cost": lambda: AFTER_COST,
+                     "after.input": lambda: after_symbol("input", name),
+                     "after.output": lambda: after_symbol("output", name)}[role]()
             return sign * value
         if isinstance(node, n.Partial):
             return self._partial(node)
+        if isinstance(node, n.Sum):
+            return sympy.Add(*[self._expr(term) for term in self._terms(node)])
         if isinstance(node, n.Call):
             if node.primes == 1 and node.func == "sigma":
                 role = self.names.role(node.arg)
@@ -81,6 +114,26 @@ class Algebra:
             return self._expr(node.base) ** self._expr(node.exponent)
         raise ValueError(f"no expression for {type(node).__name__}")
 
+    def _terms(self, node: n.Sum) -> list[n.Node]:
+        """Σ written out: over the parameters (Σ_p, p the generic parameter) or over the
+        output neurons (Σ_j, every subscript j or L_j made 1, 2, …)."""
+        net, sym = self.names.net, self.names.sym
+        if node.index == "p":
+            def put(label: str):
+                def f(s: n.Sym) -> n.Node:
+                    return parse(sym.param(label)) if (s.name, s.sub) == ("p", "") else s
+                return f
+            return [n.replace_symbols(node.body, put(p.label)) for p in net.parameters]
+        if len(node.index) == 1:
+            def at(j: int):
+                def f(s: n.Sym) -> n.Node:
+                    if s.sub.lower() in (node.index, f"l{node.index}"):
+                        return n.Sym(s.name, s.sub[:-1] + str(j), s.sup, s.primes)
+                    return s
+                return f
+            return [n.replace_symbols(node.body, at(j)) for j in range(1, net.layers[-1] + 1)]
+        raise ValueError(f"a sum over {node.index}")
+
     def _partial(self, node: n.Partial) -> sympy.Expr:
         d, names = self.d, self.names
         named = names.named(node)
@@ -95,9 +148,30 @@ class Algebra:
         return sympy.diff(d.input_expr[top[1]], self._expr(node.bottom))
 
     def same(self, a: sympy.Expr, b: sympy.Expr) -> bool:
-        """Whether two expressions are equal, every o written as σ of its input."""
-        difference = (a - b).xreplace(self._outputs)
+        """Whether two expressions are equal, every δ written out (from the δ's after it, down
+        to the cost) and every o written as σ of its input."""
+        difference = self.expanded(a - b).xreplace(self._outputs)
         return sympy.simplify(difference) == 0
+
+    def expanded(self, expr: sympy.Expr) -> sympy.Expr:
+        """`expr` with every δ replaced by what it is (backpropagation undone)."""
+        deltas = {self.d.delta[m]: e for m, e in self.d.delta_expr.items()}
+        for _ in range(self.names.net.depth + 1):  # one layer of δ's per round
+            if not expr.free_symbols & deltas.keys():
+                break
+            expr = expr.xreplace(deltas)
+        return expr
+
+    def quantity_expression(self, key: str) -> sympy.Expr | None:
+        """The derivation's expression of a claims key (∂C/∂w5 → its chain-rule product)."""
+        d = self.d
+        kind, _, name = key.partition(".")
+        found = {"gradient": d.gradient_expr, "cost_derivative": d.output_derivative_expr,
+                 "delta": d.delta_expr, "activation_derivative": d.activation_derivative_expr,
+                 "input": d.input_expr, "output": d.output_expr}.get(kind, {})
+        if key == "cost":
+            return d.cost_expr
+        return found.get(name)
 
     def quantity(self, node: n.Node) -> str | None:
         """The claims key of the quantity `node` equals (of a neuron it mentions), or None."""

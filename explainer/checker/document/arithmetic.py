@@ -195,7 +195,9 @@ def _product(a: Value, b: Value) -> Value:
 
 
 def meets(a: Value, b: Value) -> bool:
-    """Whether two sides agree within their rounding (entry by entry for matrices)."""
+    """Whether two sides agree within their rounding (entry by entry for matrices; a 1 × 1
+    matrix, such as a row times a column, is its one number)."""
+    a, b = _scalar(a), _scalar(b)
     if isinstance(a, Interval) and isinstance(b, Interval):
         return a.meets(b)
     if isinstance(a, Interval) or isinstance(b, Interval):
@@ -205,8 +207,15 @@ def meets(a: Value, b: Value) -> bool:
     return all(x.meets(y) for ra, rb in zip(a, b, strict=True) for x, y in zip(ra, rb, strict=True))
 
 
+def _scalar(value: Value) -> Value:
+    if isinstance(value, list) and len(value) == 1 and len(value[0]) == 1:
+        return value[0][0]
+    return value
+
+
 def shown(value: Value, digits: int = 12) -> str:
     """A value for a report: the middle of each interval, to `digits` significant digits."""
+    value = _scalar(value)
     if isinstance(value, Interval):
         return mpmath.nstr(value.mid, digits)
     return "[" + "; ".join(", ".join(mpmath.nstr(c.mid, digits) for c in row) for row in value) + "]"

@@ -62,6 +62,7 @@ class Names:
         self.scalar: dict[Canon, tuple[str, str, int]] = {}  # canon -> (role, name or label, sign)
         self.layers: dict[Canon, tuple[str, int]] = {}  # canon -> (kind, layer) for W^{(l)}, o^{(l)}, …
         self.cost_names: set[str] = set()
+        self.cost_sub = ""  # E_{total}: the cost's own subscript, part of its name
         for layer in range(net.depth + 1):
             for name in net.neurons(layer):
                 if layer:
@@ -85,6 +86,7 @@ class Names:
         cost = _symbol(sym.C)
         assert isinstance(cost, n.Sym)
         self.cost_names.add(cost.name)
+        self.cost_sub = canon(cost)[1]
         self._add(sym.C, ("cost", "", 1))
         self._add(r"\eta", ("eta", "", 1))
         for layer in range(net.depth + 1):
@@ -138,7 +140,12 @@ class Names:
             base = node.base
             node = n.Sym(base.name, base.sub, base.sup + "+", base.primes)
         if isinstance(node, n.Sym):
-            return self.scalar.get(canon(node))
+            found = self.scalar.get(canon(node))
+            if found is None and node.sup.endswith("+"):  # o^{+}_{L1}, C^{+}: after the step
+                before = self.scalar.get(canon(n.Sym(node.name, node.sub, node.sup[:-1], node.primes)))
+                if before is not None and before[0] in ("input", "output", "cost"):
+                    return (f"after.{before[0]}", before[1], before[2])
+            return found
         return None
 
     def is_cost(self, node: n.Node) -> bool:
@@ -174,6 +181,9 @@ class Names:
             if s1 == 1 and s2 == -1 and ra and rb and ra[0] == "output" and rb[0] == "expected" \
                     and ra[1] == rb[1]:
                 return Named((f"error.{ra[1]}",))
+        if isinstance(node, n.Pow) and node.exponent == "+" and self._layer_of(node.base) is not None:
+            kind, layer = self._layer_of(node.base)  # (W^{(1)})^{+}: the layer's updated weights
+            return self._layer_named(kind, layer, "updated") if kind in ("W", "b") else None
         if isinstance(node, n.Gradient) and self.is_cost(node.of):
             return self._layer_vector(_subscript_node(node.sub), "cost_derivative")
         return self._layer(node, sign)
@@ -187,6 +197,10 @@ class Names:
             return Named((f"updated.{name}",))
         if kind == "cost":
             return Named(("cost",))
+        if kind == "after.cost":
+            return Named(("after.cost",))
+        if kind in ("after.input", "after.output"):
+            return Named((f"{kind}.{name}",))
         if kind == "param":
             return Named((f"param.{name}",), given=(net.parameter(name).value,))
         if kind == "x":
@@ -210,7 +224,8 @@ class Names:
                 keys = {"W": "gradient", "b": "gradient", "o": "cost_derivative", "i": "delta"}.get(kind)
                 return None if keys is None else self._layer_named(kind, at, keys)
             kind, name, _ = low
-            if top.sub and not (kind == "input" and name.lower() in top.sub.lower()):
+            share = canon(top)[1] not in ("", self.cost_sub)  # C_{oL1}: the part through L1
+            if share and not (kind == "input" and name.lower() in top.sub.lower()):
                 return None  # a share of the cost through one neuron is δ only at that neuron
             return {"param": Named((f"gradient.{name}",)), "output": Named((f"cost_derivative.{name}",)),
                     "input": Named((f"delta.{name}",))}.get(kind)
@@ -279,7 +294,8 @@ class Names:
                 biases = [net.bias_of(layer, j) for j in range(net.layers[layer])]
                 if any(b is None for b in biases):
                     return None
-                rows = [[f"{key}.{b.label}"] for b in biases]
+                labels = list(dict.fromkeys(b.label for b in biases))  # a shared bias is one number
+                rows = [[f"{key}.{label}"] for label in labels]
             keys = tuple(k for row in rows for k in row)
             given = tuple(net.parameter(k.split(".")[1]).value for k in keys) if key == "param" else None
             return Named(keys, (len(rows), len(rows[0])), given)

@@ -165,3 +165,31 @@ def is_numeric(node: Node) -> bool:
 
 def _has(node: Node, kinds: tuple[type, ...]) -> bool:
     return isinstance(node, kinds) or any(_has(c, kinds) for c in children(node))
+
+
+def replace_symbols(node: Node, f) -> Node:
+    """The tree with every symbol s replaced by f(s) (a node), the rest rebuilt as it was."""
+    if isinstance(node, Sym):
+        return f(node)
+    if isinstance(node, Partial):
+        return Partial(replace_symbols(node.top, f), replace_symbols(node.bottom, f))
+    if isinstance(node, Call):
+        return Call(node.func, node.primes, replace_symbols(node.arg, f))
+    if isinstance(node, Add):
+        return Add(tuple((s, replace_symbols(t, f)) for s, t in node.terms))
+    if isinstance(node, Mul):
+        return Mul(tuple(replace_symbols(x, f) for x in node.factors), node.elementwise)
+    if isinstance(node, Div):
+        return Div(replace_symbols(node.top, f), replace_symbols(node.bottom, f))
+    if isinstance(node, Neg):
+        return Neg(replace_symbols(node.value, f))
+    if isinstance(node, Pow):
+        exponent = replace_symbols(node.exponent, f) if isinstance(node.exponent, Node) else node.exponent
+        return Pow(replace_symbols(node.base, f), exponent)
+    if isinstance(node, Matrix):
+        return Matrix(tuple(tuple(replace_symbols(c, f) for c in row) for row in node.rows))
+    if isinstance(node, Sum):
+        return Sum(node.index, replace_symbols(node.body, f))
+    if isinstance(node, Gradient):
+        return Gradient(node.sub, replace_symbols(node.of, f))
+    return node

@@ -90,14 +90,27 @@ class Unread:
     why: str
 
 
+@dataclass(frozen=True)
+class Formula:
+    """A formula of quantities (not one quantity) that a number is written for:
+    C − C⁺ ≈ 0.0098, ∂i_{L2}/∂b_4 = 1. The true value is the formula's, judged with the step."""
+
+    line: int
+    text: str
+    head: n.Node
+    number: n.Node
+
+
 @dataclass
 class Reading:
     source: str
     notation: str
+    spec: Spec
     read: list[Read] = field(default_factory=list)
     given: list[Given] = field(default_factory=list)
     arithmetic: list[Step] = field(default_factory=list)
     unread: list[Unread] = field(default_factory=list)
+    formulas: list[Formula] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -117,7 +130,7 @@ def read_text(text: str, kind: str, spec: Spec, source: str, notation: str | Non
     heads = [nodes[0] for nodes in parsed if nodes and nodes[0] is not None]
     notation = notation or detect(spec, heads)
     names = Names(spec, notation)
-    reading = Reading(source, notation)
+    reading = Reading(source, notation, spec)
     exact = _exact(spec)
     events: list[Event] = []
     algebra = _LazyAlgebra(names)
@@ -129,18 +142,23 @@ def read_text(text: str, kind: str, spec: Spec, source: str, notation: str | Non
         if not found and not checked:
             why = "not a formula this reader knows" if None in nodes else "nothing here names a quantity"
             reading.unread.append(Unread(chain.line, chain.source, why))
-    said, loose = prose.read(doc.prose, names.sym.C)
+    sentences = []
+    for table in doc.tables:
+        found_cells, missed, words = table_events(table, names)
+        events += [Event(line, named, value, text) for line, named, value, text in found_cells]
+        reading.unread += [Unread(line, text, why) for line, text, why in missed]
+        sentences += words
+    said, loose = prose.read(doc.prose + sentences, names.sym.C)
     for s in said:
+        if s.formula:
+            reading.formulas.append(Formula(s.line, s.text, s.head, s.value))
+            continue
         named = names.named(s.head)
         if named is None:
             reading.unread.append(Unread(s.line, s.text, "nothing here names a quantity"))
         else:
             events.append(Event(s.line, named, s.value, s.text))
     reading.unread += [Unread(x.line, x.text, "a number in prose that no name goes with") for x in loose]
-    for table in doc.tables:
-        found_cells, missed = table_events(table, names)
-        events += [Event(line, named, value, text) for line, named, value, text in found_cells]
-        reading.unread += [Unread(line, text, why) for line, text, why in missed]
     _settle(sorted(events, key=lambda e: e.line), reading)
     reading.unread.sort(key=lambda u: u.line)
     return reading
@@ -174,6 +192,12 @@ class _LazyAlgebra:
         key = self._algebra.quantity(node)
         return None if key is None else Named((key,))
 
+    def expresses(self, node: n.Node) -> bool:
+        """Whether a formula is one of the step's quantities (so its value can be judged)."""
+        if self._algebra is None:
+            self._algebra = Algebra(self.names)
+        return bool(n.symbols(node)) and self._algebra.expression(node) is not None
+
 
 _DECIMAL_IN_TEXT = re.compile(r"\d*\.\d+")
 
@@ -181,6 +205,9 @@ _DECIMAL_IN_TEXT = re.compile(r"\d*\.\d+")
 def _has_numbers(chain: segments.Chain, nodes: list[n.Node | None]) -> bool:
     """Whether an equation holds a number worth reading: a side made of numbers, or a number
     with decimals (the 2 of a square or of 2 (o − exp) alone makes no formula a computation)."""
+    if len(chain.sides) == 1 and nodes[0] is not None and \
+            not any(x.decimals > 0 or x.truncated for x in n.numbers(nodes[0])):
+        return False  # a whole number mentioned in passing ($\mathbf{1}$, the vector of ones)
     for node, side in zip(nodes, chain.sides, strict=True):
         if node is None:
             if _DECIMAL_IN_TEXT.search(normalise(side.text)):
@@ -212,6 +239,9 @@ def _chain(chain: segments.Chain, nodes: list[n.Node | None], names: Names, alge
         named = names.named(head) or algebra.named(head)
         if named is not None:
             events.append(Event(chain.sides[-1].line, named, nodes[-1], chain.source))
+        elif algebra.expresses(head):
+            reading.formulas.append(Formula(chain.sides[-1].line, chain.source, head, nodes[-1]))
+            checked = True
     return events, checked
 
 
@@ -228,7 +258,7 @@ def _step(chain: segments.Chain, k: int, left: n.Node, right: n.Node, exact: fro
     return True
 
 
-def _literal(node: n.Node) -> tuple[n.Num, int] | None:
+def literal_of(node: n.Node) -> tuple[n.Num, int] | None:
     """A number as written, with its sign: 0.2, −0.3, −(−1)."""
     sign = 1
     while isinstance(node, n.Neg):
@@ -239,15 +269,15 @@ def _literal(node: n.Node) -> tuple[n.Num, int] | None:
 def _literals(node: n.Node) -> list[tuple[n.Num, int]] | None:
     """The numbers of a side that is one number or a matrix of numbers (row by row)."""
     if isinstance(node, n.Matrix):
-        cells = [_literal(c) for row in node.rows for c in row]
+        cells = [literal_of(c) for row in node.rows for c in row]
         return None if any(c is None for c in cells) else cells  # type: ignore[return-value]
-    one = _literal(node)
+    one = literal_of(node)
     return None if one is None else [one]
 
 
 def _substitutions(symbolic: n.Node, numbers: n.Node) -> list[tuple[n.Node, n.Node]] | None:
     """Where `numbers` is `symbolic` with numbers put in, each (symbol, number) pair."""
-    if _literal(numbers) is not None and not isinstance(symbolic, n.Num):
+    if literal_of(numbers) is not None and not isinstance(symbolic, n.Num):
         if isinstance(symbolic, n.Neg):
             return [(symbolic.value, n.Neg(numbers))]
         return [(symbolic, numbers)]
@@ -307,8 +337,11 @@ def _settle(events: list[Event], reading: Reading) -> None:
         for k, ((num, sign), key) in enumerate(zip(literals, named.keys, strict=True)):
             if named.given is not None:
                 spec_value = named.given[k]
-                given = Given(key, _written(num, sign), spec_value, _stands_for(num, sign, spec_value),
-                              event.line, event.source)
+                ok = _stands_for(num, sign, spec_value)
+                later = claimed.get(key.replace("param.", "updated.")) if key.startswith("param.") else None
+                if not ok and later is not None and _agree(later, _read(later.key, num, sign, 1, event)):
+                    continue  # after the update, a parameter written with its updated value
+                given = Given(key, _written(num, sign), spec_value, ok, event.line, event.source)
                 if not any((g.what, g.written) == (given.what, given.written) for g in reading.given):
                     reading.given.append(given)
                 continue

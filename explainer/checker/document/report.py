@@ -14,11 +14,20 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from explainer.checker.document import formulas
+from explainer.checker.document.names import Names
 from explainer.checker.document.reading import Reading
+from explainer.engines.symbolic import SymbolicStep
 from explainer.walkthrough.document import Paragraph, Section, Table, Text
 from explainer.walkthrough.formatting import show
 
 SHOWN = 3  # wrong steps and unread lines listed in the terminal; the JSON has them all
+
+
+def judge_formulas(reading: Reading, step: SymbolicStep) -> None:
+    """Add the verdicts on the document's formulas of quantities to its arithmetic, in line order."""
+    names = Names(reading.spec, reading.notation)
+    reading.arithmetic = sorted(reading.arithmetic + formulas.judge(reading, names, step), key=lambda s: s.line)
 
 
 def wrong_steps(reading: Reading) -> list:

@@ -22,6 +22,7 @@ _DISPLAY = re.compile(rf"\$\$(.+?)\$\$|\\\[(.+?)\\\]|\\begin\{{({_ENVIRONMENTS})
 _INLINE = re.compile(r"(?<![\\$])\$(?!\$)([^$\n]+?)(?<!\\)\$(?!\$)|\\\((.+?)\\\)", re.S)
 _SKIPPED_TEX = re.compile(r"\\begin\{(tikzpicture|verbatim|lstlisting|comment)\}.*?\\end\{\1\}", re.S)
 _RELATION = re.compile(r"\\approx(?![A-Za-z])|\\simeq(?![A-Za-z])|:=|≈|(?<![<>!\\])=")
+_LONE_NUMBER = re.compile(r"\s*[-−–]?\d+(?:\.\d+)?…?\s*")
 _ROW_BREAK = re.compile(r"\\\\(\s*\[[^\]]*\])?")
 
 
@@ -163,6 +164,8 @@ def read(text: str, kind: str) -> Document:
     taken = _mask(text, [(s, e) for s, e, *_ in spans])
     for m in _INLINE.finditer(taken):
         body = m.group(1) or m.group(2) or ""
+        if _LONE_NUMBER.fullmatch(body):
+            continue  # "went down by $0.0098$": a number in a sentence, read with the sentence
         spans.append((m.start(), m.end(), body, m.start(1) if m.group(1) else m.start(2), False))
     spans.sort()
     for start, end, body, body_start, display in spans:
@@ -220,10 +223,27 @@ def _cells(line: str) -> list[str]:
     return [c.strip() for c in re.split(r"(?<!\\)\|", body)]
 
 
+def _after_arguments(text: str, k: int, count: int) -> int:
+    """Where a tabular's body starts: after `count` {…} arguments and any [pos] option."""
+    while True:
+        while k < len(text) and text[k].isspace():
+            k += 1
+        if text.startswith("[", k):
+            k = text.index("]", k) + 1
+        elif count and text.startswith("{", k):
+            from explainer.checker.document.latex import brace_end
+
+            k, count = brace_end(text, k), count - 1
+        else:
+            return k
+
+
 def _tex_tables(text: str, doc: Document) -> str:
     """LaTeX tabular environments into `doc.tables` (first row the header), blanked out."""
-    for m in list(re.finditer(r"\\begin\{(tabular\*?|longtable)\}(\{[^}]*\})+(.*?)\\end\{\1\}", text, re.S)):
-        body, body_start = m.group(3), m.start(3)
+    for m in list(re.finditer(r"\\begin\{(tabular\*?|tabularx|longtable)\}(.*?)\\end\{\1\}", text, re.S)):
+        arguments = 2 if m.group(1) in ("tabular*", "tabularx") else 1
+        body_start = _after_arguments(text, m.start(2), arguments)
+        body = text[body_start:m.end(2)]
         rows = []
         for offset, row in split_top(body, _ROW_BREAK):
             row = _ROW_BREAK.sub(" ", row, count=1) if _ROW_BREAK.match(row) else row

@@ -14,7 +14,7 @@ import re
 from explainer.checker.document import nodes as n
 from explainer.checker.document.latex import ParseError, parse
 from explainer.checker.document.names import Named, Names
-from explainer.checker.document.segments import Table
+from explainer.checker.document.segments import Prose, Table
 
 _BEFORE = re.compile(r"^(before|value|initial|start|old|current)\b", re.I)
 _AFTER = re.compile(r"^(after|updated|new)\b", re.I)
@@ -65,13 +65,17 @@ def _row_symbol(row: tuple[str, str, int], names: Names) -> n.Node:
 
 
 def table_events(table: Table, names: Names) -> tuple[list[tuple[int, Named, n.Node, str]],
-                                                         list[tuple[int, str, str]]]:
-    """The numbers a table names — (line, what, number, row text) — and those it does not."""
-    found, missed = [], []
+                                                         list[tuple[int, str, str]], list[Prose]]:
+    """The numbers a table names — (line, what, number, row text) — those it does not, and
+    the rows that are words and a value ("Cost after the step | 0.1839"), as prose."""
+    found, missed, sentences = [], [], []
     for line, cells in table.rows:
         text = " | ".join(cells)
         first = _node(cells[0]) if cells else None
         row = names.role(first) if first is not None else None
+        if row is None and cells and re.search(r"[A-Za-z]{3}", cells[0]) and "$" not in cells[0]:
+            sentences.append(Prose(": ".join(cells), line))
+            continue
         for header, cell in zip(table.header[1:], cells[1:], strict=False):
             value = _node(cell)
             if value is None or not n.is_numeric(value) or not n.numbers(value):
@@ -82,4 +86,4 @@ def table_events(table: Table, names: Names) -> tuple[list[tuple[int, Named, n.N
                                if row is not None else "the row names no neuron or parameter"))
             else:
                 found.append((line, named, value, text))
-    return found, missed
+    return found, missed, sentences

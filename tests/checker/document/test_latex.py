@@ -58,7 +58,7 @@ def test_align_rows_continue_their_equation():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(list("0123456789.+-*/^_{}()[]&=\\ abcdefxyzσ∂·−…") + [
+@given(st.lists(st.sampled_from([*"0123456789.+-*/^_{}()[]&=\\ abcdefxyzσ∂·−…",
     r"\frac", r"\partial", r"\cdot", r"\left(", r"\right)", r"\begin{pmatrix}", r"\end{pmatrix}",
     r"\\", r"\sigma", r"\sum", r"\text{", r"\input{x}", r"\write18{ls}", "__import__('os')"]), max_size=30)
        .map("".join))
