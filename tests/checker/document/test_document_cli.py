@@ -89,3 +89,18 @@ def test_a_document_that_is_not_text_is_one_line_exit_2(tmp_path, capsys):
     assert main(["check", str(binary), "--spec", SPEC]) == 2
     err = capsys.readouterr().err
     assert "notes.md: not UTF-8 text" in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_readme_example_prints_what_the_readme_shows(tmp_path, capsys):
+    import re
+
+    from tests.conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    part = readme[readme.index("### Checking a worked example as it is written"):]
+    document = re.search(r"```markdown\n(.*?)```", part, re.S).group(1)
+    shown = re.search(r"```\n(claim .*?)```", part, re.S).group(1)
+    (tmp_path / "worked.md").write_text(document, encoding="utf-8")
+    assert main(["check", str(tmp_path / "worked.md"), "--spec", SPEC]) == 1
+    out = capsys.readouterr().out.replace(str(tmp_path / "worked.md"), "worked.md")
+    assert out == shown
