@@ -16,6 +16,7 @@ import dataclasses
 from explainer.checker.diagnosis import JOIN, parts
 from explainer.checker.slips import CATALOGUE
 from explainer.checker.verdicts import CORRECT, FOLLOWS, Check, Verdict
+from explainer.spec.reader import count
 from explainer.walkthrough.context import inline
 from explainer.walkthrough.document import Block, Document, Equation, Math, Paragraph, Row, Section, Table, Text
 from explainer.walkthrough.formatting import show_like
@@ -141,8 +142,8 @@ def checked_section(check: Check) -> Section:
     verdicts = check.verdicts
     counts = _counts(check)
     blocks: list[Block] = [Paragraph(inline(
-        f"You gave {len(verdicts)} numbers. {counts[CORRECT]} are right, {counts['wrong']} are wrong, and "
-        f"{counts[FOLLOWS]} are wrong only because they carry an earlier wrong number forward. A number "
+        f"You gave {count(len(verdicts), 'number')}. Right: {counts[CORRECT]}; wrong: {counts['wrong']}; "
+        f"wrong only because they carry an earlier wrong number forward: {counts[FOLLOWS]}. A number "
         "is right when it is within half a unit of its last written digit of the true value, plus the "
         "rounding your earlier numbers carry into it (or of what your own right numbers give); a slope "
         "or a zero that is exact by nature must be exact. Each is also marked beside its derivation below.",

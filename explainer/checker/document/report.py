@@ -18,6 +18,7 @@ from explainer.checker.document import formulas
 from explainer.checker.document.names import Names
 from explainer.checker.document.reading import Reading
 from explainer.engines.symbolic import SymbolicStep
+from explainer.spec.reader import count
 from explainer.walkthrough.document import Paragraph, Section, Table, Text
 from explainer.walkthrough.formatting import show
 
@@ -54,15 +55,15 @@ def _spec(value: Fraction) -> str:
 def text_lines(reading: Reading) -> list[str]:
     """The lines printed after the claims table."""
     steps, wrong = reading.arithmetic, wrong_steps(reading)
-    lines = [f"{reading.source}: {len(reading.read)} numbers read as claims ({reading.notation} notation), "
-             f"{len(steps)} arithmetic steps recomputed, {len(wrong)} wrong."]
+    lines = [f"{reading.source}: {count(len(reading.read), 'number')} read as claims ({reading.notation} "
+             f"notation), {count(len(steps), 'arithmetic step')} recomputed, {len(wrong)} wrong."]
     for s in wrong[:SHOWN]:
         lines.append(f"  line {s.line}: {_short(s.text)}  (recomputed: {s.recomputed})")
     for g in wrong_givens(reading)[:SHOWN]:
         lines.append(f"  line {g.line}: {g.what} written {g.written}, but the spec gives {_spec(g.spec)}")
     if reading.unread:
-        lines.append(f"{len(reading.unread)} lines with numbers could not be read (--format json lists "
-                     "them all; --extract writes what was read, to correct and complete):")
+        lines.append(f"{count(len(reading.unread), 'line')} with numbers could not be read (--format json "
+                     "lists them all; --extract writes what was read, to correct and complete):")
         lines += [f"  line {u.line}: {_short(u.text, 70)}  ({u.why})" for u in reading.unread[:SHOWN]]
         if len(reading.unread) > SHOWN:
             lines.append(f"  … and {len(reading.unread) - SHOWN} more")
@@ -90,10 +91,10 @@ def section(reading: Reading) -> Section:
     """The walkthrough's section on the document: every wrong step and every unread line."""
     steps, wrong = reading.arithmetic, wrong_steps(reading)
     blocks: list = [Paragraph((Text(
-        f"From {reading.source} ({reading.notation} notation) {len(reading.read)} numbers were read as "
-        f"claims and {len(steps)} arithmetic steps were recomputed within the rounding their numbers "
-        f"show: {len(steps) - len(wrong)} right, {len(wrong)} wrong. "
-        f"{len(reading.unread)} lines with numbers could not be read."),))]
+        f"Read from {reading.source} ({reading.notation} notation): {count(len(reading.read), 'number')} "
+        f"as claims, and {count(len(steps), 'arithmetic step')} recomputed within the rounding its "
+        f"numbers show ({len(steps) - len(wrong)} right, {len(wrong)} wrong). Lines with numbers that "
+        f"could not be read: {len(reading.unread)}."),))]
     if wrong or wrong_givens(reading):
         rows = tuple((Text(str(s.line)), Text(_short(s.text, 70)), Text(s.recomputed), Text("wrong"))
                      for s in wrong)
