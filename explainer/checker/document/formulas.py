@@ -9,7 +9,8 @@ import mpmath
 from explainer.checker.document import arithmetic
 from explainer.checker.document.algebra import Algebra
 from explainer.checker.document.names import Names
-from explainer.checker.document.reading import Reading, Step, literal_of
+from explainer.checker.document.nodes import literal
+from explainer.checker.document.reading import Reading, Step
 from explainer.engines.mpeval import to_mp
 from explainer.engines.symbolic import SymbolicStep
 
@@ -23,7 +24,7 @@ def judge(reading: Reading, names: Names, step: SymbolicStep) -> list[Step]:
     out = []
     for f in reading.formulas:
         expr = algebra.expression(f.head)
-        number = literal_of(f.number)
+        number = literal(f.number)
         if expr is None or number is None:
             continue
         with mpmath.workdps(arithmetic.DIGITS):

@@ -193,3 +193,65 @@ def replace_symbols(node: Node, f) -> Node:
     if isinstance(node, Gradient):
         return Gradient(node.sub, replace_symbols(node.of, f))
     return node
+
+
+def literal(node: Node) -> tuple[Num, int] | None:
+    """A number as written, with its sign: 0.2, −0.3, −(−1)."""
+    sign = 1
+    while isinstance(node, Neg):
+        node, sign = node.value, -sign
+    return (node, sign) if isinstance(node, Num) else None
+
+
+def literals(node: Node) -> list[tuple[Num, int]] | None:
+    """The numbers of a side that is one number or a matrix of numbers (row by row)."""
+    if isinstance(node, Matrix):
+        cells = [literal(c) for row in node.rows for c in row]
+        return None if any(c is None for c in cells) else cells  # type: ignore[return-value]
+    one = literal(node)
+    return None if one is None else [one]
+
+
+def substitutions(symbolic: Node, numbers: Node) -> list[tuple[Node, Node]] | None:
+    """Where `numbers` is `symbolic` with numbers put in, each (symbol, number) pair."""
+    if literal(numbers) is not None and not isinstance(symbolic, Num):
+        if isinstance(symbolic, Neg):
+            return [(symbolic.value, Neg(numbers))]
+        return [(symbolic, numbers)]
+    if type(symbolic) is not type(numbers):
+        return None
+    if isinstance(symbolic, Num):
+        return []
+    if isinstance(symbolic, Add) and isinstance(numbers, Add):
+        if [s for s, _ in symbolic.terms] != [s for s, _ in numbers.terms]:
+            return None
+        pairs = zip((t for _, t in symbolic.terms), (t for _, t in numbers.terms), strict=True)
+    elif isinstance(symbolic, Mul) and isinstance(numbers, Mul):
+        if len(symbolic.factors) != len(numbers.factors):
+            return None
+        pairs = zip(symbolic.factors, numbers.factors, strict=True)
+    elif isinstance(symbolic, Call) and isinstance(numbers, Call):
+        if symbolic.func != numbers.func or symbolic.primes != numbers.primes:
+            return None
+        pairs = zip([symbolic.arg], [numbers.arg], strict=True)
+    elif isinstance(symbolic, Pow) and isinstance(numbers, Pow):
+        if not (isinstance(symbolic.exponent, Node) and isinstance(numbers.exponent, Node)):
+            return None
+        pairs = zip([symbolic.base, symbolic.exponent], [numbers.base, numbers.exponent], strict=True)
+    elif isinstance(symbolic, Matrix) and isinstance(numbers, Matrix):
+        if [len(r) for r in symbolic.rows] != [len(r) for r in numbers.rows]:
+            return None
+        pairs = zip([c for r in symbolic.rows for c in r], [c for r in numbers.rows for c in r], strict=True)
+    else:
+        pairs = zip(children(symbolic), children(numbers), strict=False)
+        if len(children(symbolic)) != len(children(numbers)):
+            return None
+    out: list[tuple[Node, Node]] = []
+    for a, b in pairs:
+        if isinstance(a, Sym) and a.name == "e" and not a.sub and a == b:
+            continue
+        found = substitutions(a, b)
+        if found is None:
+            return None
+        out += found
+    return out

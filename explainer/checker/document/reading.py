@@ -229,13 +229,13 @@ def _chain(chain: segments.Chain, nodes: list[n.Node | None], names: Names, alge
         if numeric[k - 1] and numeric[k]:
             checked = _step(chain, k, nodes[k - 1], nodes[k], exact, reading) or checked
         elif nodes[k - 1] is not None and nodes[k] is not None and numeric[k]:
-            for symbol, number in _substitutions(nodes[k - 1], nodes[k]) or []:
+            for symbol, number in n.substitutions(nodes[k - 1], nodes[k]) or []:
                 named = names.named(symbol)
                 if named is not None and len(named.keys) == 1:
                     events.append(Event(chain.sides[k].line, named, number, chain.source))
     head = nodes[0]
     if head is not None and not numeric[0] and len(nodes) > 1 and nodes[-1] is not None \
-            and _literals(nodes[-1]) is not None:
+            and n.literals(nodes[-1]) is not None:
         named = names.named(head) or algebra.named(head)
         if named is not None:
             events.append(Event(chain.sides[-1].line, named, nodes[-1], chain.source))
@@ -258,68 +258,6 @@ def _step(chain: segments.Chain, k: int, left: n.Node, right: n.Node, exact: fro
     return True
 
 
-def literal_of(node: n.Node) -> tuple[n.Num, int] | None:
-    """A number as written, with its sign: 0.2, −0.3, −(−1)."""
-    sign = 1
-    while isinstance(node, n.Neg):
-        node, sign = node.value, -sign
-    return (node, sign) if isinstance(node, n.Num) else None
-
-
-def _literals(node: n.Node) -> list[tuple[n.Num, int]] | None:
-    """The numbers of a side that is one number or a matrix of numbers (row by row)."""
-    if isinstance(node, n.Matrix):
-        cells = [literal_of(c) for row in node.rows for c in row]
-        return None if any(c is None for c in cells) else cells  # type: ignore[return-value]
-    one = literal_of(node)
-    return None if one is None else [one]
-
-
-def _substitutions(symbolic: n.Node, numbers: n.Node) -> list[tuple[n.Node, n.Node]] | None:
-    """Where `numbers` is `symbolic` with numbers put in, each (symbol, number) pair."""
-    if literal_of(numbers) is not None and not isinstance(symbolic, n.Num):
-        if isinstance(symbolic, n.Neg):
-            return [(symbolic.value, n.Neg(numbers))]
-        return [(symbolic, numbers)]
-    if type(symbolic) is not type(numbers):
-        return None
-    if isinstance(symbolic, n.Num):
-        return []
-    if isinstance(symbolic, n.Add) and isinstance(numbers, n.Add):
-        if [s for s, _ in symbolic.terms] != [s for s, _ in numbers.terms]:
-            return None
-        pairs = zip((t for _, t in symbolic.terms), (t for _, t in numbers.terms), strict=True)
-    elif isinstance(symbolic, n.Mul) and isinstance(numbers, n.Mul):
-        if len(symbolic.factors) != len(numbers.factors):
-            return None
-        pairs = zip(symbolic.factors, numbers.factors, strict=True)
-    elif isinstance(symbolic, n.Call) and isinstance(numbers, n.Call):
-        if symbolic.func != numbers.func or symbolic.primes != numbers.primes:
-            return None
-        pairs = zip([symbolic.arg], [numbers.arg], strict=True)
-    elif isinstance(symbolic, n.Pow) and isinstance(numbers, n.Pow):
-        if not (isinstance(symbolic.exponent, n.Node) and isinstance(numbers.exponent, n.Node)):
-            return None
-        pairs = zip([symbolic.base, symbolic.exponent], [numbers.base, numbers.exponent], strict=True)
-    elif isinstance(symbolic, n.Matrix) and isinstance(numbers, n.Matrix):
-        if [len(r) for r in symbolic.rows] != [len(r) for r in numbers.rows]:
-            return None
-        pairs = zip([c for r in symbolic.rows for c in r], [c for r in numbers.rows for c in r], strict=True)
-    else:
-        pairs = zip(n.children(symbolic), n.children(numbers), strict=False)
-        if len(n.children(symbolic)) != len(n.children(numbers)):
-            return None
-    out: list[tuple[n.Node, n.Node]] = []
-    for a, b in pairs:
-        if isinstance(a, n.Sym) and a.name == "e" and not a.sub and a == b:
-            continue
-        found = _substitutions(a, b)
-        if found is None:
-            return None
-        out += found
-    return out
-
-
 def _written(num: n.Num, sign: int) -> str:
     return ("-" if sign < 0 else "") + num.text + ("…" if num.truncated else "")
 
@@ -329,7 +267,7 @@ def _settle(events: list[Event], reading: Reading) -> None:
     claimed: dict[str, Read] = {}
     updated_seen = False
     for event in events:
-        literals = _literals(event.value)
+        literals = n.literals(event.value)
         named = event.named
         if literals is None or len(literals) != len(named.keys):
             reading.unread.append(Unread(event.line, event.source, "the number does not fit what is named"))
