@@ -31,12 +31,14 @@ from pathlib import Path
 
 import pytest
 
+from explainer import examples
 from explainer.checker.claims import load_claims
 from explainer.checker.verdicts import CORRECT, FOLLOWS, WRONG, check
 from explainer.engines import symbolic
 from explainer.engines.mpeval import to_mp
 from explainer.engines.quantities import quantities
 from explainer.spec.reader import load
+from tests.conftest import TESTS
 from tests.oracle import require_torch
 
 torch = require_torch()
@@ -280,9 +282,8 @@ def test_the_oracle_reads_every_parameter_the_tool_has(name):
 def test_the_oracle_reads_a_network_written_transposed_with_first_weight_biases():
     """The seed network written Wᵀ with each bias as weight 0 is the seed network, here as
     in the tool: the same labels and values, and the tool's gradients are PyTorch's."""
-    root = Path(__file__).parents[2]
-    written = root / "tests" / "specs" / "seed-rows-are-inputs-first-weight.toml"
-    seed = Net(root / "explainer" / "examples" / "article.toml")
+    written = TESTS / "specs" / "seed-rows-are-inputs-first-weight.toml"
+    seed = Net(examples.seed_spec())
     net = Net(written)
     assert net.params == seed.params and net.where == seed.where
     spec = load(written)
