@@ -91,6 +91,10 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+# A number as documents write it: 2, 0.7, .5, 1.5e-3, and cut short with an ellipsis, 0.2207…
+NUMBER = r"(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?…?"
+SIGNED_NUMBER = rf"[-−–]?{NUMBER}"  # as prose writes one, with a sign of any dash
+
 GRAMMAR = r"""
 ?start: expr
 ?expr: sum
@@ -127,7 +131,7 @@ row: expr ("&" expr)*
 
 MUL: "\\cdot" | "\\times" | "*"
 PRIME: "'"
-NUMBER: /(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?…?/
+NUMBER: /@NUMBER@/
 NAME: /[A-Za-z]+/
 FUNC.2: /\\(sigma|exp|ln|log|tanh|relu)(?![A-Za-z])/
 CMD: /\\(?!(frac|partial|sum|nabla|cdot|times|odot|begin|end|sigma|exp|ln|log|tanh|relu)(?![A-Za-z]))[A-Za-z]+/
@@ -142,7 +146,7 @@ END: /\\end\{[pbvBV]?matrix\}/
 def _parser():
     import lark  # a grammar library, loaded only when a document is read
 
-    return lark.Lark(GRAMMAR, parser="lalr", maybe_placeholders=False)
+    return lark.Lark(GRAMMAR.replace("@NUMBER@", NUMBER), parser="lalr", maybe_placeholders=False)
 
 
 class ParseError(ValueError):

@@ -16,10 +16,10 @@ import re
 from dataclasses import dataclass
 
 from explainer.checker.document import nodes as n
-from explainer.checker.document.latex import ParseError, parse
+from explainer.checker.document.latex import SIGNED_NUMBER, ParseError, parse
 from explainer.checker.document.segments import Prose
 
-NUMBER = r"[-−–]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?…?"
+NUMBER = SIGNED_NUMBER
 _LIST = rf"\[\s*{NUMBER}(?:\s*[,;]?\s+{NUMBER}|\s*[,;]\s*{NUMBER})*\s*\]"
 _EQUALS = re.compile(rf"(?<![\w\\])(?P<name>[A-Za-zηδσ][A-Za-z0-9_^+{{}}]*)\s*=\s*"
                      rf"(?P<value>{_LIST}|{NUMBER})(?!\.?\d)")

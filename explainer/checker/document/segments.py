@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from explainer.checker.document.latex import SIGNED_NUMBER
+
 _ENVIRONMENTS = ("equation|align|aligned|alignat|gather|gathered|multline|eqnarray|displaymath|math|split"
                  "|flalign")
 _DISPLAY = re.compile(rf"\$\$(.+?)\$\$|\\\[(.+?)\\\]|\\begin\{{({_ENVIRONMENTS})\*?\}}(.+?)"
@@ -22,7 +24,7 @@ _DISPLAY = re.compile(rf"\$\$(.+?)\$\$|\\\[(.+?)\\\]|\\begin\{{({_ENVIRONMENTS})
 _INLINE = re.compile(r"(?<![\\$])\$(?!\$)([^$\n]+?)(?<!\\)\$(?!\$)|\\\((.+?)\\\)", re.S)
 _SKIPPED_TEX = re.compile(r"\\begin\{(tikzpicture|verbatim|lstlisting|comment)\}.*?\\end\{\1\}", re.S)
 _RELATION = re.compile(r"\\approx(?![A-Za-z])|\\simeq(?![A-Za-z])|:=|≈|(?<![<>!\\])=")
-_LONE_NUMBER = re.compile(r"\s*[-−–]?\d+(?:\.\d+)?…?\s*")
+_LONE_NUMBER = re.compile(rf"\s*{SIGNED_NUMBER}\s*")
 _ROW_BREAK = re.compile(r"\\\\(\s*\[[^\]]*\])?")
 
 
