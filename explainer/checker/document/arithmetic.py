@@ -93,61 +93,68 @@ def literal(num: n.Num, exact: frozenset[Fraction]) -> Interval:
     return Interval(x - half, x + half)
 
 
+def logistic(x: mpmath.mpf) -> mpmath.mpf:
+    return 1 / (1 + mpmath.exp(-x))
+
+
 _FUNCTIONS: dict[str, Callable[[mpmath.mpf], mpmath.mpf]] = {
-    "sigma": lambda x: 1 / (1 + mpmath.exp(-x)), "exp": mpmath.exp, "tanh": mpmath.tanh,
-    "relu": lambda x: max(x, mpmath.mpf(0)),
+    "exp": mpmath.exp, "tanh": mpmath.tanh, "relu": lambda x: max(x, mpmath.mpf(0)),
 }
 
 
-def evaluate(node: n.Node, exact: frozenset[Fraction] = frozenset()) -> Value:
-    """The interval of a tree of numbers; Unknown for anything else."""
+def evaluate(node: n.Node, exact: frozenset[Fraction] = frozenset(),
+             sigma: Callable[[mpmath.mpf], mpmath.mpf] = logistic) -> Value:
+    """The interval of a tree of numbers; Unknown for anything else. `sigma` is what σ means
+    here: the activation of the neuron the equation is about (the logistic function where no
+    neuron says otherwise). Every function a document applies is increasing, so an interval
+    maps to the interval between its ends' images."""
     with mpmath.workdps(DIGITS):
-        return _eval(node, exact)
+        return _eval(node, exact, {**_FUNCTIONS, "sigma": sigma})
 
 
-def _eval(node: n.Node, exact: frozenset[Fraction]) -> Value:
+def _eval(node: n.Node, exact: frozenset[Fraction], functions: dict) -> Value:
     if isinstance(node, n.Num):
         return literal(node, exact)
     if isinstance(node, n.Neg):
-        return _map(_eval(node.value, exact), lambda a: -a)
+        return _map(_eval(node.value, exact, functions), lambda a: -a)
     if isinstance(node, n.Add):
         total: Value = Interval.point(mpmath.mpf(0))
         for sign, term in node.terms:
-            value = _eval(term, exact)
+            value = _eval(term, exact, functions)
             total = _zip(total, value if sign > 0 else _map(value, lambda a: -a), lambda a, b: a + b)
         return total
     if isinstance(node, n.Mul):
-        values = [_eval(f, exact) for f in node.factors]
+        values = [_eval(f, exact, functions) for f in node.factors]
         out = values[0]
         for v in values[1:]:
             out = _zip(out, v, lambda a, b: a * b) if node.elementwise else _product(out, v)
         return out
     if isinstance(node, n.Div):
-        top, bottom = _eval(node.top, exact), _eval(node.bottom, exact)
+        top, bottom = _eval(node.top, exact, functions), _eval(node.bottom, exact, functions)
         if not isinstance(bottom, Interval):
             raise Unknown("a division by a matrix")
         return _map(top, lambda a: a / bottom)
     if isinstance(node, n.Pow):
-        base = _eval(node.base, exact) if not _is_e(node.base) else None
+        base = _eval(node.base, exact, functions) if not _is_e(node.base) else None
         if node.exponent == "T":
             if not isinstance(base, list):
                 raise Unknown("a transposed number")
             return [list(row) for row in zip(*base, strict=True)]
         if not isinstance(node.exponent, n.Node):
             raise Unknown(f"the superscript {node.exponent}")
-        k = _eval(node.exponent, exact)
+        k = _eval(node.exponent, exact, functions)
         if not isinstance(k, Interval):
             raise Unknown("a matrix as an exponent")
         if base is None:
             return k.monotone(mpmath.exp)
         return _map(base, lambda a: a.power(k))
     if isinstance(node, n.Call):
-        if node.primes or node.func not in _FUNCTIONS:
+        if node.primes or node.func not in functions:
             raise Unknown(f"the function {node.func}")
-        f = _FUNCTIONS[node.func]
-        return _map(_eval(node.arg, exact), lambda a: a.monotone(f))
+        f = functions[node.func]
+        return _map(_eval(node.arg, exact, functions), lambda a: a.monotone(f))
     if isinstance(node, n.Matrix):
-        rows = [[_eval(c, exact) for c in row] for row in node.rows]
+        rows = [[_eval(c, exact, functions) for c in row] for row in node.rows]
         if any(not isinstance(c, Interval) for row in rows for c in row):
             raise Unknown("a matrix inside a matrix")
         return rows  # type: ignore[return-value]
