@@ -7,7 +7,7 @@ engines will make) with NumPy raising on overflow, underflow, division by zero a
 invalid operations.
 
 Within that range nothing is refused. A saturated neuron is a lesson, not an error:
-σ(700.25) is 1 − 10^-304.1, and its slope σ′ = 7.8 · 10^-305 is an ordinary float64
+σ(700.25) is 1 − 7.7 · 10^-305, and its slope σ′ = 7.7 · 10^-305 is an ordinary float64
 number, which the numeric core computes from the neuron's input (never as o(1 − o)
 from an o rounded to 1) and the symbolic engine with as many digits as 1 − o takes
 (`explainer.engines.precision.working_digits`). Beyond the range — σ′(800) ≈ 10^-348 is
