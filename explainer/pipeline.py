@@ -91,11 +91,15 @@ def explain(spec: Spec, full: bool | None = None, rendering: bool = True,
     progress("deriving the chain rule")
     derivation = symbolic.derive(spec.network)
     labels = to_prove(spec.network, full, rendering)
-    with _start_run(spec, derivation, progress) as run:
+    if spec.steps == 1 and len(spec.samples) == 1:  # the proofs first: they need both cores
         if labels:
             progress("proving the chain-rule products")
-        proofs = proof.prove(derivation, labels)
-        return _computed(spec, derivation, proofs, progress, run)
+        return _computed(spec, derivation, proof.prove(derivation, labels), progress)
+    # A run: the proofs and the symbolic engine's run on the other cores, the numeric core's here.
+    with proof.start(derivation, labels) as running, _start_run(spec, derivation, progress) as run:
+        computed = _computed(spec, derivation, proof.expected(derivation, labels), progress, run)
+        progress("proving the chain-rule products")
+        return replace(computed, proofs=MappingProxyType(running.results()))
 
 
 def explain_and_present(spec: Spec, full: bool | None, present: Callable[[Explanation], T],

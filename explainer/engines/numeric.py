@@ -29,6 +29,7 @@ walkthrough names them, or, inside a run, as a vector θ in label order.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -69,16 +70,34 @@ class Layout:
             else:
                 self.bias_index[p.layer - 1][slice(None) if p.target is None else p.target] = k
         self._scatter = np.concatenate([w.ravel() for w in self.weight_index] + self.bias_index)
+        # Where every parameter sits once in the matrices (no shared bias), its gradient entry
+        # is gathered from them, which is cheaper than adding entries up (np.bincount).
+        entries = self._scatter[self._scatter < count]
+        self._order = None
+        if len(set(entries.tolist())) == len(entries) == count:
+            keys = np.where(self._scatter < count, self._scatter, count + np.arange(len(self._scatter)))
+            self._order = np.append(np.argsort(keys, kind="stable")[:count], len(self._scatter))
 
     def unpack(self, theta: np.ndarray) -> Parameters:
         padded = np.append(theta, theta.dtype.type(0))
         return Parameters(tuple(padded[w] for w in self.weight_index),
                           tuple(padded[b] for b in self.bias_index))
 
-    def pack(self, weights: list[np.ndarray], biases: list[np.ndarray]) -> np.ndarray:
-        """θ-shaped sums of per-entry values: a shared bias gets the sum over its layer."""
-        flat = np.concatenate([w.ravel() for w in weights] + biases)
-        return np.bincount(self._scatter, weights=flat, minlength=len(self.labels) + 1)[:-1]
+    def mean_gradient(self, delta: Sequence[np.ndarray], o: Sequence[np.ndarray]) -> np.ndarray:
+        """The batch's mean ∂C/∂p in label order, a 0 appended, out of the products
+        δ[l] · o[l-1]ᵀ (the weights; each column a sample, so the product sums over the
+        batch) and Σ δ[l] over the batch (the biases; a shared bias adds up its layer)."""
+        parts = [*((d @ before.T).ravel() for d, before in zip(delta, o, strict=False)),
+                 *(d.sum(axis=1) for d in delta)]
+        count = o[0].shape[1]
+        if self._order is None:
+            total = np.bincount(self._scatter, np.concatenate(parts), len(self.labels) + 1)
+            total[-1] = 0.0
+            return total / count
+        return np.concatenate([*parts, _ZERO])[self._order] / count
+
+
+_ZERO = np.zeros(1)
 
 
 @lru_cache(maxsize=8)
@@ -162,65 +181,69 @@ def _slopes(net: Network, fp: ForwardPass, expected: np.ndarray) -> tuple[np.nda
     return dC_do, derivatives
 
 
-def _deltas(net: Network, W: tuple[np.ndarray, ...], derivatives: list[np.ndarray],
+def _deltas(W: Sequence[np.ndarray], derivatives: Sequence[np.ndarray], vector: Sequence[bool],
             dC_do: np.ndarray) -> list[np.ndarray]:
-    """δ of every layer, last first, each from the δ's of the layer after."""
-    delta: list[np.ndarray] = [np.empty(0)] * net.depth
+    """δ of every layer (index 0 = layer 1), last first, each from the δ's of the layer
+    after; `vector[l]` says whether layer l + 1's σ′ is a Jacobian (softmax)."""
+    delta: list[np.ndarray] = [dC_do] * len(W)
     dC_do_layer = dC_do
-    for layer in range(net.depth, 0, -1):
-        if ACTIVATIONS[net.activations[layer - 1]].vector:
+    for n in range(len(W) - 1, -1, -1):
+        if vector[n]:
             # Every output of the layer depends on every input: δ_j = Σ_k ∂o_k/∂i_j · ∂C/∂o_k.
-            delta[layer - 1] = np.einsum("kjs,ks->js", derivatives[layer - 1], dC_do_layer)
+            delta[n] = np.einsum("kjs,ks->js", derivatives[n], dC_do_layer)
         else:
-            delta[layer - 1] = derivatives[layer - 1] * dC_do_layer
+            delta[n] = derivatives[n] * dC_do_layer
         # ∂C/∂o of the layer before: every neuron there feeds every neuron here,
         # so its share of the cost is the weighted sum of this layer's δ's.
-        dC_do_layer = W[layer - 1].T @ delta[layer - 1]
+        dC_do_layer = W[n].T @ delta[n]
     return delta
 
 
-def _mean_gradient(net: Network, delta: list[np.ndarray], o: tuple[np.ndarray, ...]) -> np.ndarray:
-    """θ-shaped: the batch's mean ∂C/∂p, out of the products δ[l] · o[l-1]ᵀ."""
-    count = o[0].shape[1]
-    weights = [d @ before.T / count for d, before in zip(delta, o, strict=False)]
-    return layout(net).pack(weights, [d.sum(axis=1) / count for d in delta])
+def _vector(net: Network) -> tuple[bool, ...]:
+    return tuple(ACTIVATIONS[a].vector for a in net.activations)
 
 
 class Descent:
     """The mean cost and gradient of a batch, as a training loop calls it step after step:
     everything that stays the same from step to step is looked up once, and θ comes
     with a 0 appended (the bias of a layer without one, see `Layout`), so that a step is
-    the matrix products and nothing else."""
+    the matrix products and little else."""
 
     def __init__(self, net: Network) -> None:
         lay = layout(net)
-        self.net = net
-        self.weight_index, self.bias_index = lay.weight_index, [b[:, None] for b in lay.bias_index]
-        self.scatter, self.size = lay._scatter, len(lay.labels) + 1
-        self.sigmas = [ACTIVATIONS[a] for a in net.activations]
+        sigmas = [ACTIVATIONS[a] for a in net.activations]
+        slope = float(net.leaky_slope)
+        # Per layer: W's and b's places in θ, and σ with σ′ (a Jacobian for softmax; see `_slopes`).
+        self.layers = [(w, b[:, None], _with_derivative(sigma, slope))
+                       for w, b, sigma in zip(lay.weight_index, lay.bias_index, sigmas, strict=True)]
+        self.vector = _vector(net)
         self.cost, self.last = COSTS[net.cost], net.activations[-1]
-        self.slope = float(net.leaky_slope)
+        self.layout = lay
 
     def __call__(self, theta: np.ndarray, x: np.ndarray, expected: np.ndarray) -> tuple[float, np.ndarray]:
         """(mean cost, mean gradient) at θ (0 appended; so is the gradient's last entry)."""
-        weights = [theta[w] for w in self.weight_index]
-        slope, i, o, derivatives = self.slope, [], [x], []
-        for W, b, sigma in zip(weights, self.bias_index, self.sigmas, strict=True):
-            i.append(W @ o[-1] + theta[b])
-            if sigma.numpy_with_derivative is not None:
-                out, derivative = sigma.numpy_with_derivative(i[-1], slope)
-            else:
-                out = sigma.numpy_form(i[-1], slope)
-                derivative = (sigma.numpy_jacobian(i[-1], out) if sigma.vector else
-                              sigma.numpy_derivative(i[-1], out, slope))
+        o, weights, derivatives = [x], [], []
+        for w, b, both in self.layers:
+            W = theta[w]
+            i = W @ o[-1] + theta[b]
+            out, derivative = both(i)
+            weights.append(W)
             o.append(out)
             derivatives.append(derivative)
-        costs, dC_do = self.cost.numpy_value_and_slope(self.last, i[-1], o[-1], expected)
-        delta = _deltas(self.net, tuple(weights), derivatives, dC_do)
-        flat = np.concatenate([(d @ before.T).ravel() for d, before in zip(delta, o, strict=False)]
-                              + [d.sum(axis=1) for d in delta])
-        count = x.shape[1]
-        return float(costs.sum()) / count, np.bincount(self.scatter, flat, self.size) / count
+        costs, dC_do = self.cost.numpy_value_and_slope(self.last, i, out, expected)
+        gradient = self.layout.mean_gradient(_deltas(weights, derivatives, self.vector, dC_do), o)
+        return float(costs.sum()) / x.shape[1], gradient
+
+
+def _with_derivative(sigma: object, slope: float):
+    """σ and σ′ of a layer's inputs at once (see `Activation.numpy_with_derivative`)."""
+    if sigma.numpy_with_derivative is not None:
+        return lambda i: sigma.numpy_with_derivative(i, slope)
+
+    def both(i: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        out = sigma.numpy_form(i, slope)
+        return out, sigma.numpy_jacobian(i, out) if sigma.vector else sigma.numpy_derivative(i, out, slope)
+    return both
 
 
 def batch_gradient(net: Network, theta: np.ndarray, x: np.ndarray,
@@ -245,14 +268,15 @@ def backward(net: Network, params: Parameters, fp: ForwardPass, sample: Sample) 
     batch = ForwardPass(tuple(v[:, None] for v in fp.i), tuple(v[:, None] for v in fp.o), np.array([fp.cost]))
     expected = columns((sample,))[1]
     dC_do, derivatives = _slopes(net, batch, expected)
-    delta = _deltas(net, params.W, derivatives, dC_do)
+    vector = _vector(net)
+    delta = _deltas(params.W, derivatives, vector, dC_do)
     # The same again by magnitudes, for the rounding allowance (see BackwardPass.scale).
     size = np.maximum(np.abs(dC_do), max(1.0, abs(float(fp.cost))))
-    sizes = _deltas(net, tuple(np.abs(w) for w in params.W), [np.abs(d) for d in derivatives], size)
+    sizes = _deltas([np.abs(w) for w in params.W], [np.abs(d) for d in derivatives], vector, size)
     magnitudes = tuple(np.abs(v) for v in batch.o)
     return BackwardPass(dC_do[:, 0], tuple(d[..., 0] for d in derivatives), tuple(d[:, 0] for d in delta),
-                        labelled(net, _mean_gradient(net, delta, batch.o)),
-                        labelled(net, _mean_gradient(net, sizes, magnitudes)))
+                        labelled(net, layout(net).mean_gradient(delta, batch.o)[:-1]),
+                        labelled(net, layout(net).mean_gradient(sizes, magnitudes)[:-1]))
 
 
 def rates(spec: Spec) -> np.ndarray:
