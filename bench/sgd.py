@@ -8,7 +8,7 @@ import numpy as np
 from networks import SEED, load_network
 from timing import REPEATS, best_of, markdown_table, progress, seconds
 
-from explainer.engines import numeric
+from explainer.engines import numeric, numeric_run
 from explainer.spec import Sample
 
 SGD_SAMPLES, SGD_BATCH, SGD_NETWORK = 1000, 32, "64-32-10"
@@ -39,7 +39,7 @@ def sgd_table() -> str:
         # The core's training loop, a batch a step: θ with its trailing 0 (see numeric.Descent).
         descent = numeric.Descent(net)
         theta = np.append(numeric.vector(net, numeric.initial(net)), 0.0)
-        rates = np.append(numeric.rates(spec), 0.0)
+        rates = np.append(numeric_run.rates(spec), 0.0)
         for x, expected in columns:
             theta = theta - rates * descent(theta, x, expected)[1]
         return numeric.layout(net).unpack(theta[:-1])

@@ -14,7 +14,7 @@ from an o rounded to 1) and the symbolic engine with as many digits as 1 − o t
 below float64's smallest normal number, e^1000 above its largest — a `SpecError`
 names the sample, the step and, where one is to blame, the saturated neuron. The dry
 run is NumPy only, and its training run is the one the engines are compared with
-(`numeric.train` is cached), so it costs nothing extra.
+(`numeric_run.train` is cached), so it costs nothing extra.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 
-from explainer.engines import numeric
+from explainer.engines import numeric, numeric_run
 from explainer.functions import ACTIVATIONS
 from explainer.spec import Spec, SpecError
 
@@ -44,12 +44,12 @@ def check_range(spec: Spec, run: bool = True) -> None:
         train_in_range(spec)
 
 
-def train_in_range(spec: Spec) -> numeric.Run:
-    """The numeric core's run (`numeric.train`, cached) made with NumPy raising on any number
+def train_in_range(spec: Spec) -> numeric_run.Run:
+    """The numeric core's run (`numeric_run.train`, cached) made with NumPy raising on any number
     beyond float64's range, which is refused as a SpecError."""
     try:
         with np.errstate(all="raise"):
-            return numeric.train(spec)
+            return numeric_run.train(spec)
     except numeric.OutOfRange as err:
         raise _refusal(spec, err) from None
 

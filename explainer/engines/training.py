@@ -8,7 +8,7 @@ histories must agree at every step like the single step does:
   expressions for every step, compiled once (`explainer.engines.compiled`), with
   PRECISION digits from the exact spec — or more, chosen from the values of the run
   where a neuron saturates (`explainer.engines.precision`);
-* the numeric core runs its float64 training loop (`numeric.train`), a batch at a
+* the numeric core runs its float64 training loop (`numeric_run.train`), a batch at a
   time with matrix products.
 
 In "sgd" mode a step makes one update per sample, in order; in "batch" mode one
@@ -40,7 +40,7 @@ import gmpy2
 import numpy as np
 import sympy
 
-from explainer.engines import numeric, symbolic, workers
+from explainer.engines import numeric_run, symbolic, workers
 from explainer.engines.agreement import EPS, RELATIVE_TOLERANCE
 from explainer.engines.compiled import Compiled, compile_derivation, number
 from explainer.engines.precision import PRECISION, lost_digits, working_digits
@@ -247,7 +247,7 @@ class Started:
                 return symbolic_trace(spec, d, lambda n: setattr(shared, "value", n))
         self._running = workers.start(task, ["run"], alone=self._step is not None)
 
-    def history(self, theirs: numeric.Run) -> History:
+    def history(self, theirs: numeric_run.Run) -> History:
         """Wait for the symbolic run (saying how far it is), and compare it with the numeric core's."""
         if self._step is not None and self.each_step is not None:
             while not self._running.wait(PROGRESS_INTERVAL):
@@ -273,10 +273,10 @@ def start(spec: Spec, d: symbolic.Derivation, each_step: Callable[[int], None] |
 def run(spec: Spec, d: symbolic.Derivation, each_step: Callable[[int], None] | None = None) -> History:
     """Both engines' runs, compared step by step (`each_step` as in `symbolic_trace`)."""
     with start(spec, d, each_step) as started:
-        return started.history(numeric.train(spec))
+        return started.history(numeric_run.train(spec))
 
 
-def compare(trace: Trace, theirs: numeric.Run) -> History:
+def compare(trace: Trace, theirs: numeric_run.Run) -> History:
     """The symbolic run against the numeric core's, step by step (see the module docstring)."""
     allowance = RELATIVE_TOLERANCE + np.arange(trace.steps + 1) * STEP_ROUNDING * len(trace.labels)
     cost_gap = _scaled(trace.costs, theirs.costs)

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from explainer import examples
-from explainer.engines import compiled, numeric, symbolic, training
+from explainer.engines import compiled, numeric, numeric_run, symbolic, training
 from explainer.spec import Sample, load_spec, parse_spec
 from tests.conftest import SPECS
 from tests.strategies import specs
@@ -69,7 +69,7 @@ def test_runs_agree_within_an_allowance_that_grows_with_the_step():
     spec = _long_seed(200)
     d = symbolic.derive(spec.network)
     trace = training.symbolic_trace(spec, d)
-    theirs = numeric.train(spec)
+    theirs = numeric_run.train(spec)
     history = training.compare(trace, theirs)
     assert history.agrees and history.parameter_discrepancy < 1e-13
     per_step = training.STEP_ROUNDING * len(spec.network.parameters)
@@ -98,7 +98,7 @@ def test_a_run_that_saturates_works_with_more_digits():
     spec = parse_spec(text.replace("steps = 1", "steps = 3").encode(), "run")
     trace = training.symbolic_trace(spec, symbolic.derive(spec.network))
     assert trace.digits > 60 + 100  # h1's input is 240.25: 1 − o ≈ e^-240 ≈ 10^-104
-    assert training.compare(trace, numeric.train(spec)).agrees
+    assert training.compare(trace, numeric_run.train(spec)).agrees
 
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2 or not hasattr(os, "fork"), reason="needs fork and two cores")
@@ -109,7 +109,7 @@ def test_a_long_run_goes_to_a_core_of_its_own(monkeypatch):
     seen = []
     with training.start(spec, d, seen.append) as started:
         assert started._step is not None  # forked
-        history = started.history(numeric.train(spec))
+        history = started.history(numeric_run.train(spec))
     here = training.symbolic_trace(spec, d)
     np.testing.assert_array_equal(history.trace.hi, here.hi)
     np.testing.assert_array_equal(history.trace.rel, here.rel)
