@@ -85,6 +85,17 @@ class _Program:
             if not full.is_Symbol:
                 self.known.setdefault(full, target)
 
+    def share(self, exprs: list[sympy.Expr]) -> None:
+        """Assign once what several of `exprs` have in common (e^-i and 1 + e^-i in o = σ(i) and
+        in σ′(i)), without assigning the expressions themselves: those that use it later find
+        it in `known`."""
+        exprs = [e.xreplace(self.known) for e in exprs]
+        shared, _ = sympy.cse(exprs, symbols=self._fresh, order="none")
+        for symbol, sub in shared:
+            self.pairs.append((symbol, sub))
+            self._full[symbol] = sub.xreplace(self._full)
+            self.known[self._full[symbol]] = symbol
+
     def function(self, arguments: list[sympy.Symbol], result: object, upto: int | None = None) -> Callable:
         """A Python function of `arguments` that makes the first `upto` assignments (all of
         them by default) and returns `result`, compiled by SymPy's lambdify."""
@@ -95,59 +106,100 @@ class _Program:
 
 @dataclass(frozen=True)
 class Compiled:
-    """One sample's pass, compiled from a derivation.
+    """One sample's pass, and whole steps, compiled from a derivation.
 
     `gradient(*θ, *x, *exp)` returns (C, (∂C/∂p in label order), s), `cost(*θ, *x, *exp)`
     returns C and `outputs(*θ, *x, *exp)` the last layer's outputs, where θ are the
     parameters in label order, x the sample's inputs and exp its expected values, all
     MPFR numbers; s is the largest saturation·|i| over the sigmoid, tanh and softmax
-    neurons (0 without any), from which `precision.lost_digits` tells how close an output
-    came to its bound. All compute at the precision of gmpy2's context in force when
-    they are called.
+    neurons (0 without any), from which `precision.lost_digits` tells how close an
+    output came to its bound. `step(batch)` compiles a whole gradient-descent step over
+    `batch` samples (see `_step`). All compute at the precision of gmpy2's context in
+    force when they are called.
     """
 
     gradient: Callable
     cost: Callable
     outputs: Callable
+    step: Callable[[int], Callable]
 
 
 def compile_derivation(d: Derivation) -> Compiled:
     """Print and compile the derivation's expressions (see the module docstring)."""
     net = d.network
-    arguments = [d.symbol[p.label] for p in net.parameters]
-    arguments += [d.symbol[f"x{j + 1}"] for j in range(net.layers[0])]
-    arguments += [d.symbol[f"exp{j + 1}"] for j in range(net.layers[-1])]
     program = _Program()
+    data, cost, gradients, saturating = _pass(program, d)
+    arguments = [d.symbol[p.label] for p in net.parameters] + data
+    forward = next(k for k, (target, _) in enumerate(program.pairs) if target == cost) + 1
+    outputs = tuple(d.o[n] for n in net.neurons(net.depth))
+    return Compiled(program.function(arguments, (cost, tuple(gradients), _largest(saturating))),
+                    program.function(arguments, cost, forward), program.function(arguments, outputs, forward),
+                    lambda batch: _step(d, batch))
+
+
+def _pass(program: _Program, d: Derivation, copy: int | None = None) -> tuple[list, sympy.Symbol, list, list]:
+    """Emit one sample's forward and backward pass (with its own copy of every neuron's
+    symbols when `copy` is given); return its arguments x and exp, the cost's symbol, the
+    gradients' symbols (label order), and the saturation terms."""
+    net = d.network
+
+    def own(symbol: sympy.Symbol) -> sympy.Symbol:
+        return symbol if copy is None else sympy.Symbol(f"{symbol.name}_{copy}")
+
+    data = [d.symbol[f"x{j + 1}"] for j in range(net.layers[0])] + [d.symbol[f"exp{j + 1}"]
+                                                                    for j in range(net.layers[-1])]
+    local = {s: own(s) for s in (*d.i.values(), *d.o.values(), *d.delta.values(), *data)}
+
+    def here(expr: sympy.Expr) -> sympy.Expr:
+        return expr.xreplace(local)
+
     for n in net.neurons(0):  # an input neuron passes x on: i and o are x itself
-        program.known[d.i[n]] = program.known[d.o[n]] = d.symbol[n]
+        program.known[local[d.i[n]]] = program.known[local[d.o[n]]] = local[d.symbol[n]]
     saturating = []
     for layer in range(1, net.depth + 1):
         names = net.neurons(layer)
-        program.emit((d.i[n], d.input_expr[n]) for n in names)
-        # Each e^(±i) (or tanh) that o and σ′ share, once: o here, σ′ inside δ further down.
-        program.emit((sympy.Dummy(), f) for f in _transcendental(
-            [d.output_expr[n] for n in names] + [d.activation_derivative_expr[n] for n in names]))
-        program.emit((d.o[n], d.output_expr[n]) for n in names)
+        program.emit((local[d.i[n]], here(d.input_expr[n])) for n in names)
+        # What o and σ′ share (e^-i, 1 + e^-i), once: o here, σ′ inside δ further down.
+        program.share([here(d.output_expr[n]) for n in names]
+                      + [here(d.activation_derivative_expr[n]) for n in names])
+        program.emit((local[d.o[n]], here(d.output_expr[n])) for n in names)
         rate = ACTIVATIONS[net.activations[layer - 1]].saturation
-        saturating += [rate * sympy.Abs(d.i[n]) for n in names if rate]
-    cost = sympy.Symbol("C")
-    program.emit([(cost, d.cost_expr)])
-    forward = len(program.pairs)
+        saturating += [rate * sympy.Abs(local[d.i[n]]) for n in names if rate]
+    cost = own(sympy.Symbol("C"))
+    program.emit([(cost, here(d.cost_expr))])
     for layer in range(net.depth, 0, -1):
-        program.emit((d.delta[n], d.delta_expr[n]) for n in net.neurons(layer))
-    labels = [p.label for p in net.parameters]
-    gradients = [sympy.Symbol(f"gradient_{label}") for label in labels]
-    program.emit(zip(gradients, (d.gradient_expr[label] for label in labels), strict=True))
-    saturation = sympy.Max(*saturating, evaluate=False) if saturating else sympy.Integer(0)
-    outputs = tuple(d.o[n] for n in net.neurons(net.depth))
-    return Compiled(program.function(arguments, (cost, tuple(gradients), saturation)),
-                    program.function(arguments, cost, forward), program.function(arguments, outputs, forward))
+        program.emit((local[d.delta[n]], here(d.delta_expr[n])) for n in net.neurons(layer))
+    gradients = [own(sympy.Symbol(f"gradient_{p.label}")) for p in net.parameters]
+    program.emit(zip(gradients, (here(d.gradient_expr[p.label]) for p in net.parameters), strict=True))
+    return [local[s] for s in data], cost, gradients, saturating
 
 
-def _transcendental(exprs: list[sympy.Expr]) -> list[sympy.Expr]:
-    """The exponentials, logarithms and hyperbolic tangents in the expressions, in a fixed order."""
-    found = set().union(*(e.atoms(sympy.exp, sympy.log, sympy.tanh) for e in exprs))
-    return sorted(found, key=sympy.default_sort_key)
+def _largest(terms: list[sympy.Expr]) -> sympy.Expr:
+    return sympy.Max(*terms, evaluate=False) if terms else sympy.Integer(0)
+
+
+def _step(d: Derivation, batch: int) -> Callable:
+    """step(*θ, *x₁, *exp₁, …, *x_B, *exp_B, *rates) → (mean cost at θ, new θ, s): one
+    gradient-descent step over `batch` samples, θ − rate · Σ ∂C/∂θ with each parameter's
+    rate (η / B, or 0 for a frozen one), and s as in `Compiled`. One call a step instead
+    of one a sample and then a list update: a run's time is these calls."""
+    net = d.network
+    theta = [d.symbol[p.label] for p in net.parameters]
+    rates = [sympy.Symbol(f"rate_{p.label}") for p in net.parameters]
+    program, data, costs, gradients, saturating = _Program(), [], [], [], []
+    for k in range(batch):
+        x, cost, g, s = _pass(program, d, k)
+        data += x
+        costs.append(cost)
+        gradients.append(g)
+        saturating += s
+    new = [sympy.Symbol(f"new_{p.label}") for p in net.parameters]
+    program.emit((n, t - r * sympy.Add(*column))
+                 for n, t, r, column in zip(new, theta, rates, zip(*gradients, strict=True), strict=True))
+    total = sympy.Symbol("total")
+    program.emit([(total, sympy.Add(*costs))])
+    result = (total / batch, tuple(new), _largest(saturating))
+    return program.function([*theta, *data, *rates], result)
 
 
 def number(q: Fraction) -> gmpy2.mpfr:

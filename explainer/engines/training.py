@@ -163,40 +163,35 @@ def _trace(spec: Spec, program: Compiled, digits: int,
     with gmpy2.context(gmpy2.get_context(), precision=int(digits * 3.33) + 8):
         theta = [number(p.value) for p in net.parameters]
         samples = [[number(v) for v in (*s.input, *s.expected)] for s in spec.samples]
-        eta = number(Fraction(spec.learning_rate))
-        rates = [0 if p.label in spec.frozen else eta for p in net.parameters]  # p − 0·g is p exactly
         count = len(samples)
+        one_by_one = spec.mode == "sgd" and count > 1
+        eta = number(Fraction(spec.learning_rate) / (1 if one_by_one else count))  # η / B: see compiled._step
+        rates = [0 if p.label in spec.frozen else eta for p in net.parameters]  # p − 0·g is p exactly
         recorder = _Recorder(spec.steps, 1 + len(theta))
         worst = 0
-        gradient, cost_of = program.gradient, program.cost
+        cost_of = program.cost
 
         def dataset_cost(values: list) -> gmpy2.mpfr:
             return sum(cost_of(*values, *s) for s in samples) / count
 
-        one_by_one = spec.mode == "sgd" and count > 1
-        if one_by_one:
+        if one_by_one:  # one update a sample, in order
+            step, each = program.step(1), [[*s, *rates] for s in samples]
             recorder.add(dataset_cost(theta), theta)
+        else:  # one update a step with the mean gradient, which comes with the mean cost at θ
+            step, batch = program.step(count), [*(v for s in samples for v in s), *rates]
         for n in range(1, spec.steps + 1):
             if each_step is not None and (n % REPORT_EVERY == 0 or n == spec.steps or n == 1):
                 each_step(n)
             if one_by_one:
-                for s in samples:
-                    _, g, saturation = gradient(*theta, *s)
+                for arguments in each:
+                    _, theta, saturation = step(*theta, *arguments)
                     worst = max(worst, saturation)
-                    theta = [v - r * d for v, r, d in zip(theta, rates, g, strict=True)]
                 recorder.add(dataset_cost(theta), theta)
-            elif count == 1:  # the gradient at θ of step n − 1 comes with that step's cost
-                cost, g, saturation = gradient(*theta, *samples[0])
+            else:
+                cost, after, saturation = step(*theta, *batch)
                 worst = max(worst, saturation)
                 recorder.add(cost, theta)
-                theta = [v - r * d for v, r, d in zip(theta, rates, g, strict=True)]
-            else:  # the batch: the mean cost and the mean gradient at θ of step n − 1
-                passes = [gradient(*theta, *s) for s in samples]
-                worst = max(worst, *(p[2] for p in passes))
-                recorder.add(sum(p[0] for p in passes) / count, theta)
-                theta = [v - r * (sum(column) / count)
-                         for v, r, column in zip(theta, rates, zip(*(p[1] for p in passes), strict=True),
-                                                         strict=True)]
+                theta = after
         if not one_by_one:
             recorder.add(dataset_cost(theta), theta)
         recorder.flush()
