@@ -95,8 +95,9 @@ def explain(spec: Spec, full: bool | None = None, rendering: bool = True,
         if labels:
             progress("proving the chain-rule products")
         return _computed(spec, derivation, proof.prove(derivation, labels), progress)
-    # A run: the proofs and the symbolic engine's run on the other cores, the numeric core's here.
-    with proof.start(derivation, labels) as running, _start_run(spec, derivation, progress) as run:
+    # A run: the symbolic engine's run and the proofs on the other cores, the numeric core's here;
+    # the proofs behind both runs, which take longer.
+    with proof.start(derivation, labels, behind=True) as running, _start_run(spec, derivation, progress) as run:
         computed = _computed(spec, derivation, proof.expected(derivation, labels), progress, run)
         progress("proving the chain-rule products")
         return replace(computed, proofs=MappingProxyType(running.results()))

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 import gmpy2
 import sympy
@@ -104,9 +104,8 @@ class _Program:
                               cse=lambda _: (steps, result), docstring_limit=0)
 
 
-@dataclass(frozen=True)
 class Compiled:
-    """One sample's pass, and whole steps, compiled from a derivation.
+    """One sample's pass, and whole steps, compiled from a derivation, each when first asked for.
 
     `gradient(*θ, *x, *exp)` returns (C, (∂C/∂p in label order), s), `cost(*θ, *x, *exp)`
     returns C and `outputs(*θ, *x, *exp)` the last layer's outputs, where θ are the
@@ -118,23 +117,46 @@ class Compiled:
     force when they are called.
     """
 
-    gradient: Callable
-    cost: Callable
-    outputs: Callable
-    step: Callable[[int], Callable]
+    def __init__(self, d: Derivation) -> None:
+        self.derivation = d
+
+    @cached_property
+    def _one(self) -> tuple[_Program, list, sympy.Symbol, list, list]:
+        program = _Program()
+        return (program, *_pass(program, self.derivation))
+
+    def _arguments(self) -> list[sympy.Symbol]:
+        d = self.derivation
+        return [d.symbol[p.label] for p in d.network.parameters] + self._one[1]
+
+    def _forward(self) -> int:
+        """How many of the pass's assignments the forward pass and the cost take."""
+        program, _, cost, _, _ = self._one
+        return next(k for k, (target, _) in enumerate(program.pairs) if target == cost) + 1
+
+    @cached_property
+    def gradient(self) -> Callable:
+        program, _, cost, gradients, saturating = self._one
+        return program.function(self._arguments(), (cost, tuple(gradients), _largest(saturating)))
+
+    @cached_property
+    def cost(self) -> Callable:
+        program, _, cost, _, _ = self._one
+        return program.function(self._arguments(), cost, self._forward())
+
+    @cached_property
+    def outputs(self) -> Callable:
+        d = self.derivation
+        last = tuple(d.o[n] for n in d.network.neurons(d.network.depth))
+        return self._one[0].function(self._arguments(), last, self._forward())
+
+    def step(self, batch: int) -> Callable:
+        return _step(self.derivation, batch)
 
 
 def compile_derivation(d: Derivation) -> Compiled:
-    """Print and compile the derivation's expressions (see the module docstring)."""
-    net = d.network
-    program = _Program()
-    data, cost, gradients, saturating = _pass(program, d)
-    arguments = [d.symbol[p.label] for p in net.parameters] + data
-    forward = next(k for k, (target, _) in enumerate(program.pairs) if target == cost) + 1
-    outputs = tuple(d.o[n] for n in net.neurons(net.depth))
-    return Compiled(program.function(arguments, (cost, tuple(gradients), _largest(saturating))),
-                    program.function(arguments, cost, forward), program.function(arguments, outputs, forward),
-                    lambda batch: _step(d, batch))
+    """The derivation's expressions, to be printed and compiled as they are asked for."""
+    return Compiled(d)
 
 
 def _pass(program: _Program, d: Derivation, copy: int | None = None) -> tuple[list, sympy.Symbol, list, list]:

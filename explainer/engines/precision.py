@@ -20,6 +20,10 @@ import math
 
 PRECISION = 60
 CORRECT_DIGITS = 30
+# A training run's steps work with fewer: its values are kept to 32 digits (training.Trace), and
+# its rounding, 10^-24 of float64's, stays far below what the comparison with the numeric core
+# allows (see explainer.engines.training).
+RUN_PRECISION = 40
 
 
 def lost_digits(saturation: int, i: float) -> float:
@@ -28,6 +32,7 @@ def lost_digits(saturation: int, i: float) -> float:
     return saturation * abs(i) / math.log(10)
 
 
-def working_digits(lost: float) -> int:
-    """The digits to work with when some output is within 10^-lost of its bound."""
-    return PRECISION if lost <= PRECISION - CORRECT_DIGITS else PRECISION + math.ceil(lost)
+def working_digits(lost: float, base: int = PRECISION) -> int:
+    """The digits to work with (`base` where nothing saturates) when some output is within
+    10^-lost of its bound."""
+    return base if lost <= base - CORRECT_DIGITS else base + math.ceil(lost)
