@@ -29,13 +29,13 @@ walkthrough names them, or, inside a run, as a vector θ in label order.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
-from explainer.functions import ACTIVATIONS, COSTS
+from explainer.functions import ACTIVATIONS, COSTS, Activation
 from explainer.spec import Network, Sample, Spec
 
 Values = dict[str, float]
@@ -173,12 +173,14 @@ def _slopes(net: Network, fp: ForwardPass, expected: np.ndarray) -> tuple[np.nda
     """∂C/∂o of the last layer, and σ′ of every layer (a Jacobian [k, j, sample] for softmax)."""
     slope = float(net.leaky_slope)
     dC_do = COSTS[net.cost].numpy_value_and_slope(net.activations[-1], fp.i[-1], fp.o[-1], expected)[1]
-    derivatives = []
-    for layer in range(1, net.depth + 1):
-        sigma = ACTIVATIONS[net.activations[layer - 1]]
-        derivatives.append(sigma.numpy_jacobian(fp.i[layer], fp.o[layer]) if sigma.vector else
-                           sigma.numpy_derivative(fp.i[layer], fp.o[layer], slope))
+    derivatives = [_derivative(ACTIVATIONS[net.activations[layer - 1]], fp.i[layer], fp.o[layer], slope)
+                   for layer in range(1, net.depth + 1)]
     return dC_do, derivatives
+
+
+def _derivative(sigma: Activation, i: np.ndarray, o: np.ndarray, slope: float) -> np.ndarray:
+    """σ′ of a layer's neurons, from their inputs (and outputs); a Jacobian [k, j, sample] for softmax."""
+    return sigma.numpy_jacobian(i, o) if sigma.vector else sigma.numpy_derivative(i, o, slope)
 
 
 def _deltas(W: Sequence[np.ndarray], derivatives: Sequence[np.ndarray], vector: Sequence[bool],
@@ -235,14 +237,14 @@ class Descent:
         return float(costs.sum()) / x.shape[1], gradient
 
 
-def _with_derivative(sigma: object, slope: float):
+def _with_derivative(sigma: Activation, slope: float) -> Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """σ and σ′ of a layer's inputs at once (see `Activation.numpy_with_derivative`)."""
     if sigma.numpy_with_derivative is not None:
         return lambda i: sigma.numpy_with_derivative(i, slope)
 
     def both(i: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         out = sigma.numpy_form(i, slope)
-        return out, sigma.numpy_jacobian(i, out) if sigma.vector else sigma.numpy_derivative(i, out, slope)
+        return out, _derivative(sigma, i, out, slope)
     return both
 
 
