@@ -18,7 +18,7 @@ spec's numbers enter as exact rationals rounded once to the working precision.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 from functools import cached_property
 
@@ -28,6 +28,7 @@ from sympy.printing.pycode import PythonCodePrinter
 
 from explainer.engines.symbolic import Derivation
 from explainer.functions import ACTIVATIONS
+from explainer.spec import Sample
 
 
 class _Printer(PythonCodePrinter):
@@ -150,8 +151,9 @@ class Compiled:
         last = tuple(d.o[n] for n in d.network.neurons(d.network.depth))
         return self._one[0].function(self._arguments(), last, self._forward())
 
-    def step(self, batch: int) -> Callable:
-        return _step(self.derivation, batch)
+    def step(self, samples: Sequence[Sample], fold: bool = True) -> tuple[Callable, list[Fraction]]:
+        """A whole step over `samples` (see `_step`), and the numbers it takes as arguments."""
+        return _step(self.derivation, samples, fold)
 
 
 def compile_derivation(d: Derivation) -> Compiled:
@@ -159,10 +161,13 @@ def compile_derivation(d: Derivation) -> Compiled:
     return Compiled(d)
 
 
-def _pass(program: _Program, d: Derivation, copy: int | None = None) -> tuple[list, sympy.Symbol, list, list]:
+def _pass(program: _Program, d: Derivation, copy: int | None = None,
+          sample: Sample | None = None) -> tuple[list, sympy.Symbol, list, list]:
     """Emit one sample's forward and backward pass (with its own copy of every neuron's
     symbols when `copy` is given); return its arguments x and exp, the cost's symbol, the
-    gradients' symbols (label order), and the saturation terms."""
+    gradients' symbols (label order), and the saturation terms. The values of `sample`
+    that are integers (XOR's 0s and 1s) are written into the code, where SymPy's
+    arithmetic drops what they make vanish (w·0, 1·δ); they are no arguments then."""
     net = d.network
 
     def own(symbol: sympy.Symbol) -> sympy.Symbol:
@@ -171,6 +176,10 @@ def _pass(program: _Program, d: Derivation, copy: int | None = None) -> tuple[li
     data = [d.symbol[f"x{j + 1}"] for j in range(net.layers[0])] + [d.symbol[f"exp{j + 1}"]
                                                                     for j in range(net.layers[-1])]
     local = {s: own(s) for s in (*d.i.values(), *d.o.values(), *d.delta.values(), *data)}
+    if sample is not None:
+        for s, value in zip(data, (*sample.input, *sample.expected), strict=True):
+            if value.denominator == 1:
+                local[s] = sympy.Integer(value.numerator)
 
     def here(expr: sympy.Expr) -> sympy.Expr:
         return expr.xreplace(local)
@@ -193,24 +202,28 @@ def _pass(program: _Program, d: Derivation, copy: int | None = None) -> tuple[li
         program.emit((local[d.delta[n]], here(d.delta_expr[n])) for n in net.neurons(layer))
     gradients = [own(sympy.Symbol(f"gradient_{p.label}")) for p in net.parameters]
     program.emit(zip(gradients, (here(d.gradient_expr[p.label]) for p in net.parameters), strict=True))
-    return [local[s] for s in data], cost, gradients, saturating
+    return [local[s] for s in data if local[s].is_Symbol], cost, gradients, saturating
 
 
 def _largest(terms: list[sympy.Expr]) -> sympy.Expr:
     return sympy.Max(*terms, evaluate=False) if terms else sympy.Integer(0)
 
 
-def _step(d: Derivation, batch: int) -> Callable:
-    """step(*θ, *x₁, *exp₁, …, *x_B, *exp_B, *rates) → (mean cost at θ, new θ, s): one
-    gradient-descent step over `batch` samples, θ − rate · Σ ∂C/∂θ with each parameter's
-    rate (η / B, or 0 for a frozen one), and s as in `Compiled`. One call a step instead
-    of one a sample and then a list update: a run's time is these calls."""
+def _step(d: Derivation, samples: Sequence[Sample], fold: bool) -> tuple[Callable, list[Fraction]]:
+    """step(*θ, *values, *rates) → (mean cost at θ, new θ, s): one gradient-descent step
+    over the samples, θ − rate · Σ ∂C/∂θ with each parameter's rate (η / B, or 0 for a
+    frozen one), and s as in `Compiled`; and `values`, the samples' numbers it takes as
+    arguments (all of them, or with `fold` those that are no integers: see `_pass`).
+    One call a step instead of one a sample and then a list update: a run's time is
+    these calls."""
     net = d.network
     theta = [d.symbol[p.label] for p in net.parameters]
     rates = [sympy.Symbol(f"rate_{p.label}") for p in net.parameters]
-    program, data, costs, gradients, saturating = _Program(), [], [], [], []
-    for k in range(batch):
-        x, cost, g, s = _pass(program, d, k)
+    program, data, values, costs, gradients, saturating = _Program(), [], [], [], [], []
+    for k, sample in enumerate(samples):
+        x, cost, g, s = _pass(program, d, k, sample if fold else None)
+        numbers = (*sample.input, *sample.expected)
+        values += [v for v in numbers if not fold or v.denominator != 1]
         data += x
         costs.append(cost)
         gradients.append(g)
@@ -220,8 +233,8 @@ def _step(d: Derivation, batch: int) -> Callable:
                  for n, t, r, column in zip(new, theta, rates, zip(*gradients, strict=True), strict=True))
     total = sympy.Symbol("total")
     program.emit([(total, sympy.Add(*costs))])
-    result = (total / batch, tuple(new), _largest(saturating))
-    return program.function([*theta, *data, *rates], result)
+    result = (total / len(samples), tuple(new), _largest(saturating))
+    return program.function([*theta, *data, *rates], result), values
 
 
 def number(q: Fraction) -> gmpy2.mpfr:

@@ -49,6 +49,7 @@ from explainer.spec import Spec
 
 STEP_ROUNDING = 16 * EPS  # a float64 step's rounding, per parameter (see the module docstring)
 REPORT_EVERY = 100  # steps between progress reports (and the last step)
+COMPILED_BATCH = 16  # samples up to which a batch step is compiled as one function
 BACKGROUND = 2_000  # sample passes (steps × samples) from which the symbolic run gets a core of its own
 PROGRESS_INTERVAL = 0.2  # seconds between progress reports of a run in another process
 _FORK = "fork" in multiprocessing.get_all_start_methods()
@@ -175,11 +176,13 @@ def _trace(spec: Spec, program: Compiled, digits: int,
         def dataset_cost(values: list) -> gmpy2.mpfr:
             return sum(cost_of(*values, *s) for s in samples) / count
 
-        if one_by_one:  # one update a sample, in order
-            step, each = program.step(1), [[*s, *rates] for s in samples]
+        if one_by_one:  # one update a sample, in order, with one function for every sample
+            step, _ = program.step(spec.samples[:1], fold=False)
+            each = [[*s, *rates] for s in samples]
             recorder.add(dataset_cost(theta), theta)
-        else:  # one update a step with the mean gradient, which comes with the mean cost at θ
-            step, batch = program.step(count), [*(v for s in samples for v in s), *rates]
+        elif count <= COMPILED_BATCH:  # one update a step with the mean gradient, with the mean cost at θ
+            step, values = program.step(spec.samples)
+            each = [[*map(number, values), *rates]]
         for n in range(1, spec.steps + 1):
             if each_step is not None and (n % REPORT_EVERY == 0 or n == spec.steps or n == 1):
                 each_step(n)
@@ -188,11 +191,17 @@ def _trace(spec: Spec, program: Compiled, digits: int,
                     _, theta, saturation = step(*theta, *arguments)
                     worst = max(worst, saturation)
                 recorder.add(dataset_cost(theta), theta)
-            else:
-                cost, after, saturation = step(*theta, *batch)
+            elif count <= COMPILED_BATCH:
+                cost, after, saturation = step(*theta, *each[0])
                 worst = max(worst, saturation)
                 recorder.add(cost, theta)
                 theta = after
+            else:  # a large batch: each sample's gradient, added up here
+                passes = [program.gradient(*theta, *s) for s in samples]
+                worst = max(worst, *(p[2] for p in passes))
+                recorder.add(sum(p[0] for p in passes) / count, theta)
+                theta = [v - r * sum(column) for v, r, column in
+                         zip(theta, rates, zip(*(p[1] for p in passes), strict=True), strict=True)]
         if not one_by_one:
             recorder.add(dataset_cost(theta), theta)
         recorder.flush()

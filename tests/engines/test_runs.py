@@ -132,3 +132,20 @@ def test_samples_as_columns():
                                    Sample((Fraction(4), Fraction(5)), (Fraction(6),))))
     np.testing.assert_array_equal(x, [[1, 4], [2, 5]])
     np.testing.assert_array_equal(expected, [[3, 6]])
+
+
+def test_a_large_batch_is_added_up_sample_by_sample(monkeypatch):
+    """Above COMPILED_BATCH samples a step is each sample's compiled gradient, added up: the
+    same run as the numeric core's, and as a batch compiled whole would give."""
+    rows = "".join(f"[[training.sample]]\ninput = [{k / 10}]\nexpected = [{k % 2}]\n" for k in range(20))
+    text = ('[network]\nlayers = [1, 2, 1]\nactivation = "sigmoid"\ncost = "sum_squared"\n'
+            "[[network.layer]]\nweights = [[0.5], [-0.3]]\nbiases = [0.1, 0.2]\n"
+            "[[network.layer]]\nweights = [[0.7, -0.4]]\nbiases = [0.05]\n"
+            f'[training]\nlearning_rate = 0.5\nsteps = 4\nmode = "batch"\n{rows}')
+    spec = parse_spec(text.encode(), "large.toml")
+    assert len(spec.samples) > training.COMPILED_BATCH
+    d = symbolic.derive(spec.network)
+    trace = training.symbolic_trace(spec, d)
+    assert training.compare(trace, numeric_run.train(spec)).agrees
+    monkeypatch.setattr(training, "COMPILED_BATCH", 100)
+    np.testing.assert_allclose(trace.hi, training.symbolic_trace(spec, d).hi, rtol=1e-15)
