@@ -75,12 +75,7 @@ class _Program:
     def emit(self, pairs: Iterable[tuple[sympy.Symbol, sympy.Expr]]) -> None:
         """`symbol = expression` for each pair; the expressions may use any symbol assigned before."""
         pairs = list(pairs)
-        exprs = [e.xreplace(self.known) for _, e in pairs]
-        shared, reduced = sympy.cse(exprs, symbols=self._fresh, order="none")
-        for symbol, sub in shared:
-            self.pairs.append((symbol, sub))
-            self._full[symbol] = sub.xreplace(self._full)
-            self.known[self._full[symbol]] = symbol
+        reduced = self._shared([e for _, e in pairs])
         for (target, full), body in zip(pairs, reduced, strict=True):
             self.pairs.append((target, body))
             if not full.is_Symbol:
@@ -90,12 +85,17 @@ class _Program:
         """Assign once what several of `exprs` have in common (e^-i and 1 + e^-i in o = σ(i) and
         in σ′(i)), without assigning the expressions themselves: those that use it later find
         it in `known`."""
-        exprs = [e.xreplace(self.known) for e in exprs]
-        shared, _ = sympy.cse(exprs, symbols=self._fresh, order="none")
+        self._shared(exprs)
+
+    def _shared(self, exprs: list[sympy.Expr]) -> list[sympy.Expr]:
+        """Assign what the expressions have in common (and is not known yet) once; return
+        them written with it."""
+        shared, reduced = sympy.cse([e.xreplace(self.known) for e in exprs], symbols=self._fresh, order="none")
         for symbol, sub in shared:
             self.pairs.append((symbol, sub))
             self._full[symbol] = sub.xreplace(self._full)
             self.known[self._full[symbol]] = symbol
+        return reduced
 
     def function(self, arguments: list[sympy.Symbol], result: object, upto: int | None = None) -> Callable:
         """A Python function of `arguments` that makes the first `upto` assignments (all of
