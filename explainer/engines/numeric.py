@@ -195,9 +195,9 @@ def _deltas(W: Sequence[np.ndarray], derivatives: Sequence[np.ndarray], vector: 
             delta[n] = np.einsum("kjs,ks->js", derivatives[n], dC_do_layer)
         else:
             delta[n] = derivatives[n] * dC_do_layer
-        # ∂C/∂o of the layer before: every neuron there feeds every neuron here,
-        # so its share of the cost is the weighted sum of this layer's δ's.
-        dC_do_layer = W[n].T @ delta[n]
+        if n:  # ∂C/∂o of the layer before: every neuron there feeds every neuron here,
+            # so its share of the cost is the weighted sum of this layer's δ's.
+            dC_do_layer = W[n].T @ delta[n]
     return delta
 
 

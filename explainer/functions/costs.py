@@ -141,17 +141,15 @@ def _output_error(activation: str, i: np.ndarray, y: np.ndarray, exp: np.ndarray
     """y − exp from the last layer's inputs, keeping its digits where y is close to ±1.
 
     There y − exp = (1 − exp) − (1 − y), or (−1 − exp) + (1 + y), with 1 ∓ y computed
-    without rounding y first (e^-|i| / (1 + e^-|i|) = σ(−|i|) for a sigmoid, 2σ(−2|i|) for
-    tanh, the other outputs' share for softmax): y itself, rounded, would leave 1 − y with
-    few correct digits. Elsewhere y − exp is as good as it gets.
+    without subtracting a rounded y from 1 (for a sigmoid, 1 − σ(i) = e^-i σ(i); for tanh,
+    1 − |y| = e^-2|i| (1 + |y|); for softmax the other outputs' share): that subtraction
+    would leave 1 − y with few correct digits. Elsewhere y − exp is as good as it gets.
     """
     if activation == "softmax":
         return np.where(y > 0.5, (1 - exp) - softmax_rest(i), y - exp)
-    rate = 1 if activation == "sigmoid" else 2
-    t = np.exp(-rate * np.abs(i))
-    gap = rate * t / (1 + t)  # 1 − |y|
-    if activation == "sigmoid":
-        return np.where(y > 0.5, (1 - exp) - gap, y - exp)
+    if activation == "sigmoid":  # used where y > 1/2, i.e. i > 0: e^-|i| is e^-i there
+        return np.where(y > 0.5, (1 - exp) - y * np.exp(-np.abs(i)), y - exp)
+    gap = np.exp(-2 * np.abs(i)) * (1 + np.abs(y))  # 1 − |y|
     return np.where(y > 0.5, (1 - exp) - gap, np.where(y < -0.5, (-1 - exp) + gap, y - exp))
 
 
