@@ -210,10 +210,11 @@ def _largest(terms: list[sympy.Expr]) -> sympy.Expr:
 
 
 def _step(d: Derivation, samples: Sequence[Sample], fold: bool) -> tuple[Callable, list[Fraction]]:
-    """step(*θ, *values, *rates) → (mean cost at θ, new θ, s): one gradient-descent step
-    over the samples, θ − rate · Σ ∂C/∂θ with each parameter's rate (η / B, or 0 for a
-    frozen one), and s as in `Compiled`; and `values`, the samples' numbers it takes as
-    arguments (all of them, or with `fold` those that are no integers: see `_pass`).
+    """step(*θ, *values, *rates) → (mean cost at θ, new θ, s, outputs): one gradient-descent
+    step over the samples, θ − rate · Σ ∂C/∂θ with each parameter's rate (η / B, or 0 for a
+    frozen one), s as in `Compiled`, and each sample's last-layer outputs at θ; and
+    `values`, the samples' numbers it takes as arguments (all of them, or with `fold` those
+    that are no integers: see `_pass`).
     One call a step instead of one a sample and then a list update: a run's time is
     these calls."""
     net = d.network
@@ -233,7 +234,9 @@ def _step(d: Derivation, samples: Sequence[Sample], fold: bool) -> tuple[Callabl
                  for n, t, r, column in zip(new, theta, rates, zip(*gradients, strict=True), strict=True))
     total = sympy.Symbol("total")
     program.emit([(total, sympy.Add(*costs))])
-    result = (total / len(samples), tuple(new), _largest(saturating))
+    last = net.neurons(net.depth)
+    outputs = tuple(tuple(sympy.Symbol(f"{d.o[n].name}_{k}") for n in last) for k in range(len(samples)))
+    result = (total / len(samples), tuple(new), _largest(saturating), outputs)
     return program.function([*theta, *data, *rates], result), values
 
 

@@ -188,11 +188,11 @@ def _trace(spec: Spec, program: Compiled, digits: int,
                 each_step(n)
             if one_by_one:
                 for arguments in each:
-                    _, theta, saturation = step(*theta, *arguments)
+                    _, theta, saturation, _ = step(*theta, *arguments)
                     worst = max(worst, saturation)
                 recorder.add(dataset_cost(theta), theta)
             elif count <= COMPILED_BATCH:
-                cost, after, saturation = step(*theta, *each[0])
+                cost, after, saturation, _ = step(*theta, *each[0])
                 worst = max(worst, saturation)
                 recorder.add(cost, theta)
                 theta = after
@@ -202,11 +202,15 @@ def _trace(spec: Spec, program: Compiled, digits: int,
                 recorder.add(sum(p[0] for p in passes) / count, theta)
                 theta = [v - r * sum(column) for v, r, column in
                          zip(theta, rates, zip(*(p[1] for p in passes), strict=True), strict=True)]
-        if not one_by_one:
-            recorder.add(dataset_cost(theta), theta)
+        if one_by_one or count > COMPILED_BATCH:
+            if not one_by_one:
+                recorder.add(dataset_cost(theta), theta)
+            last = [program.outputs(*theta, *s) for s in samples]
+        else:  # one more call of the step gives the cost at the last θ, and the outputs there
+            cost, _, _, last = step(*theta, *each[0])
+            recorder.add(cost, theta)
         recorder.flush()
-        outputs = tuple(tuple(sympy.Float(str(o), digits) for o in program.outputs(*theta, *s))
-                        for s in samples)
+        outputs = tuple(tuple(sympy.Float(str(o), digits) for o in row) for row in last)
     labels = tuple(p.label for p in net.parameters)
     return Trace(labels, recorder.hi, recorder.rel, digits, outputs), float(worst)
 
