@@ -53,6 +53,7 @@ Table 2, the rest of the pipeline, per network
 
 Table 3, whole commands in subprocesses (best of 3 unless noted) against their targets.
 Table 4, one SGD epoch on a 64-32-10 sigmoid network: the numeric core against PyTorch.
+Table 5, 10,000-step runs against one step of the same network, whole commands (bench/runs.py).
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ import sympy
 from capped import capped, naive_cells, proof_cell, worker
 from commands import command_table
 from networks import LARGE, MAIN, SCALING, load_network, shown_labels
+from runs import run_table
 from sgd import sgd_table
 from sympy.core.cache import clear_cache
 from timing import (
@@ -245,6 +247,9 @@ def main(argv: list[str] | None = None) -> int:
 
     print("## Numeric core vs PyTorch: one SGD epoch\n")
     print(sgd_table() + "\n")
+
+    print("## Long runs against one step\n")
+    print(run_table(args.quick) + "\n", flush=True)
     fingerprint = source_fingerprint()
     changed = "" if fingerprint == start else (f" The explainer sources CHANGED during the run "
                                                f"({start} → {fingerprint}): the tables mix versions.")

@@ -22,7 +22,6 @@ seed article's claims are `explainer.examples.seed_spec()` and `seed_claims()`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -34,7 +33,7 @@ from explainer.checker.verdicts import Check, Tolerance, Verdict
 from explainer.checker.verdicts import check as check_claims
 from explainer.engines.precision import CORRECT_DIGITS
 from explainer.output.files import ALL_FORMATS, check_folder, write_outputs
-from explainer.output.json_report import to_json
+from explainer.output.json_report import dumps, to_json
 from explainer.output.paths import DEFAULT_STEM, safe_stem
 from explainer.output.pdf import typeset
 from explainer.output.render import environment, render, render_fragment
@@ -112,7 +111,7 @@ class Walkthrough:
 
     def _file(self, fmt: str) -> str:
         if fmt == "json":  # the command's JSON file, byte for byte
-            return json.dumps(self.json(), indent=2, ensure_ascii=False) + "\n"
+            return dumps(self.json())
         return render(self.document, fmt)
 
     def _repr_html_(self) -> str:

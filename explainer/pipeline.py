@@ -20,13 +20,14 @@ walkthrough only presents:
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import TypeVar
 
 from explainer.engines import numeric, proof, symbolic, training
 from explainer.engines.agreement import Agreement, compare
-from explainer.engines.dry_run import check_range
+from explainer.engines.dry_run import check_range, train_in_range
 from explainer.engines.proof import Proof
 from explainer.engines.symbolic import SymbolicStep
 from explainer.engines.training import History
@@ -67,12 +68,17 @@ class Explanation:
         return self.agreement.agrees and (self.history is None or self.history.agrees)
 
 
-def check_run(spec: Spec, limits: bool = True) -> None:
+def check_run(spec: Spec, limits: bool = True, run: bool = True) -> None:
     """Refuse a spec too large for a run (unless `limits` is off; see `explainer.spec.limits`)
-    or with numbers too extreme to compute (`explainer.engines.dry_run`): a SpecError."""
+    or with numbers beyond float64's range (`explainer.engines.dry_run`): a SpecError.
+
+    `run=False` leaves the float64 dry run of a training run of several steps or samples
+    to `explain`, which makes that run (the numeric core's) while the symbolic engine
+    makes its own on another core, and raises the same SpecError.
+    """
     if limits:
         check_size(spec)
-    check_range(spec)
+    check_range(spec, run)
 
 
 def explain(spec: Spec, full: bool | None = None, rendering: bool = True,
@@ -85,10 +91,16 @@ def explain(spec: Spec, full: bool | None = None, rendering: bool = True,
     progress("deriving the chain rule")
     derivation = symbolic.derive(spec.network)
     labels = to_prove(spec.network, full, rendering)
-    if labels:
+    if spec.steps == 1 and len(spec.samples) == 1:  # the proofs first: they need both cores
+        if labels:
+            progress("proving the chain-rule products")
+        return _computed(spec, derivation, proof.prove(derivation, labels), progress)
+    # A run: the symbolic engine's run and the proofs on the other cores, the numeric core's here;
+    # the proofs behind both runs, which take longer.
+    with proof.start(derivation, labels, behind=True) as running, _start_run(spec, derivation, progress) as run:
+        computed = _computed(spec, derivation, proof.expected(derivation, labels), progress, run)
         progress("proving the chain-rule products")
-    proofs = proof.prove(derivation, labels)
-    return _computed(spec, derivation, proofs, progress)
+        return replace(computed, proofs=MappingProxyType(running.results()))
 
 
 def explain_and_present(spec: Spec, full: bool | None, present: Callable[[Explanation], T],
@@ -110,9 +122,9 @@ def explain_and_present(spec: Spec, full: bool | None, present: Callable[[Explan
     progress("deriving the chain rule")
     derivation = symbolic.derive(spec.network)
     labels = to_prove(spec.network, full, rendering=True)
-    with proof.start(derivation, labels, behind=True) as running:
+    with proof.start(derivation, labels, behind=True) as running, _start_run(spec, derivation, progress) as run:
         expected = proof.expected(derivation, labels)
-        provisional = _computed(spec, derivation, expected, progress)
+        provisional = _computed(spec, derivation, expected, progress, run)
         progress("writing the walkthrough while the chain rule is proven")
         shown = present(provisional)
         progress("proving the chain-rule products")
@@ -123,19 +135,29 @@ def explain_and_present(spec: Spec, full: bool | None, present: Callable[[Explan
     return explanation, shown
 
 
+def _start_run(spec: Spec, derivation: symbolic.Derivation, progress: Report) -> AbstractContextManager:
+    """The symbolic engine's training run, begun (on a core of its own where it is long),
+    for a spec of several steps or samples; else nothing."""
+    if spec.steps == 1 and len(spec.samples) == 1:
+        return nullcontext()
+    steps = f"{spec.steps:,}"
+    return training.start(spec, derivation,
+                          lambda n: progress(f"training: step {n:,} of {steps} (symbolic engine)"))
+
+
 def _computed(spec: Spec, derivation: symbolic.Derivation, proofs: dict[str, Proof],
-              progress: Report) -> Explanation:
-    """The explanation of the step `derivation` derives, with the given proofs."""
+              progress: Report, run: training.Started | None = None) -> Explanation:
+    """The explanation of the step `derivation` derives, with the given proofs, and of the
+    training run `run` (the symbolic engine's, begun by `_start_run`)."""
     progress("computing the step with both engines")
     sym = symbolic.step(spec, derivation)
     num = numeric.step(spec)
     progress("checking every gradient by finite differences")
     agreement = compare(spec, sym, num)
     history = None
-    if spec.steps > 1 or len(spec.samples) > 1:
-        steps = f"{spec.steps:,}"
-        history = training.run(spec, derivation,
-                               lambda n: progress(f"training: step {n:,} of {steps} (symbolic engine)"))
+    if run is not None:
+        progress("training: the numeric core's run")
+        history = run.history(train_in_range(spec))
     return Explanation(spec, sym, num, agreement, MappingProxyType(proofs), history)
 
 

@@ -10,7 +10,6 @@ is still written, and says so); 2 bad input; 3 the PDF could not be made.
 from __future__ import annotations
 
 import argparse
-import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from explainer.cli.common import (
 from explainer.cli.progress import Progress
 from explainer.engines.agreement import RELATIVE_TOLERANCE
 from explainer.output.files import ALL_FORMATS, check_folder, write_outputs
-from explainer.output.json_report import to_json
+from explainer.output.json_report import dumps, to_json
 from explainer.output.paths import safe_stem
 from explainer.output.render import render
 from explainer.pipeline import PROOF_LIMIT, SUMMARY_LIMIT, Explanation, check_run, explain, explain_and_present
@@ -80,7 +79,8 @@ def run_explain(args: argparse.Namespace) -> int:
     spec_path = args.spec or examples.seed_spec()
     try:
         spec = load_spec(spec_path)
-        check_run(spec, limits=not args.no_limits)
+        # The run's float64 dry run is made by the pipeline, beside the symbolic engine's run.
+        check_run(spec, limits=not args.no_limits, run=False)
         check_folder(args.output)
     except SpecError as err:
         return fail(str(err))
@@ -88,7 +88,11 @@ def run_explain(args: argparse.Namespace) -> int:
         spec = replace(spec, notation=args.notation)
 
     with Progress() as progress:
-        explanation, contents = explain_into_files(spec, formats, args, progress)
+        try:
+            explanation, contents = explain_into_files(spec, formats, args, progress)
+        except SpecError as err:  # a run that leaves float64's range
+            progress.close()
+            return fail(str(err))
         status = EXIT_OK if explanation.agrees else EXIT_DISAGREE
         if args.pdf:
             status = max(status, add_pdf(contents, progress))
@@ -116,7 +120,7 @@ def explain_into_files(spec: Spec, formats: list[str], args: argparse.Namespace,
         explanation, contents = explain(spec, full, rendering=False, progress=progress), {}
     if "json" in formats:
         data = to_json(explanation, args.json_digits)
-        contents["json"] = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        contents["json"] = dumps(data)
     return explanation, {fmt: contents[fmt] for fmt in formats}
 
 
@@ -151,9 +155,9 @@ def summary(explanation: Explanation, written: list[Path]) -> str:
     ]
     if explanation.history:
         h = explanation.history
-        first, last = h.points[0], h.points[-1]
         gap = scientific(max(h.cost_discrepancy, h.parameter_discrepancy), latex=False)
-        lines.insert(3, f"  training   {spec.steps} step(s) over {len(spec.samples)} sample(s), "
-                        f"{spec.mode}: mean cost {show(first.cost, 6).text} -> "
-                        f"{show(last.cost, 6).text} (engines agree to {gap})")
+        agree = "agree to" if h.agrees else "DISAGREE by"
+        lines.insert(3, f"  training   {spec.steps:,} step(s) over {len(spec.samples)} sample(s), "
+                        f"{spec.mode}: mean cost {show(h.first.cost, 6).text} -> "
+                        f"{show(h.last.cost, 6).text} (engines {agree} {gap})")
     return "\n".join(lines)

@@ -5,8 +5,12 @@
   with 60 digits (`mpeval`, `precision`);
 * `proof`: each chain-rule product proven equal to direct differentiation of
   the whole cost, on the machine's cores (`workers`);
-* `numeric`: backpropagation in float64 with NumPy, written by hand;
-* `agreement`: both, and finite differences of the forward pass, side by side;
-* `training`: several samples and steps in both engines;
-* `dry_run`: the float64 run that refuses numbers too extreme to compute.
+* `numeric`: backpropagation in float64 with NumPy, written by hand, a batch a pass;
+  `numeric_run`: its training loop;
+* `differences`: finite differences of the forward pass, the third witness;
+* `agreement`: the three side by side;
+* `compiled`: the symbolic engine's derivation compiled once, for runs (gmpy2 MPFR);
+* `training`: several samples and steps in both engines, compared step by step;
+* `dry_run`: the float64 run that refuses numbers beyond float64's range;
+* `precision`: the symbolic engine's working digits, chosen from the values.
 """

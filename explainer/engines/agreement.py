@@ -2,22 +2,24 @@
 
 Three witnesses compute ∂C/∂p for every parameter p:
 
-* the symbolic engine's chain rule (SymPy, exact inputs, 60 digits),
+* the symbolic engine's chain rule (SymPy, exact inputs, 60 digits or more),
 * the numeric core's backpropagation (NumPy, float64),
-* central finite differences of the numeric core's *forward pass only*
-  (no derivative code at all), run in long double (80-bit on x86-64) so that the
-  cancellation in C(p + h) − C(p − h) costs no more than float64 digits: the
-  sixth-order stencil
-
-      ∂C/∂p ≈ [45(C₊₁ − C₋₁) − 9(C₊₂ − C₋₂) + (C₊₃ − C₋₃)] / (60 h),  C₊ₖ = C(p + k h)
-
-  whose truncation error is O(h⁶) and whose rounding error is about
-  1.83 · ε · |C| / h, ε the machine epsilon of the type used.
+* central finite differences of the forward pass only, in long double, or in
+  mpmath with more digits where a gradient is too small for long double to see
+  (`explainer.engines.differences`).
 
 Two values agree when |a − b| ≤ RELATIVE_TOLERANCE · max(|a|, |b|) + allowance,
-where the allowance is what the arithmetic cannot resolve: 16 ε₆₄ · |C| · (size
-of the network) for the numeric core, and ten times the rounding bound above for
-finite differences. Anything beyond is a disagreement, and the command fails.
+where the allowance is what the arithmetic cannot resolve:
+
+* for the numeric core, 16 ε₆₄ · (size of the network) · the gradient's own scale,
+  the same gradient with every factor by its magnitude (`numeric.BackwardPass.scale`):
+  the sums a float64 rounding error is relative to. A saturated neuron's gradients
+  (10^-302) carry its tiny slope in their scale too, so they must agree to the
+  relative tolerance like any other, where an allowance in units of the cost would
+  let any tiny number pass;
+* for finite differences, ten times their rounding bound (`differences.resolution`).
+
+Anything beyond is a disagreement, and the command fails.
 """
 
 from __future__ import annotations
@@ -27,18 +29,26 @@ from dataclasses import dataclass
 import numpy as np
 
 from explainer.engines import numeric
+from explainer.engines.differences import (
+    FD_EPS,
+    FD_STEP,
+    FD_TYPE,
+    digits_for,
+    finite_difference,
+    precise_difference,
+    resolution,
+    step_for,
+)
 from explainer.engines.symbolic import SymbolicStep
 from explainer.spec import Spec
 
 RELATIVE_TOLERANCE = 1e-10
-FD_STEP = 1e-3
 EPS = float(np.finfo(np.float64).eps)
-FD_TYPE = np.longdouble  # float64 where the platform has no wider type; the allowance follows
-FD_EPS = float(np.finfo(FD_TYPE).eps)
-_STENCIL = ((1, 45.0), (2, -9.0), (3, 1.0))  # (k, coefficient) of the sixth-order central difference
-FD_ROUNDING = 1.83  # the stencil's rounding error is about FD_ROUNDING · ε · |C| / h
-NUMERIC_ULPS = 16  # float64 epsilons per parameter the numeric core's gradient may be off by
-FD_MARGIN = 10  # finite differences may be off by this many times their rounding bound
+# Gradients below this many times long double's resolution are witnessed with more digits.
+UNRESOLVED = 1e3
+NUMERIC_ULPS = 16  # float64 epsilons per parameter the numeric core's gradient may be off by, in its scale
+__all__ = ["FD_STEP", "NUMERIC_ULPS", "RELATIVE_TOLERANCE", "Agreement", "Comparison", "compare",
+           "finite_difference", "relative", "scaled"]
 
 
 @dataclass(frozen=True)
@@ -91,45 +101,27 @@ def scaled(a: float, b: float) -> float:
     return float(abs(a - b) / max(1.0, abs(a), abs(b)))
 
 
-def finite_difference(spec: Spec, label: str, h: float = FD_STEP,
-                      base: numeric.Parameters | None = None) -> float:
-    """∂C/∂p by the sixth-order central difference of the numeric forward pass.
-
-    `base` is the network's parameters as long-double arrays (built once by
-    `compare` for all parameters); only the one entry that p occupies is moved.
-    """
-    net, sample = spec.network, spec.sample
-    base = base or numeric.arrays(net, numeric.initial(net), FD_TYPE)
-    p = net.parameter(label)
-
-    def cost_at(k: int):
-        W, b = list(base.W), list(base.b)
-        shift = k * FD_TYPE(h)
-        if p.kind == "weight":
-            W[p.layer - 1] = W[p.layer - 1].copy()
-            W[p.layer - 1][p.target, p.source] += shift
-        else:  # a shared bias moves every entry of its layer's bias vector
-            b[p.layer - 1] = b[p.layer - 1].copy()
-            b[p.layer - 1][slice(None) if p.target is None else p.target] += shift
-        return numeric.forward(net, numeric.Parameters(tuple(W), tuple(b)), sample).cost
-
-    total = sum(FD_TYPE(c) * (cost_at(k) - cost_at(-k)) for k, c in _STENCIL)
-    return float(total / (60 * FD_TYPE(h)))
-
-
 def compare(spec: Spec, symbolic: SymbolicStep, num: numeric.Step) -> Agreement:
     """Compare every gradient, and the cost before and after the step."""
     net = spec.network
-    cost = abs(float(symbolic.values.cost))
+    cost = float(symbolic.values.cost)
     n_params = len(net.parameters)
-    numeric_allowance = NUMERIC_ULPS * EPS * max(cost, 1.0) * n_params
-    fd_allowance = FD_MARGIN * FD_ROUNDING * FD_EPS * max(cost, 1.0) / FD_STEP
     comparisons = []
     base = numeric.arrays(net, numeric.initial(net), FD_TYPE)
     for p in net.parameters:
         s = float(symbolic.values.gradient[p.label])
         n = float(num.backward.gradient[p.label])
-        f = finite_difference(spec, p.label, base=base)
+        h = step_for(spec, p.label, num.before)
+        f = finite_difference(spec, p.label, h, base)
+        fd_allowance = resolution(cost, h, FD_EPS)
+        scale = num.backward.scale[p.label]
+        # A gradient too small for long double to check, and no mere rounding of a 0 (a
+        # softmax layer's shared bias has the exact gradient 0: 1e-61 at 60 digits).
+        noise = 10.0 ** (15 - symbolic.digits) * scale
+        if UNRESOLVED * noise < abs(s) < UNRESOLVED * fd_allowance:
+            digits = digits_for(cost, h, s)
+            f, fd_allowance = precise_difference(spec, p.label, h, digits), resolution(cost, h, 10.0 ** -digits)
+        numeric_allowance = NUMERIC_ULPS * EPS * n_params * scale
         agrees = bool(
             abs(s - n) <= RELATIVE_TOLERANCE * max(abs(s), abs(n)) + numeric_allowance
             and abs(s - f) <= RELATIVE_TOLERANCE * max(abs(s), abs(f)) + fd_allowance

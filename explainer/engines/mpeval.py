@@ -1,6 +1,7 @@
 """Evaluating SymPy expressions with mpmath, fast: each shared subexpression once.
 
-The symbolic engine's expressions are evaluated at PRECISION digits many times
+The symbolic engine's expressions are evaluated at PRECISION digits (or more, see
+`explainer.engines.precision`) many times
 (every neuron, every parameter, the proof points). SymPy's own `evalf` with
 substitution walks every repetition of a subtree and builds SymPy numbers on the
 way; this walker keeps mpmath numbers and a memo keyed by subexpression.
@@ -14,11 +15,12 @@ import sympy
 from explainer.engines.precision import PRECISION
 
 
-def to_mp(value: sympy.Expr) -> mpmath.mpf:
-    with mpmath.workdps(PRECISION):
+def to_mp(value: sympy.Expr, digits: int = PRECISION) -> mpmath.mpf:
+    """A SymPy number as an mpmath one with `digits` digits (a Rational rounded once)."""
+    with mpmath.workdps(digits):
         if isinstance(value, sympy.Rational):
             return mpmath.mpf(int(value.p)) / int(value.q)
-        return mpmath.mpf(sympy.Float(value, PRECISION)._mpf_)
+        return mpmath.mpf(sympy.Float(value, digits)._mpf_)
 
 
 def mp_evaluate(expr: sympy.Expr, values: dict, memo: dict) -> mpmath.mpf:
@@ -35,7 +37,7 @@ def mp_evaluate(expr: sympy.Expr, values: dict, memo: dict) -> mpmath.mpf:
     if expr.is_Symbol:
         result = values[expr]
     elif expr.is_Number:
-        result = to_mp(expr)
+        result = to_mp(expr, mpmath.mp.dps)
     elif expr.is_Add:
         result = mpmath.fsum(mp_evaluate(a, values, memo) for a in expr.args)
     elif expr.is_Mul:
@@ -56,7 +58,8 @@ def mp_evaluate(expr: sympy.Expr, values: dict, memo: dict) -> mpmath.mpf:
         u = mp_evaluate(expr.args[0], values, memo)
         result = mpmath.mpf(1) if u > 0 else mpmath.mpf(0) if u < 0 else mpmath.mpf(1) / 2
     else:  # Piecewise and anything rarer: SymPy evaluates it after substitution
-        subs = {s: sympy.Float(v, PRECISION) for s, v in values.items() if s in expr.free_symbols}
-        result = to_mp(expr.xreplace(subs).evalf(PRECISION))
+        digits = mpmath.mp.dps
+        subs = {s: sympy.Float(v, digits) for s, v in values.items() if s in expr.free_symbols}
+        result = to_mp(expr.xreplace(subs).evalf(digits), digits)
     memo[expr] = result
     return result

@@ -20,7 +20,9 @@ parameters rather than with the size of the full cost expression.
 Each chain-rule product can then be proven equal to `sympy.diff` of the full cost
 expression (see `explainer.engines.proof`).
 
-Values are computed from the spec's exact numbers with `PRECISION` digits.
+Values are computed from the spec's exact numbers with `PRECISION` digits, or
+more where a saturated neuron's 1 − o needs them (`explainer.engines.precision`):
+the engine measures that from its own neuron inputs and evaluates again.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ import mpmath
 import sympy
 
 from explainer.engines.mpeval import mp_evaluate, to_mp
-from explainer.engines.precision import PRECISION
+from explainer.engines.precision import PRECISION, lost_digits, working_digits
 from explainer.functions import ACTIVATIONS, COSTS
 from explainer.spec import Network, Sample, Spec
 
@@ -43,8 +45,7 @@ class Derivation:
     """The symbols, expressions, proofs and values of one gradient-descent step.
 
     Dictionaries are keyed by neuron name (x1, h1, L1, …) or parameter label
-    (w1, b1, …). Values are SymPy Floats with `PRECISION` digits (exact
-    Rationals where the value is a number from the spec).
+    (w1, b1, …).
     """
 
     network: Network
@@ -69,7 +70,9 @@ class Derivation:
 
 @dataclass(frozen=True)
 class Values:
-    """Numbers of one forward and backward pass, from the symbolic expressions."""
+    """Numbers of one forward and backward pass, from the symbolic expressions: SymPy
+    Floats with the pass's working digits (exact Rationals where the value is a number
+    from the spec)."""
 
     input: dict[str, sympy.Float]  # i per neuron (x for input neurons)
     output: dict[str, sympy.Float]  # o per neuron
@@ -97,6 +100,7 @@ class SymbolicStep:
     after: Values  # the forward pass again, with the updated parameters
     gradient: dict[str, sympy.Float]  # what the update applied: values.gradient, or the batch mean
     sample_gradients: tuple[dict[str, sympy.Float], ...]  # per sample, in batch mode
+    digits: int = PRECISION  # the working digits (more than PRECISION where a neuron saturates)
 
     @property
     def after_cost(self) -> sympy.Float:
@@ -232,14 +236,15 @@ def _term_diff(d: Derivation, n: str, symbol: sympy.Symbol) -> sympy.Expr:
 
 
 def evaluate(d: Derivation, params: dict[str, sympy.Expr], sample: Sample,
-             backward: bool = True) -> Values:
+             backward: bool = True, digits: int = PRECISION) -> Values:
     """Put numbers into the local expressions, layer by layer, reusing each result.
 
     Forward: i and o of every neuron from the layer before. Backward: δ of every
-    neuron from the δ's of the layer after. Nothing is evaluated twice.
+    neuron from the δ's of the layer after. Nothing is evaluated twice. `digits`
+    are the working digits (see `needed_digits`).
     """
     net = d.network
-    known = _Known()
+    known = _Known(digits)
     for k, v in params.items():
         known[d.symbol[k]] = v
     for j, x in enumerate(sample.input):
@@ -276,27 +281,41 @@ class _Known(dict):
 
     An expression whose inputs are all exact (the spec's numbers, and sums and
     products of them) keeps an exact value, so a walkthrough can write "=" for it;
-    anything else is evaluated with mpmath at PRECISION digits, each shared
+    anything else is evaluated with mpmath at `digits` digits, each shared
     subexpression once.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, digits: int) -> None:
         super().__init__()
+        self.digits = digits
         self.mp: dict[sympy.Symbol, object] = {}
         self.memo: dict[sympy.Expr, object] = {}
 
     def __setitem__(self, symbol: sympy.Symbol, number: sympy.Expr) -> None:
         super().__setitem__(symbol, number)
-        self.mp[symbol] = to_mp(number)
+        self.mp[symbol] = to_mp(number, self.digits)
 
     def value(self, expr: sympy.Expr) -> sympy.Expr:
         if all(self[s].is_Rational for s in expr.free_symbols):
             result = expr.xreplace(self)
             if result.is_Rational:
                 return result
-            return sympy.Float(result.evalf(PRECISION), PRECISION)
-        with mpmath.workdps(PRECISION):
-            return sympy.Float(mp_evaluate(expr, self.mp, self.memo), PRECISION)
+            return sympy.Float(result.evalf(self.digits), self.digits)
+        with mpmath.workdps(self.digits):
+            return sympy.Float(mp_evaluate(expr, self.mp, self.memo), self.digits)
+
+
+def needed_digits(net: Network, passes: Sequence[Values]) -> int:
+    """The working digits these passes need: more than PRECISION where a sigmoid, tanh or
+    softmax output comes so close to its bound that 1 − o would keep fewer than
+    CORRECT_DIGITS (see `explainer.engines.precision`), measured from the neurons' inputs."""
+    lost = 0.0
+    for values in passes:
+        for layer in range(1, net.depth + 1):
+            rate = ACTIVATIONS[net.activations[layer - 1]].saturation
+            if rate:
+                lost = max(lost, *(lost_digits(rate, float(values.input[n])) for n in net.neurons(layer)))
+    return working_digits(lost)
 
 
 def rational(q: Fraction) -> sympy.Rational:
@@ -306,32 +325,44 @@ def rational(q: Fraction) -> sympy.Rational:
 
 def step(spec: Spec, derivation: Derivation | None = None) -> SymbolicStep:
     """Evaluate the derivation (derived here unless given), update every parameter and
-    check the cost again."""
+    check the cost again, with PRECISION digits, or again with more if a neuron turns
+    out to saturate (`needed_digits`)."""
     d = derivation or derive(spec.network)
+    digits = PRECISION
+    while True:
+        result, passes = _step(spec, d, digits)
+        needed = needed_digits(spec.network, passes)
+        if needed <= digits:
+            return result
+        digits = needed
+
+
+def _step(spec: Spec, d: Derivation, digits: int) -> tuple[SymbolicStep, list[Values]]:
+    """The step with `digits` working digits, and every pass it made."""
     params = {p.label: rational(p.value) for p in spec.network.parameters}
-    values = evaluate(d, params, spec.sample)
-    per_sample: tuple[dict[str, sympy.Float], ...] = (values.gradient,)
-    if spec.mode == "batch" and len(spec.samples) > 1:
-        per_sample += tuple(evaluate(d, params, s).gradient for s in spec.samples[1:])
-    gradient = mean_of(per_sample)
-    updated = update(spec, params, gradient)
-    after = evaluate(d, updated, spec.sample)
-    return SymbolicStep(d, values, params, updated, after, gradient, per_sample)
+    samples = spec.samples if spec.mode == "batch" else spec.samples[:1]
+    passes = [evaluate(d, params, s, digits=digits) for s in samples]
+    per_sample = tuple(v.gradient for v in passes)
+    gradient = mean_of(per_sample, digits)
+    updated = update(spec, params, gradient, digits)
+    after = evaluate(d, updated, spec.sample, digits=digits)
+    return SymbolicStep(d, passes[0], params, updated, after, gradient, per_sample, digits), [*passes, after]
 
 
-def mean_of(gradients: Sequence[dict[str, sympy.Expr]]) -> dict[str, sympy.Expr]:
+def mean_of(gradients: Sequence[dict[str, sympy.Expr]], digits: int = PRECISION) -> dict[str, sympy.Expr]:
     """The mean gradient over samples (the one gradient itself when there is one)."""
     if len(gradients) == 1:
         return dict(gradients[0])
-    return {k: sympy.Float(sum(g[k] for g in gradients) / len(gradients), PRECISION)
+    return {k: sympy.Float(sum(g[k] for g in gradients) / len(gradients), digits)
             for k in gradients[0]}
 
 
-def update(spec: Spec, params: dict[str, sympy.Expr], gradient: dict[str, sympy.Expr]) -> dict:
-    """p⁺ = p − η ∂C/∂p with PRECISION digits; frozen parameters keep their values."""
+def update(spec: Spec, params: dict[str, sympy.Expr], gradient: dict[str, sympy.Expr],
+           digits: int = PRECISION) -> dict:
+    """p⁺ = p − η ∂C/∂p with `digits` digits; frozen parameters keep their values."""
     eta = rational(spec.learning_rate)
     return {
         label: v if label in spec.frozen else
-        sympy.Float((v - eta * gradient[label]).evalf(PRECISION), PRECISION)
+        sympy.Float((v - eta * gradient[label]).evalf(digits), digits)
         for label, v in params.items()
     }

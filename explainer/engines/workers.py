@@ -54,6 +54,14 @@ class Running(Generic[T]):
         self._task, self._labels, self._pool, self._pending = task, labels, pool, pending
         self._results: dict[str, T] | None = None
 
+    def wait(self, timeout: float) -> bool:
+        """Wait up to `timeout` seconds; whether every job is done (jobs that run here
+        when their results are asked for count as done)."""
+        if self._pending is None or self._results is not None:
+            return True
+        self._pending.wait(timeout)
+        return self._pending.ready()
+
     def results(self) -> dict[str, T]:
         """Every job's result, by label, in the order the labels were given."""
         if self._results is None:
@@ -81,7 +89,7 @@ class Running(Generic[T]):
         self.close()
 
 
-def start(task: Callable[[str], T], labels: list[str], behind: bool = False) -> Running[T]:
+def start(task: Callable[[str], T], labels: list[str], behind: bool = False, alone: bool = False) -> Running[T]:
     """Begin `task(label)` for every label on the machine's cores, and return at once.
 
     `behind`: the caller goes on working meanwhile and its work comes first (it is
@@ -89,11 +97,18 @@ def start(task: Callable[[str], T], labels: list[str], behind: bool = False) -> 
     cores it leaves free. One job is handed out at a time: jobs differ in cost by
     orders of magnitude (the proof of a first-layer weight of a deep network against
     a last-layer bias), and handing them out as workers come free keeps every core busy.
+
+    `alone`: one long job, worth a worker of its own while the caller does other work
+    (a training run's symbolic engine beside its numeric core); it gets one on a machine
+    of two cores or more.
     """
     cores = os.cpu_count() or 1
     # Behind a caller that keeps a core busy, one worker fewer: more would only take turns.
     workers = min(cores - 1 if behind else cores, len(labels) // JOBS_PER_WORKER)
-    if workers < (1 if behind else 2) or "fork" not in multiprocessing.get_all_start_methods():
+    if alone and cores > 1:
+        workers = len(labels)
+    least = 1 if behind or alone else 2
+    if workers < least or "fork" not in multiprocessing.get_all_start_methods():
         return Running(task, labels)
     try:
         pool = multiprocessing.get_context("fork").Pool(workers, initializer=_install, initargs=(task, behind))

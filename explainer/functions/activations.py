@@ -17,6 +17,14 @@ Most activations act on each neuron alone; softmax mixes the whole layer, so its
 derivative is a Jacobian ∂o_k/∂i_j (`vector=True`, with `sympy_vector_form`,
 `numpy_jacobian` and `mpmath_vector_form`).
 
+The NumPy forms take a layer's inputs as a vector, or as a matrix with one column
+per sample (a batch), and keep the digits a saturated neuron's slope is made of:
+σ′ is computed from the input i, never as o(1 − o) from a rounded o. At i = 700,
+o rounds to 1 in float64 and o(1 − o) would be 0, while σ′(700) = e^-700 ≈ 10^-304
+is an ordinary float64 number. `saturation` says how fast an output approaches its
+bound: 1 − |o| ≈ e^(−saturation·|i|) (sigmoid 1, tanh 2, softmax at most 2 for the
+largest |i| of the layer; 0 for activations without a bound to approach).
+
 Conventions where the calculus leaves a choice: ReLU′(0) = 0 and leaky ReLU′(0)
 = the leak slope (every form takes the left derivative at the kink).
 """
@@ -74,6 +82,10 @@ class Activation:
     curved: bool = False
     piecewise_linear: bool = False
     vector: bool = False
+    saturation: int = 0
+    # σ and σ′ at once, sharing what they have in common, for a training loop's batches
+    # (both within float64's range: see the sigmoid's); None where the two forms above do.
+    numpy_with_derivative: Callable[[np.ndarray, float], tuple[np.ndarray, np.ndarray]] | None = None
     sympy_vector_form: Callable[[Sequence[Expr]], list[Expr]] | None = None
     numpy_jacobian: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
     mpmath_vector_form: Callable[[Sequence[mpf]], list[mpf]] | None = None
@@ -87,13 +99,47 @@ def squared(symbol: str) -> str:
 def _sigmoid_numpy(i: np.ndarray, slope: float = 0.0) -> np.ndarray:
     # Two branches so that exp never overflows: for i < 0 use e^i / (1 + e^i).
     e = np.exp(-np.abs(i))
-    return np.where(i >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    return np.where(i >= 0, 1.0, e) / (1.0 + e)
+
+
+def sigmoid_slope(i: np.ndarray) -> np.ndarray:
+    """σ′(i) = σ(i) σ(−i) = e^−|i| / (1 + e^−|i|)², from i: as precise far out as near 0."""
+    e = np.exp(-np.abs(i))
+    return e / (1.0 + e) ** 2
+
+
+def _sigmoid_with_slope(i: np.ndarray, slope: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """σ(i) and σ′(i) = σ(i) σ(−i), with σ(−i) = e^−i σ(i): both to a few ulps wherever
+    they are float64 numbers. e^−i overflows only below i ≈ −709.8, where σ(i) itself
+    is below float64's smallest normal number (a training loop runs with NumPy raising
+    there: see `explainer.engines.dry_run`)."""
+    t = np.exp(-i)
+    o = 1.0 / (1.0 + t)
+    return o, (t * o) * o
 
 
 def _softmax_numpy(i: np.ndarray, slope: float = 0.0) -> np.ndarray:
     # Subtracting the largest input changes nothing mathematically and keeps exp finite.
-    e = np.exp(i - np.max(i))
-    return e / np.sum(e)
+    e = np.exp(i - np.max(i, axis=0))
+    return e / np.sum(e, axis=0)
+
+
+def softmax_rest(i: np.ndarray) -> np.ndarray:
+    """1 − o_k for every output of a softmax layer: the share of the other outputs,
+    Σ_(m≠k) e^(i_m) / Σ e^i, added up without ever subtracting from 1 (which would
+    leave nothing of a confident output's 1 − o_k = 10^-20)."""
+    e = np.exp(i - np.max(i, axis=0))
+    others = 1 - np.eye(len(i), dtype=e.dtype)  # row k adds every output but the k-th
+    return (others @ e) / np.sum(e, axis=0)
+
+
+def _softmax_jacobian(i: np.ndarray, o: np.ndarray) -> np.ndarray:
+    """∂o_k/∂i_j = o_k ([k = j] − o_j), indexed [k, j] (and [k, j, sample] for a batch);
+    the diagonal o_k (1 − o_k) with 1 − o_k from the inputs (see `softmax_rest`)."""
+    jacobian = -o[:, None] * o[None, :]
+    k = np.arange(len(o))
+    jacobian[k, k] = o * softmax_rest(i)
+    return jacobian
 
 
 def _softmax_sympy(inputs: Sequence[Expr]) -> list[Expr]:
@@ -123,10 +169,12 @@ SIGMOID = Activation(
     ),
     sympy_form=lambda i, slope: 1 / (1 + sympy.exp(-i)),
     numpy_form=_sigmoid_numpy,
-    numpy_derivative=lambda i, o, slope: o * (1.0 - o),
+    numpy_derivative=lambda i, o, slope: sigmoid_slope(i),
     mpmath_form=lambda i, slope: 1 / (1 + mpmath.exp(-i)),
     mpmath_derivative=lambda i, o, slope: o * (1 - o),
     curved=True,
+    saturation=1,
+    numpy_with_derivative=_sigmoid_with_slope,
 )
 TANH = Activation(
     name="tanh",
@@ -140,10 +188,11 @@ TANH = Activation(
     ),
     sympy_form=lambda i, slope: sympy.tanh(i),
     numpy_form=lambda i, slope: np.tanh(i),
-    numpy_derivative=lambda i, o, slope: 1.0 - o * o,
+    numpy_derivative=lambda i, o, slope: 4 * sigmoid_slope(2 * i),  # 1 − tanh²(i) = 4 σ′(2i)
     mpmath_form=lambda i, slope: mpmath.tanh(i),
     mpmath_derivative=lambda i, o, slope: 1 - o * o,
     curved=True,
+    saturation=2,
 )
 RELU = Activation(
     name="relu",
@@ -209,9 +258,9 @@ SOFTMAX = Activation(
     mpmath_form=None,
     mpmath_derivative=lambda i, o, slope: o * (1 - o),  # ∂o_j/∂i_j, the Jacobian's diagonal
     vector=True,
+    saturation=2,
     sympy_vector_form=_softmax_sympy,
-    # ∂o_k/∂i_j = o_k (δ_kj − o_j)
-    numpy_jacobian=lambda i, o: np.diag(o) - np.outer(o, o),
+    numpy_jacobian=_softmax_jacobian,
     mpmath_vector_form=_softmax_mpmath,
 )
 

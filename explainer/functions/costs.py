@@ -5,8 +5,10 @@ exp to one number C. As with the activations, every form sits side by side:
 
 * `sympy_terms`: C term by term (one term per output neuron) for the symbolic
   engine, so a walkthrough can show the cost the way a person adds it up;
-* `numpy_form`, `numpy_derivative` (∂C/∂y) and `numpy_from_inputs` for the
-  numeric core, written by hand;
+* `numpy_form`, `numpy_derivative` (∂C/∂y) and, from the last layer's inputs,
+  `numpy_from_inputs` and `numpy_derivative_from_inputs` for the numeric core,
+  written by hand; they take one sample's vectors, or matrices with one column per
+  sample (a batch), and give one cost (or ∂C/∂y column) per sample;
 * `mpmath_form` and `mpmath_derivative` as a person computes them on paper;
 * `latex`: how the walkthrough writes it.
 """
@@ -20,7 +22,7 @@ import mpmath
 import numpy as np
 import sympy
 
-from explainer.functions.activations import ACTIVATIONS, SIGMOID
+from explainer.functions.activations import SIGMOID, softmax_rest
 
 Expr = sympy.Expr
 mpf = mpmath.mpf
@@ -69,12 +71,20 @@ class Cost:
     squared: bool = False
     halved: bool = False
     logarithm_of: tuple[str, ...] = ()
-    # C from the last layer's inputs i rather than its outputs y, keyed by the last
-    # layer's activation, where ln y can be written without rounding y first
+    # A squared-error cost in NumPy: C = total of the squared errors e = y − exp, ∂C/∂y =
+    # factor(n) · e (n outputs), with e from the last layer's inputs where y is near its
+    # bound (see `_output_error`).
+    numpy_squared: tuple[Callable[[np.ndarray], np.ndarray], Callable[[int], float]] | None = None
+    # C from the last layer's inputs i (and outputs y) rather than y alone, keyed by the
+    # last layer's activation, where ln y can be written without rounding y first
     # (log-sigmoid, log-softmax). ln of a rounded y loses every digit once y is
     # within 1e-16 of 1: a confident right answer then costs "0" or a number with
     # three correct digits, and the engines would seem to disagree.
-    numpy_from_inputs: dict[str, Callable[[np.ndarray, np.ndarray], np.floating]] = field(
+    numpy_from_inputs: dict[str, Callable[[np.ndarray, np.ndarray, np.ndarray], np.floating]] = field(
+        default_factory=dict)
+    # ∂C/∂y from the last layer's inputs, for the same reason: 1 − y of a rounded y near 1
+    # keeps no digit (at i = 40, σ(i) is 1 in float64, 1 − σ(i) = 4e-18).
+    numpy_derivative_from_inputs: dict[str, Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]] = field(
         default_factory=dict)
 
     def sympy_form(self, y: Sequence[Expr], exp: Sequence[Expr]) -> Expr:
@@ -82,8 +92,22 @@ class Cost:
 
     def numpy_value(self, activation: str, i: np.ndarray, y: np.ndarray, exp: np.ndarray) -> np.floating:
         """C in NumPy, from the inputs i of the last layer where that is more accurate."""
-        stable = self.numpy_from_inputs.get(activation)
-        return stable(i, exp) if stable else self.numpy_form(y, exp)
+        return self.numpy_value_and_slope(activation, i, y, exp, slope=False)[0]
+
+    def numpy_value_and_slope(self, activation: str, i: np.ndarray, y: np.ndarray, exp: np.ndarray,
+                              slope: bool = True) -> tuple[np.floating, np.ndarray | None]:
+        """C and ∂C/∂y in NumPy (∂C/∂y None unless `slope`), each from the inputs i of the last
+        layer where that is more accurate; a squared error's y − exp is computed once for both."""
+        if self.numpy_squared is not None:
+            total, factor = self.numpy_squared
+            error = _output_error(activation, i, y, exp) if activation in _BOUNDED else y - exp
+            return total(error * error), factor(len(y)) * error if slope else None
+        value = self.numpy_from_inputs.get(activation)
+        cost = value(i, y, exp) if value else self.numpy_form(y, exp)
+        if not slope:
+            return cost, None
+        derivative = self.numpy_derivative_from_inputs.get(activation)
+        return cost, derivative(i, y, exp) if derivative else self.numpy_derivative(y, exp)
 
 
 def _pairs(y: Sequence, exp: Sequence):
@@ -104,35 +128,29 @@ def _log_sigmoid(i: np.ndarray) -> np.ndarray:
 def _log_softmax(i: np.ndarray) -> np.ndarray:
     # ln o_k = z_k − ln Σ e^z with z = i − max i (so every e^z ≤ 1 stays finite), and
     # Σ e^z = 1 + (the other terms): log1p keeps their digits when they are tiny.
-    top = int(np.argmax(i))
-    z = i - i[top]
-    return z - np.log1p(np.sum(np.exp(np.delete(z, top))))
+    z = i - np.max(i, axis=0)
+    e = np.exp(z)
+    top = np.arange(len(i)).reshape((-1,) + (1,) * (i.ndim - 1)) == np.argmax(i, axis=0)  # per column
+    return z - np.log1p(np.sum(np.where(top, 0, e), axis=0))
 
 
-def _output_error(activation: str, i: np.ndarray, exp: np.ndarray) -> np.ndarray:
+_BOUNDED = ("sigmoid", "tanh", "softmax")  # the activations `_output_error` knows
+
+
+def _output_error(activation: str, i: np.ndarray, y: np.ndarray, exp: np.ndarray) -> np.ndarray:
     """y − exp from the last layer's inputs, keeping its digits where y is close to ±1.
 
     There y − exp = (1 − exp) − (1 − y), or (−1 − exp) + (1 + y), with 1 ∓ y computed
-    without rounding y first (σ(−i) for a sigmoid, 2σ(∓2i) for tanh, the other outputs'
-    share for softmax): y itself, rounded, would leave 1 − y with few correct digits.
+    without subtracting a rounded y from 1 (for a sigmoid, 1 − σ(i) = e^-i σ(i); for tanh,
+    1 − |y| = e^-2|i| (1 + |y|); for softmax the other outputs' share): that subtraction
+    would leave 1 − y with few correct digits. Elsewhere y − exp is as good as it gets.
     """
-    sigmoid = SIGMOID.numpy_form
-    y = ACTIVATIONS[activation].numpy_form(i, 0.0)
-    if activation == "sigmoid":
-        below_one, above_minus_one = sigmoid(-i), 1 + y
-    elif activation == "tanh":
-        below_one, above_minus_one = 2 * sigmoid(-2 * i), 2 * sigmoid(2 * i)
-    else:  # softmax: 1 − y_k is the share of the other outputs
-        e = np.exp(i - np.max(i))
-        others = np.array([np.sum(np.delete(e, k)) for k in range(len(e))], dtype=e.dtype)
-        below_one, above_minus_one = others / np.sum(e), 1 + y
-    return np.where(y > 0.5, (1 - exp) - below_one, np.where(y < -0.5, (-1 - exp) + above_minus_one, y - exp))
-
-
-def _squared(total: Callable[[np.ndarray], np.floating]) -> dict[str, Callable]:
-    """A squared-error cost from the last layer's inputs, for the activations `_output_error` knows."""
-    return {a: (lambda i, exp, a=a: total(_output_error(a, i, exp) ** 2))
-            for a in ("sigmoid", "tanh", "softmax")}
+    if activation == "softmax":
+        return np.where(y > 0.5, (1 - exp) - softmax_rest(i), y - exp)
+    if activation == "sigmoid":  # used where y > 1/2, i.e. i > 0: e^-|i| is e^-i there
+        return np.where(y > 0.5, (1 - exp) - y * np.exp(-np.abs(i)), y - exp)
+    gap = np.exp(-2 * np.abs(i)) * (1 + np.abs(y))  # 1 − |y|
+    return np.where(y > 0.5, (1 - exp) - gap, np.where(y < -0.5, (-1 - exp) + gap, y - exp))
 
 
 def _ln(x: mpf) -> mpf:
@@ -160,9 +178,9 @@ COSTS: dict[str, Cost] = {c.name: c for c in (
             scale=lambda n: "",
         ),
         sympy_terms=lambda y, exp: [(a - e) ** 2 for a, e in _pairs(y, exp)],
-        numpy_form=lambda y, exp: np.sum((y - exp) ** 2),
+        numpy_form=lambda y, exp: np.sum((y - exp) ** 2, axis=0),
         numpy_derivative=lambda y, exp: 2.0 * (y - exp),
-        numpy_from_inputs=_squared(np.sum),
+        numpy_squared=(lambda d: d.sum(axis=0), lambda n: 2.0),
         mpmath_form=_sum_of_squares,
         mpmath_derivative=lambda o, exp, n: 2 * (o - exp),
         squared=True,
@@ -177,9 +195,9 @@ COSTS: dict[str, Cost] = {c.name: c for c in (
             scale=lambda n: r"\tfrac{1}{2}",
         ),
         sympy_terms=lambda y, exp: [sympy.Rational(1, 2) * (a - e) ** 2 for a, e in _pairs(y, exp)],
-        numpy_form=lambda y, exp: 0.5 * np.sum((y - exp) ** 2),
+        numpy_form=lambda y, exp: 0.5 * np.sum((y - exp) ** 2, axis=0),
         numpy_derivative=lambda y, exp: y - exp,
-        numpy_from_inputs=_squared(lambda d: 0.5 * np.sum(d)),
+        numpy_squared=(lambda d: 0.5 * d.sum(axis=0), lambda n: 1.0),
         mpmath_form=lambda y, exp: _sum_of_squares(y, exp) / 2,
         mpmath_derivative=lambda o, exp, n: o - exp,
         squared=True,
@@ -195,9 +213,9 @@ COSTS: dict[str, Cost] = {c.name: c for c in (
             scale=lambda n: rf"\tfrac{{1}}{{{n}}}",
         ),
         sympy_terms=lambda y, exp: [(a - e) ** 2 / len(y) for a, e in _pairs(y, exp)],
-        numpy_form=lambda y, exp: np.mean((y - exp) ** 2),
+        numpy_form=lambda y, exp: np.mean((y - exp) ** 2, axis=0),
         numpy_derivative=lambda y, exp: 2.0 * (y - exp) / len(y),
-        numpy_from_inputs=_squared(np.mean),
+        numpy_squared=(lambda d: d.mean(axis=0), lambda n: 2.0 / n),
         mpmath_form=lambda y, exp: _sum_of_squares(y, exp) / len(y),
         mpmath_derivative=lambda o, exp, n: 2 * (o - exp) / n,
         squared=True,
@@ -211,11 +229,11 @@ COSTS: dict[str, Cost] = {c.name: c for c in (
             derivative=lambda out, exp, n: rf"-\frac{{{exp}}}{{{out}}}",
         ),
         sympy_terms=lambda y, exp: [-e * sympy.log(a) for a, e in _pairs(y, exp)],
-        numpy_form=lambda y, exp: -np.sum(np.where(exp != 0, exp * np.log(y), 0.0)),
+        numpy_form=lambda y, exp: -np.sum(np.where(exp != 0, exp * np.log(y), 0.0), axis=0),
         numpy_derivative=lambda y, exp: _ratio(-exp, y, exp != 0),
         numpy_from_inputs={
-            "softmax": lambda i, exp: -np.sum(exp * _log_softmax(i)),
-            "sigmoid": lambda i, exp: -np.sum(exp * _log_sigmoid(i)),
+            "softmax": lambda i, y, exp: -np.sum(exp * _log_softmax(i), axis=0),
+            "sigmoid": lambda i, y, exp: -np.sum(exp * _log_sigmoid(i), axis=0),
         },
         mpmath_form=lambda y, exp: -mpmath.fsum(b * _ln(a) for a, b in _pairs(y, exp) if b),
         mpmath_derivative=lambda o, exp, n: _over(-exp, o),
@@ -234,13 +252,18 @@ COSTS: dict[str, Cost] = {c.name: c for c in (
                                     for a, e in _pairs(y, exp)],
         numpy_form=lambda y, exp: -np.sum(
             np.where(exp != 0, exp * np.log(y), 0.0)
-            + np.where(exp != 1, (1 - exp) * np.log1p(-y), 0.0)),
+            + np.where(exp != 1, (1 - exp) * np.log1p(-y), 0.0), axis=0),
         # (y − exp) / (y (1 − y)), written as its two terms so that a term whose
         # target share is 0 is 0 even where y rounds to 0 or 1
         numpy_derivative=lambda y, exp: _ratio(-exp, y, exp != 0) + _ratio(1 - exp, 1 - y, exp != 1),
         # 1 − σ(i) = σ(−i), so ln(1 − y) = ln σ(−i)
         numpy_from_inputs={
-            "sigmoid": lambda i, exp: -np.sum(exp * _log_sigmoid(i) + (1 - exp) * _log_sigmoid(-i)),
+            "sigmoid": lambda i, y, exp: -np.sum(exp * _log_sigmoid(i) + (1 - exp) * _log_sigmoid(-i), axis=0),
+        },
+        # the same two terms with 1 − y = σ(−i)
+        numpy_derivative_from_inputs={
+            "sigmoid": lambda i, y, exp: (_ratio(-exp, y, exp != 0)
+                                          + _ratio(1 - exp, SIGMOID.numpy_form(-i, 0.0), exp != 1)),
         },
         mpmath_form=lambda y, exp: -mpmath.fsum(
             (b * _ln(a) if b else 0) + ((1 - b) * _ln(1 - a) if b != 1 else 0) for a, b in _pairs(y, exp)),

@@ -240,10 +240,12 @@ class NetworkFigure:
 
 @dataclass(frozen=True)
 class Tick:
-    """An axis tick: where it sits along the axis (0..1) and its label (plain text)."""
+    """An axis tick: where it sits along the axis (0..1), its label (plain text), and
+    the value it marks in data units (for renderers that place ticks themselves)."""
 
     at: float
     label: str
+    value: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -253,6 +255,9 @@ class Plot:
     `points` are in data units (for renderers that draw axes themselves, like
     pgfplots); `normalized` are the same points scaled into the unit square, with
     `x_ticks` and `y_ticks` placed the same way, for renderers that draw by hand.
+    `log_y`: the y axis is logarithmic (the values span decades), and `normalized`
+    and `y_ticks` are placed on it so. A chart that has no logarithmic axis (Mermaid)
+    plots `chart_y`, named `chart_y_label`: log₁₀ of y where `log_y`, else y itself.
     """
 
     points: tuple[tuple[float, float], ...]
@@ -262,6 +267,9 @@ class Plot:
     x_label: str
     y_label: str
     caption: str
+    log_y: bool = False
+    chart_y: tuple[float, ...] = ()
+    chart_y_label: str = ""
 
 
 Block = Paragraph | Equation | Table | NetworkFigure | Plot

@@ -7,7 +7,7 @@ import dataclasses
 import numpy as np
 
 from explainer import functions
-from explainer.engines import agreement, numeric, symbolic
+from explainer.engines import agreement, differences, numeric, symbolic
 from explainer.engines.agreement import RELATIVE_TOLERANCE, compare
 from explainer.spec import load_spec
 from tests.conftest import REPO, TESTS
@@ -83,13 +83,13 @@ def test_the_readme_states_the_agreement_rule_the_code_applies():
     saturated sigmoid, off by more than 10⁻¹⁰ relative, agreeing by the allowance."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert (agreement.RELATIVE_TOLERANCE, agreement.FD_STEP) == (1e-10, 1e-3)
-    for words in ("|a − b| ≤ 10⁻¹⁰ · max(|a|, |b|)", f"{agreement.NUMERIC_ULPS} ε · max(1, |C|) · n",
-                  f"{agreement.FD_MARGIN} · {agreement.FD_ROUNDING} ε′ · max(1, |C|) / h", "h = 10⁻³",
+    for words in ("|a − b| ≤ 10⁻¹⁰ · max(|a|, |b|)", f"{agreement.NUMERIC_ULPS} ε · n · s",
+                  f"{differences.FD_MARGIN} · {differences.FD_ROUNDING} ε′ · max(1, |C|) / h", "h = 10⁻³",
                   "|a − b| ≤ 10⁻¹⁰ · max(1, |a|, |b|)"):
         assert words in readme, words
     spec = load_spec(TESTS / "checker" / "public" / "schiendorfer.toml")
     result = compare(spec, symbolic.step(spec, symbolic.derive(spec.network)), numeric.step(spec))
-    w3 = next(c for c in result.comparisons if c.label == "w3")
-    assert f"{w3.symbolic:.2e}".replace("e-08", "") == "-1.78"
-    assert f"{w3.fd_discrepancy:.1e}" == "4.2e-10" and "4.2·10⁻¹⁰" in readme
-    assert w3.fd_discrepancy > RELATIVE_TOLERANCE and w3.agrees and result.agrees
+    w1 = next(c for c in result.comparisons if c.label == "w1")
+    assert f"{w1.symbolic:.2e}".replace("e-08", "") == "-5.34" and "−5.34·10⁻⁸" in readme
+    assert f"{w1.fd_discrepancy:.1e}" == "4.1e-10" and "4.1·10⁻¹⁰" in readme
+    assert w1.fd_discrepancy > RELATIVE_TOLERANCE and w1.agrees and result.agrees

@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from explainer.engines import numeric
-from explainer.engines.agreement import finite_difference
+from explainer.engines.differences import finite_difference
 
 
 def _sigmoid(v: float) -> float:

@@ -49,6 +49,7 @@ def test_limits_are_what_the_readme_says():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert f"{limits.MAX_PARAMETERS:,} parameters" in readme
     assert f"{limits.MAX_PARAMETER_UPDATES:,} parameter updates" in readme
+    assert f"a run at the limit takes {limits.RUN_AT_LIMIT}" in readme  # what a run that size costs
     assert "--no-limits" in readme
 
 

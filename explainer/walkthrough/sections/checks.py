@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from explainer.engines.agreement import FD_STEP, RELATIVE_TOLERANCE
+from explainer.engines.differences import FD_REACH
 from explainer.engines.precision import PRECISION
 from explainer.engines.proof import EXACT
 from explainer.pipeline import representative
@@ -75,7 +76,10 @@ def sections(ctx: Context) -> list[Section]:
             Text("Finite differences.", strong=True),
             " No derivative at all: the NumPy forward pass is run with each parameter nudged by ",
             Math(rf"\pm k h,\ k = 1, 2, 3,\ h = {scientific(FD_STEP, 1)}"),
-            ", and the slope read off the costs with a sixth-order central difference.",
+            f" (less for a weight that multiplies a value beyond {FD_REACH / FD_STEP:g}: h times that value "
+            "stays ", Math(scientific(FD_REACH, 1)), "), and the slope read off the costs with a "
+            "sixth-order central difference, in long double, or with as many digits as it takes for a "
+            "gradient too small for long double to see.",
         )),
         Table(
             header=(Text("Parameter"), Text("Chain rule"), Text("NumPy"),

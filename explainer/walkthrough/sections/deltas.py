@@ -11,6 +11,7 @@ from explainer.spec import Parameter
 from explainer.walkthrough.context import Context, inline
 from explainer.walkthrough.document import Equation, Math, Paragraph, Row, Table, Text
 from explainer.walkthrough.notation import partial
+from explainer.walkthrough.sections import saturation
 
 
 def params_of(ctx: Context, kind: str, layer: int) -> list[Parameter]:
@@ -55,13 +56,15 @@ def delta_equations(ctx: Context, layer: int) -> list:
                 Row(partial(ctx.sym.o(n), ctx.sym.i(n)), "=",
                     ctx.sigma_prime(layer, ctx.sym.o(n), ctx.sym.i(n))),
                 Row("", ctx.relation([values.output[n], values.input[n]]),
-                    ctx.sigma_prime(layer, ctx.factor(values.output[n]), ctx.num(values.input[n]).latex)),
+                    saturation.slope_numbers(ctx, n, layer)
+                    or ctx.sigma_prime(layer, ctx.factor(values.output[n]), ctx.num(values.input[n]).latex)),
                 Row("", ctx.num(do_di).relation, ctx.num(do_di).latex),
             ]
         rows += delta_rows(ctx, n, layer)
         keys = (*([f"cost_derivative.{n}"] if layer == net.depth else []),
                 f"activation_derivative.{n}", f"delta.{n}")
         blocks.append(Equation(tuple(rows), keys=keys))
+        blocks += filter(None, [saturation.slope_note(ctx, n, layer)])
     if act.vector and net.cost == "cross_entropy":
         blocks.append(softmax_cross_entropy_note(ctx, layer))
     if ctx.summary:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from explainer.walkthrough.context import Context, inline
 from explainer.walkthrough.document import Equation, Math, Paragraph, Row, Section, Table, Text
 from explainer.walkthrough.notation import vector
+from explainer.walkthrough.sections import saturation
 
 
 def sections(ctx: Context) -> list[Section]:
@@ -92,6 +93,7 @@ def _forward(ctx: Context) -> Section:
         blocks.append(Paragraph(inline(_layer_intro(ctx, layer))))
         for name in ctx.shown_neurons(layer):
             blocks.append(neuron_equation(ctx, name, layer, values, ctx.step.parameters))
+            blocks += filter(None, [saturation.forward_note(ctx, name, layer)])
         if ctx.summary:
             blocks.append(neuron_table(ctx, layer, values))
     outputs = [ctx.num(values.output[n]).latex for n in net.neurons(net.depth)]
