@@ -1,16 +1,16 @@
 """The JSON report: every value of the step, keyed the way other tools expect.
 
-Top-level keys (see DESIGN.md): ``weighted_sum`` (Σ w·o before the bias),
-``input`` and ``output`` (per neuron: i and o; an input neuron's i and o are its
-value), for a softmax layer ``exponential`` (e^i) and ``exponential_sum``,
-``cost``, ``error`` (o − exp), ``cost_derivative`` (∂C/∂o of every neuron),
-``activation_derivative`` (∂o/∂i) and ``delta`` (∂C/∂i) per non-input neuron, ``gradient`` and ``updated`` per parameter label, ``after``
-(``output`` per neuron and ``cost`` after the step) and ``checks`` (agreement and
-proofs). Also ``title``, ``network``, ``learning_rate``, ``sample`` and
-``parameters`` (values before the step), so the file stands on its own. A run
-of several samples or steps adds ``history``: per step the mean cost over the
-samples and every parameter (step 0 is before training), and ``checks`` the
-engines' largest differences over the run and the allowance at its last step.
+Top-level keys (see DESIGN.md): ``weighted_sum`` (Σ w·o before the bias), ``input`` and
+``output`` (per neuron: i and o; an input neuron's i and o are its value), for a softmax
+layer ``exponential`` (e^i) and ``exponential_sum``, ``cost``, ``error`` (o − exp),
+``cost_derivative`` (∂C/∂o of every neuron), ``activation_derivative`` (∂o/∂i) and
+``delta`` (∂C/∂i) per non-input neuron, ``gradient`` and ``updated`` per parameter
+label, ``after`` (``output`` per neuron and ``cost`` after the step) and ``checks``
+(agreement and proofs). Also ``title``, ``network``, ``learning_rate``, ``sample`` and
+``parameters`` (values before the step), so the file stands on its own. A run of several
+samples or steps adds ``history``: per step the mean cost over the samples and every
+parameter (step 0 is before training), and ``checks`` the engines' largest differences
+over the run and the allowance at its last step.
 
 Numbers are the symbolic engine's values rounded to float64 (JSON numbers), or,
 with `digits`, decimal strings with that many significant digits.
