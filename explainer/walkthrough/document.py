@@ -13,15 +13,20 @@ escape them for their format.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+
+from explainer.walkthrough import label_size
 
 
 @dataclass(frozen=True)
 class Text:
-    """Plain prose; `strong` sets it in bold (used sparingly, for key ideas)."""
+    """Plain prose; `strong` sets it in bold (used sparingly, for key ideas); `code` marks a
+    file name or a command to type, set in typewriter type and never broken across lines."""
 
     text: str
     strong: bool = False
+    code: bool = False
 
 
 @dataclass(frozen=True)
@@ -92,13 +97,13 @@ class Table:
 
 @dataclass(frozen=True)
 class FigureNeuron:
-    """A neuron drawn at (x, y) in figure units (one unit ≈ 1 cm; y grows upwards)."""
+    """A neuron of a network figure: neuron `index` (from 0, top first) of layer `layer`.
+    Where it is drawn is the layout's to decide (`explainer.walkthrough.layout`)."""
 
     name: str  # x1, h1, L1
     label: str  # LaTeX shown inside the circle, e.g. "h_{1}"
     layer: int
-    x: float
-    y: float
+    index: int
     bias: str = ""  # LaTeX label of the bias feeding it, e.g. "b_{1} = 0.25"; empty for inputs
     value: str = ""  # LaTeX shown beside the neuron (x's value for inputs, e.g. "x_{1} = 2")
     highlight: bool = False  # on the path the chain rule walks (see sections/figures.py)
@@ -106,13 +111,11 @@ class FigureNeuron:
 
 @dataclass(frozen=True)
 class FigureEdge:
-    """A connection, labelled with its weight. `position` (0..1) says where along
-    the edge the label sits, chosen so labels of crossing edges do not collide."""
+    """A connection, labelled with its weight (LaTeX; empty for an unlabelled edge)."""
 
     source: str
     target: str
-    label: str  # LaTeX, e.g. "w_{5} = 0.7"; empty for an unlabelled edge
-    position: float
+    label: str  # LaTeX, e.g. "w_{5} = 0.7"
     highlight: bool = False  # on the path the chain rule walks (see sections/figures.py)
 
 
@@ -147,23 +150,41 @@ class PlacedLabel:
 
     `anchor` is "center", "east" (the label's right end is at the point: it stands to
     the point's left) or "west" (its left end is there). `width` and `height` are the
-    room it is given, estimated from its LaTeX, since only a renderer knows the real
-    size of typeset math.
+    room it is given, its paper-coloured patch included, worked out from its LaTeX
+    (`explainer.walkthrough.label_size`), since only a renderer knows the real size of
+    typeset math; `size` is its type size in points, which every renderer sets.
     """
 
     latex: str
-    kind: str  # "name", "weight", "bias" or "value": which label it is, for its type size
+    kind: str  # "name", "weight", "bias" or "value": which label it is
     x: float
     y: float
     anchor: str
     width: float
     height: float
+    size: float
+    angle: float = 0.0  # degrees, counter-clockwise: a weight runs along its edge
+
+    @property
+    def corners(self) -> tuple[tuple[float, float], ...]:
+        """The four corners of the room the label is given, turned by its angle about its anchor."""
+        left = {"center": -self.width / 2, "east": -self.width, "west": 0.0}[self.anchor]
+        turn = math.radians(self.angle)
+        c, s = math.cos(turn), math.sin(turn)
+        return tuple((self.x + a * c - b * s, self.y + a * s + b * c)
+                     for a, b in ((left, -self.height / 2), (left + self.width, -self.height / 2),
+                                  (left + self.width, self.height / 2), (left, self.height / 2)))
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """The label's lines of LaTeX, set one under another."""
+        return label_size.lines(self.latex)
 
     @property
     def box(self) -> Box:
-        """The room the label is given around its anchor point."""
-        left = {"center": self.x - self.width / 2, "east": self.x - self.width, "west": self.x}[self.anchor]
-        return Box(left, self.y - self.height / 2, left + self.width, self.y + self.height / 2)
+        """The upright rectangle that holds the room the label is given."""
+        xs, ys = zip(*self.corners, strict=True)
+        return Box(min(xs), min(ys), max(xs), max(ys))
 
 
 @dataclass(frozen=True)
@@ -183,7 +204,8 @@ class PlacedNeuron:
 @dataclass(frozen=True)
 class PlacedEdge:
     """An edge as drawn: the arrow from (x1, y1) on the source's rim to (x2, y2) on the
-    target's, and its weight label (None for an unlabelled edge)."""
+    target's, and its weight label (None for an unlabelled edge, or one whose layer's
+    weights are shown as a matrix instead)."""
 
     edge: FigureEdge
     x1: float
@@ -194,15 +216,30 @@ class PlacedEdge:
 
 
 @dataclass(frozen=True)
+class Geometry:
+    """Where a network figure's neurons stand: the x of each layer's column, and the
+    distance between neighbouring neurons of a layer (each layer centred on y = 0)."""
+
+    columns: tuple[float, ...]
+    spacing: float
+
+
+@dataclass(frozen=True)
 class FigureLayout:
     """Everything a renderer needs to draw a network figure, in figure units with y up.
 
     `box` holds every circle and every label, with the room each is given.
+    `unlabelled` are the layers whose labels would not fit: their edges and biases are
+    drawn without labels, and `matrices` (lines of LaTeX) give their weight matrices
+    and bias vectors instead, set below the drawing.
     """
 
     neurons: tuple[PlacedNeuron, ...]
     edges: tuple[PlacedEdge, ...]
     box: Box
+    geometry: Geometry
+    unlabelled: tuple[int, ...] = ()
+    matrices: tuple[str, ...] = ()
 
     @property
     def labels(self) -> tuple[PlacedLabel, ...]:
@@ -210,8 +247,8 @@ class FigureLayout:
 
 
 def labels_of(neurons: tuple[PlacedNeuron, ...], edges: tuple[PlacedEdge, ...]) -> tuple[PlacedLabel, ...]:
-    """Every label, in the order they are drawn: the weights first (so no weight's
-    patch covers a neuron's label), then each neuron's name, bias and value."""
+    """Every label, in the order they are drawn: the weights first, then each neuron's
+    name, bias and value."""
     weights = tuple(e.label for e in edges if e.label)
     own = tuple(label for n in neurons for label in (n.name, n.bias, n.value) if label)
     return weights + own
@@ -219,7 +256,9 @@ def labels_of(neurons: tuple[PlacedNeuron, ...], edges: tuple[PlacedEdge, ...]) 
 
 @dataclass(frozen=True)
 class NetworkFigure:
-    """The network drawn: what it shows (`neurons`, `edges`) and where (`layout`).
+    """The network drawn: what it shows (`neurons`, `edges`, and for each layer after the
+    inputs the LaTeX of its weight matrix, in `matrices`, to show should its edges be too
+    crowded to label) and where (`layout`). The caption is prose with math.
 
     Make one with `explainer.walkthrough.layout.network_figure`, which lays it out;
     a figure whose layout is of other neurons or edges is refused.
@@ -227,8 +266,9 @@ class NetworkFigure:
 
     neurons: tuple[FigureNeuron, ...]
     edges: tuple[FigureEdge, ...]
-    caption: str
+    caption: tuple[Inline, ...]
     layout: FigureLayout
+    matrices: tuple[tuple[str, ...], ...] = ()  # per layer after the inputs: its lines of LaTeX
 
     def __post_init__(self) -> None:
         # A copy made with dataclasses.replace(figure, edges=...) would otherwise keep

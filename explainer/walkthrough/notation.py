@@ -25,6 +25,11 @@ def partial(top: str, bottom: str) -> str:
     return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
 
 
+def slashed(top: str, bottom: str) -> str:
+    """∂top/∂bottom on one line, as a caption or a sentence writes it."""
+    return rf"\partial {top}/\partial {bottom}"
+
+
 def vector(name: str, entries: list[str]) -> str:
     """A named column vector, e.g. x = (2, 3) written as a pmatrix."""
     rows = r" \\ ".join(entries)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from explainer.functions import ACTIVATIONS, COSTS
 from explainer.walkthrough.context import Context, inline
 from explainer.walkthrough.document import (
     FigureEdge,
     FigureNeuron,
+    Inline,
     Math,
     NetworkFigure,
     Paragraph,
@@ -16,9 +19,7 @@ from explainer.walkthrough.document import (
 )
 from explainer.walkthrough.layout import network_figure
 from explainer.walkthrough.notation import partial, vector
-
-LAYER_SPACING = 4.5  # cm between layers in the figure
-NEURON_SPACING = 2.5  # cm between neurons of a layer
+from explainer.walkthrough.sections.matrix import bias_vector, column_of, matrix_of, weight_matrix
 
 
 def shape(ctx: Context) -> str:
@@ -145,14 +146,12 @@ def _layer_table(ctx: Context) -> Table:
 
 
 def figure(ctx: Context) -> NetworkFigure:
-    """The network drawn layer by layer, every weight and bias labelled with its value."""
+    """The network drawn layer by layer, every weight and bias labelled with its value
+    (where a layer has too many edges to label, its weights as a matrix below the drawing)."""
     net = ctx.net
-    tallest = max(net.layers)
-    neurons, y_of = [], {}
-    for layer, size in enumerate(net.layers):
+    neurons = []
+    for layer in range(net.depth + 1):
         for j, name in enumerate(net.neurons(layer)):
-            y = ((tallest - 1) / 2 - j - (tallest - size) / 2) * NEURON_SPACING
-            y_of[name] = y
             bias = value = ""
             if layer == 0:
                 value = f"{ctx.sym.neuron(name)} = {ctx.num(ctx.step.values.input[name]).latex}"
@@ -160,32 +159,45 @@ def figure(ctx: Context) -> NetworkFigure:
                 b = net.bias_of(layer, j)
                 if b is not None:
                     bias = f"{ctx.sym.param(b.label)} = {ctx.num(ctx.param_value(b.label)).latex}"
-            neurons.append(FigureNeuron(name, ctx.sym.neuron(name), layer, layer * LAYER_SPACING,
-                                        y, bias, value))
-    edges = []
-    for p in net.parameters:
-        if p.kind != "weight":
-            continue
-        source, target = net.neuron(p.layer - 1, p.source), net.neuron(p.layer, p.target)
-        label = f"{ctx.sym.param(p.label)} = {ctx.num(ctx.param_value(p.label)).latex}"
-        edges.append(FigureEdge(source, target, label, _label_position(net, p)))
-    return network_figure(
-        neurons, edges,
-        caption=f"The {shape(ctx)} network before the step. Arrows carry the weights; "
-                "each bias is added inside its neuron.",
+            neurons.append(FigureNeuron(name, ctx.sym.neuron(name), layer, j, bias, value))
+    edges = [FigureEdge(net.neuron(p.layer - 1, p.source), net.neuron(p.layer, p.target),
+                        f"{ctx.sym.param(p.label)} = {ctx.num(ctx.param_value(p.label)).latex}")
+             for p in net.parameters if p.kind == "weight"]
+    drawn = network_figure(
+        neurons, edges, (),
+        matrices=[(layer_matrices(ctx, layer, ctx.step.parameters),) for layer in range(1, net.depth + 1)],
     )
+    caption = inline(f"The {shape(ctx)} network before the step. Arrows carry the weights; "
+                     "each bias is added inside its neuron.")
+    return dataclasses.replace(drawn, caption=caption + matrix_note(ctx, drawn))
 
 
-# Where along an edge its label sits, by the edge's "slot" (j − k) mod m: the edges
-# leaving one neuron get different slots, and so do the edges arriving at one, so
-# their labels do not sit on top of each other. Slot 0 (the straight edges of
-# equal-sized layers) is labelled in the middle, the crossing ones nearer an end.
-_POSITIONS = (0.5, 0.25, 0.75, 0.35, 0.65, 0.2, 0.8, 0.42, 0.58, 0.3, 0.7)
+def matrix_note(ctx: Context, fig: NetworkFigure) -> tuple[Inline, ...]:
+    """What a figure says of the layers it could not label: where their weights are instead."""
+    layers = fig.layout.unlabelled
+    if not layers:
+        return ()
+    symbols = ", ".join(ctx.sym.layer_symbol("W", layer) for layer in layers)
+    return inline(" Too many edges cross between some layers to label each one legibly, so their "
+                  "weights stand below the drawing as matrices (", Math(symbols), "): row j holds "
+                  "the weights arriving at neuron j of the layer, column k those leaving neuron k "
+                  "of the layer before; the biases stand beside them.")
 
 
-def _label_position(net, p) -> float:
-    m = max(net.layers[p.layer - 1], net.layers[p.layer])
-    return _POSITIONS[((p.target - p.source) % m) % len(_POSITIONS)]
+def layer_matrices(ctx: Context, layer: int, values: dict, symbol: str = "") -> str:
+    """A layer's weight matrix and bias vector with these values (by label), as a figure shows
+    them when the layer's edges are too many to label: W⁽ˡ⁾ = (…), b⁽ˡ⁾ = (…). `symbol`
+    decorates the symbols (``^{+}`` for the values after the step)."""
+    weights = weight_matrix(ctx, layer, values)
+    biases = bias_vector(ctx, layer, values)
+    flat = [w for row in weights for w in row]
+    W, b = ctx.sym.layer_symbol("W", layer), ctx.sym.layer_symbol("b", layer)
+    if symbol:
+        W, b = f"{{{W}}}{symbol}", f"{{{b}}}{symbol}"
+    shown = rf"{W} {ctx.relation(flat)} {matrix_of(ctx, weights)}"
+    if biases:
+        shown += rf",\quad {b} {ctx.relation(biases)} {column_of(ctx, biases)}"
+    return shown
 
 
 def _notation(ctx: Context) -> Section:
