@@ -8,7 +8,7 @@ It reads numbers from the engines and never computes a derivative itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import sympy
@@ -34,6 +34,9 @@ class Context:
     explanation: Explanation
     digits: int
     summary: bool = False  # a summarised walkthrough (see SUMMARY_LIMIT)
+    # What a section builder worked out once and others reuse (the first figure, which the
+    # chain-rule and update figures start from): computed on first use, by name.
+    made: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def spec(self) -> Spec:

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -44,7 +46,7 @@ from explainer.walkthrough.document import (
     PlacedNeuron,
     labels_of,
 )
-from explainer.walkthrough.placement import Label, oriented, place
+from explainer.walkthrough.placement import Label, place
 
 RADIUS = 25.5 / 54  # a neuron's circle: 25.5 px in the HTML figure at 54 px per unit (9.4 mm)
 SIZES = {"name": 10.0, "weight": 9.0, "bias": 9.0, "value": 10.0}  # type sizes in points
@@ -57,11 +59,11 @@ HEAD = 0.3  # an arrowhead's length, kept free of labels too
 BAND = 0.5  # room kept above and below every circle, for a bias label
 SIDE_ROOM = 0.2  # kept free beside a circle, even with no label there
 
-MAX_WIDTH = 15.0  # the widest a figure may be: the LaTeX page's text width is 15.2 cm
-SPACINGS = (2.5, 3.0, 3.5, 4.0)  # between neighbouring neurons of a layer, tried in this order
+MAX_WIDTH = 15.2  # the widest a figure may be: the text width of the LaTeX page
+SPACINGS = (2.5, 3.5)  # between neighbouring neurons of a layer, tried in this order
 NARROWEST = 3.0  # the least distance between two layers (unlabelled edges stand this far apart)
 WIDEST = 9.0  # the most room a pair of layers gets for its labels
-STEP = 0.5  # how much wider a pair of layers is tried when its labels do not fit
+STEP = 0.25  # how much wider a pair of layers is tried when its labels do not fit
 ALONG = np.linspace(0.1, 0.9, 33)  # where on its edge a weight label may sit (0: source, 1: target)
 
 
@@ -86,12 +88,17 @@ def lay_out(neurons: tuple[FigureNeuron, ...], edges: tuple[FigureEdge, ...],
     if geometry is not None:
         return figure.fitted(geometry, matrices)
     best: FigureLayout | None = None
+    fitting: dict[int, float] = {}  # the widths that fitted at the last spacing: a good first guess
     for spacing in SPACINGS:
-        layout = figure.searched(spacing, matrices)
+        layout = figure.searched(spacing, matrices, fitting)
         if best is None or len(layout.unlabelled) < len(best.unlabelled):
             best = layout
-        if not best.unlabelled:
+        # Taller columns help a pair of layers whose labels crowd each other or the page,
+        # not one whose edges leave a label no free place at all, however wide.
+        if not set(best.unlabelled) - figure.hopeless:
             break
+        columns = layout.geometry.columns
+        fitting = {g: columns[g] - columns[g - 1] for g in range(1, len(columns)) if g not in layout.unlabelled}
     assert best is not None
     return best
 
@@ -114,10 +121,12 @@ class _Figure:
         self.widest = {g: max((_size(e.label, "weight")[0] for e in edges
                                if e.label and self.layer_of[e.target] == g), default=0.0)
                        for g in range(1, self.depth + 1)}
+        self.hopeless: set[int] = set()  # layers some of whose labels found no free place at all
 
     # ------------------------------------------------------------ choosing the geometry
 
-    def searched(self, spacing: float, matrices: tuple[tuple[str, ...], ...]) -> FigureLayout:
+    def searched(self, spacing: float, matrices: tuple[tuple[str, ...], ...],
+                 guesses: dict[int, float]) -> FigureLayout:
         """The narrowest columns at this spacing in which every label fits; a layer whose
         labels fit nowhere within MAX_WIDTH gives them up (its matrix is shown instead).
 
@@ -125,12 +134,12 @@ class _Figure:
         weights and its neurons' biases fit (a binary search), or none. Layers give up
         their labels, widest first, until the figure fits the page; then the whole figure
         is tried, and where labels of neighbouring pairs get in each other's way, the
-        pairs they belong to are widened a step at a time.
+        pairs they belong to are widened a step at a time. `guesses` are widths to try first.
         """
         dropped: set[int] = set()
         widths = {}
         for g in range(1, self.depth + 1):
-            least = self._least_width(g, spacing) if g in self.labelled else NARROWEST
+            least = self._least_width(g, spacing, guesses.get(g)) if g in self.labelled else NARROWEST
             widths[g] = NARROWEST if least is None else least
             if least is None:
                 dropped.add(g)
@@ -157,9 +166,10 @@ class _Figure:
             dropped.add(given_up)
             widths[given_up] = NARROWEST
 
-    def _least_width(self, gap: int, spacing: float) -> float | None:
+    def _least_width(self, gap: int, spacing: float, guess: float | None = None) -> float | None:
         """The least width (on the grid of STEPs up to WIDEST) at which the labels of the pair
-        of layers arriving at `gap` fit, measured on that pair alone; None if none does."""
+        of layers arriving at `gap` fit, measured on that pair alone; None if none does. A
+        `guess` that fits is taken as it is."""
         pair = self._pair(gap)
         room = self.widest[gap] + 2 * (RADIUS + CIRCLE_ROOM + MARGIN) + 0.4
         options = np.arange(max(NARROWEST, STEP * np.ceil(room / STEP)), WIDEST + 1e-9, STEP)
@@ -167,11 +177,19 @@ class _Figure:
             return None
 
         def fits(width: float) -> bool:
-            return pair._attempt(Geometry((0.0, float(width)), spacing), set(), ())[0] is not None
+            layout, stuck, _ = pair._attempt(Geometry((0.0, float(width)), spacing), set(), (), roomy=None)
+            if width == options[-1] and stuck:
+                self.hopeless.add(gap)
+            return layout is not None
 
-        if not fits(options[-1]):
+        if guess is not None and fits(guess):
+            return guess
+        if fits(options[0]):  # most pairs of layers fit at once
+            return float(options[0])
+        if len(options) == 1 or not fits(options[-1]):  # a pair too crowded for any width
             return None
-        low, high = 0, len(options) - 1  # options[high] fits
+        last_failed, index = 0, len(options) - 1
+        low, high = last_failed + 1, index  # options[high] fits, options[low - 1] does not
         while low < high:
             middle = (low + high) // 2
             if fits(options[middle]):
@@ -216,8 +234,8 @@ class _Figure:
 
     # ------------------------------------------------------------ one geometry
 
-    def _attempt(self, geometry: Geometry, dropped: set[int],
-                 matrices: tuple[tuple[str, ...], ...]) -> tuple[FigureLayout | None, set[int], set[int]]:
+    def _attempt(self, geometry: Geometry, dropped: set[int], matrices: tuple[tuple[str, ...], ...],
+                 roomy: float | None = ROOMY) -> tuple[FigureLayout | None, set[int], set[int]]:
         """The layout at this geometry with these layers' labels given up; or None, the pairs
         of layers to widen and the layers to blame (whose labels have nowhere to go)."""
         circles = {n.name: self._centre(n, geometry) for n in self.neurons}
@@ -225,7 +243,7 @@ class _Figure:
                             ).reshape(-1, 4)
         discs = np.array([(x, y, RADIUS + CIRCLE_ROOM) for x, y in circles.values()]
                          + [_head(segment) for segment in segments]).reshape(-1, 3)
-        wanted: list[tuple[tuple[str, str | int], str, list, Label]] = []  # (key, latex, anchors, label)
+        wanted: list[tuple[tuple[str, str | int], str, _Anchors, Label]] = []  # (key, latex, anchors, label)
         for n in self.neurons:
             if n.bias and n.layer not in dropped:
                 anchors = self._around(n, "bias", n.bias, circles[n.name])
@@ -239,7 +257,7 @@ class _Figure:
                 wanted.append((("weight", index), e.label, anchors,
                                _label_of(e.label, "weight", anchors, {index})))
         labels = [w[3] for w in wanted]
-        placement = place(labels, segments, discs, MARGIN, ROOMY)
+        placement = place(labels, segments, discs, MARGIN, roomy)
         chosen = placement.chosen
         if chosen is None:
             return None, *self._blame(wanted, placement.stuck)
@@ -278,21 +296,22 @@ class _Figure:
     def _centre(self, n: FigureNeuron, geometry: Geometry) -> tuple[float, float]:
         return geometry.columns[n.layer], ((self.sizes[n.layer] - 1) / 2 - n.index) * geometry.spacing
 
-    def _around(self, n: FigureNeuron, kind: str, latex: str,
-                centre: tuple[float, float]) -> list[tuple[float, float, str, float]]:
+    def _around(self, n: FigureNeuron, kind: str, latex: str, centre: tuple[float, float]) -> _Anchors:
         """A bias's or a value's candidate anchors around its neuron, best first."""
         x, y = centre
         width, height = _size(latex, kind)
-        if kind == "value" and n.layer == 0:
-            return [(x - RADIUS - GAP, y, "east", 0.0)]
-        if kind == "value" and n.layer == self.depth:
-            return [(x + RADIUS + GAP, y, "west", 0.0)]
+        if kind == "value" and n.layer in (0, self.depth):  # left of an input, right of an output
+            side = "east" if n.layer == 0 else "west"
+            return _Anchors(np.array([x + (RADIUS + GAP) * (-1 if n.layer == 0 else 1)]), np.array([y]),
+                            np.zeros(1), side)
         # Above or below the circle (outwards first: above in the upper half), centred or
         # shifted to either side; a hidden neuron's value stands a band further out.
+        # The last layer's labels lean inwards first, so as not to widen the figure.
         out = RADIUS + GAP + height / 2 + (BAND if kind == "value" else 0)
-        sides = (1, -1) if y >= 0 else (-1, 1)
-        shifts = (0.0, width / 2 - RADIUS, RADIUS - width / 2)
-        return [(x + shift, y + side * out, "center", 0.0) for side in sides for shift in shifts]
+        sides = np.repeat((1, -1) if y >= 0 else (-1, 1), 3)
+        inwards = RADIUS - width / 2
+        shifts = np.tile((inwards, 0.0, -inwards) if n.layer == self.depth else (0.0, -inwards, inwards), 2)
+        return _Anchors(x + shifts, y + sides * out, np.zeros(6))
 
     def _neuron(self, n: FigureNeuron, centre: tuple[float, float], placed: dict) -> PlacedNeuron:
         x, y = centre
@@ -302,6 +321,7 @@ class _Figure:
                             placed.get(("value", n.name)))
 
 
+@lru_cache(maxsize=8192)
 def _size(latex: str, kind: str) -> tuple[float, float]:
     """The room a label takes, patch included: (width, height) in figure units."""
     size = SIZES[kind]
@@ -323,27 +343,40 @@ def _rim_to_rim(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, 
     return ax + RADIUS * ux, ay + RADIUS * uy, bx - RADIUS * ux, by - RADIUS * uy
 
 
-def _along(segment: np.ndarray) -> list[tuple[float, float, str, float]]:
+@dataclass(frozen=True)
+class _Anchors:
+    """A label's candidate places, best first: where its `side` point sits (x, y) and the
+    angle it is turned by (degrees, counter-clockwise)."""
+
+    x: np.ndarray
+    y: np.ndarray
+    angle: np.ndarray
+    side: str = "center"
+
+    def __getitem__(self, k: int) -> tuple[float, float, str, float]:
+        return float(self.x[k]), float(self.y[k]), self.side, float(self.angle[k])
+
+
+_ORDER = ALONG[np.lexsort((ALONG, np.abs(ALONG - 0.5)))]  # nearest the middle of the edge first
+
+
+def _along(segment: np.ndarray) -> _Anchors:
     """A weight label's candidate anchors on its edge, nearest the middle first; the label
     runs along the edge (its angle), so that the edges crossing it cover little of it."""
-    x1, y1, x2, y2 = (float(v) for v in segment)
-    angle = float(np.degrees(np.arctan2(y2 - y1, x2 - x1)))
-    order = sorted(ALONG, key=lambda t: (abs(t - 0.5), t))
-    return [(x1 + t * (x2 - x1), y1 + t * (y2 - y1), "center", angle) for t in order]
+    x1, y1, x2, y2 = segment
+    angle = np.full(len(_ORDER), np.degrees(np.arctan2(y2 - y1, x2 - x1)))
+    return _Anchors(x1 + _ORDER * (x2 - x1), y1 + _ORDER * (y2 - y1), angle)
 
 
-def _label_of(latex: str, kind: str, anchors: list[tuple[float, float, str, float]],
-              own: set[int] | frozenset[int] = frozenset()) -> Label:
+def _label_of(latex: str, kind: str, anchors: _Anchors, own: set[int] | frozenset[int] = frozenset()) -> Label:
+    """The candidate boxes of a label of this LaTeX at these anchors."""
     width, height = _size(latex, kind)
-    boxes = np.array([_box(x, y, anchor, angle, width, height) for x, y, anchor, angle in anchors])
+    shift = {"center": 0.0, "east": -width / 2, "west": width / 2}[anchors.side]  # along the label
+    turn = np.radians(anchors.angle)
+    ux, uy = np.cos(turn), np.sin(turn)
+    boxes = np.stack([anchors.x + shift * ux, anchors.y + shift * uy, ux, uy,
+                      np.full_like(ux, width / 2), np.full_like(ux, height / 2)], axis=1)
     return Label(boxes, frozenset(own))
-
-
-def _box(x: float, y: float, anchor: str, angle: float, width: float, height: float) -> tuple[float, ...]:
-    """The oriented box of a label of this size whose `anchor` point is (x, y)."""
-    shift = {"center": 0.0, "east": -width / 2, "west": width / 2}[anchor]  # along the label
-    turn = np.radians(angle)
-    return oriented(x + shift * np.cos(turn), y + shift * np.sin(turn), turn, width, height)
 
 
 def _placed(latex: str, kind: str, anchor: tuple[float, float, str, float]) -> PlacedLabel:

@@ -173,12 +173,19 @@ def place(labels: Sequence[Label], segments: np.ndarray, circles: np.ndarray, ma
         return Placement(None, stuck)
     if roomy is not None:
         spacious = free(labels, segments, circles, roomy)
-        domains = [np.concatenate([d[np.isin(d, r)], d[~np.isin(d, r)]])
-                   for d, r in zip(domains, spacious, strict=True)]
+        domains = [_first(d, r, len(label.candidates))
+                   for label, d, r in zip(labels, domains, spacious, strict=True)]
     chosen = _search(domains, _clashes(labels, domains, margin))
     if chosen is None:
         return Placement(None, ())
     return Placement([int(domains[k][chosen[k]]) for k in range(len(labels))], ())
+
+
+def _first(domain: np.ndarray, preferred: np.ndarray, count: int) -> np.ndarray:
+    """The indices of `domain` that are in `preferred` first, then the others, each in order."""
+    mask = np.zeros(count, dtype=bool)
+    mask[preferred] = True
+    return np.concatenate([domain[mask[domain]], domain[~mask[domain]]])
 
 
 def _clashes(labels: Sequence[Label], domains: list[np.ndarray],

@@ -23,10 +23,7 @@ from explainer.pipeline import explain
 from explainer.walkthrough.build import build
 from explainer.walkthrough.document import Document, FigureEdge, FigureNeuron, NetworkFigure, Section, Text
 from explainer.walkthrough.layout import MAX_WIDTH, SIZES, network_figure
-
-SVG_SCALE = 54  # user units per figure unit in html_figure.j2
-SVG_TOLERANCE = 0.051  # the SVG rounds to 0.1
-TIKZ_TOLERANCE = 0.00051  # the TikZ source rounds to 0.001
+from tests.drawing import check_svg, check_tikz, svg_figures, tikz_figures
 
 
 def figures(doc: Document) -> list[NetworkFigure]:
@@ -172,81 +169,6 @@ def test_a_figure_refuses_a_layout_of_other_edges(documents):
 
 
 # ---------------------------------------------------------------- both templates draw it
-
-
-def svg_figures(html: str) -> list[str]:
-    return re.findall(r'<figure class="network".*?</figure>', html, re.DOTALL)
-
-
-def tikz_figures(tex: str) -> list[str]:
-    return re.findall(r"\\begin\{tikzpicture\}\[x=1cm, y=1cm\](.*?)\\end\{tikzpicture\}", tex, re.DOTALL)
-
-
-def attributes(element: str) -> dict[str, str]:
-    return dict(re.findall(r'([\w-]+)="([^"]*)"', element))
-
-
-def check_svg(svg: str, fig: NetworkFigure) -> None:
-    """Every number in the SVG is the layout's, scaled by SVG_SCALE with y flipped."""
-    box = fig.layout.box
-
-    def at(x: float, y: float) -> tuple[float, float]:
-        return (x - box.left) * SVG_SCALE, (box.top - y) * SVG_SCALE
-
-    near = pytest.approx
-    view = attributes(re.search(r"<svg [^>]*>", svg).group())
-    assert [float(v) for v in view["viewBox"].split()] == near(
-        [0, 0, box.width * SVG_SCALE, box.height * SVG_SCALE], abs=SVG_TOLERANCE)
-    circles = [attributes(c) for c in re.findall(r"<circle [^>]*>", svg)]
-    assert len(circles) == len(fig.layout.neurons)
-    for c, n in zip(circles, fig.layout.neurons, strict=True):
-        assert (float(c["cx"]), float(c["cy"])) == near(at(n.x, n.y), abs=SVG_TOLERANCE)
-        assert float(c["r"]) == near(n.radius * SVG_SCALE, abs=SVG_TOLERANCE)
-        assert c["class"].split()[1] == n.role
-    lines = [attributes(line) for line in re.findall(r"<line [^>]*>", svg)]
-    assert len(lines) == len(fig.layout.edges)
-    for line, e in zip(lines, fig.layout.edges, strict=True):
-        drawn = [float(line[k]) for k in ("x1", "y1", "x2", "y2")]
-        assert drawn == near([*at(e.x1, e.y1), *at(e.x2, e.y2)], abs=SVG_TOLERANCE)
-        assert line["data-edge"] == f"{e.edge.source}&gt;{e.edge.target}"
-    elements = re.findall(r"<foreignObject [^>]*>.*?</foreignObject>", svg, re.DOTALL)
-    boxes = [attributes(re.match(r"<foreignObject [^>]*>", b).group()) | {"element": b} for b in elements]
-    labels = [e.label for e in fig.layout.edges if e.label] + [
-        label for n in fig.layout.neurons for label in (n.name, n.bias, n.value) if label]
-    assert len(boxes) == len(labels) == len(fig.layout.labels)
-    for b, label in zip(boxes, labels, strict=True):
-        x, y, w, h = (float(b[k]) for k in ("x", "y", "width", "height"))
-        assert (w, h) == near((label.width * SVG_SCALE, label.height * SVG_SCALE), abs=SVG_TOLERANCE)
-        ends = {"center": x + w / 2, "east": x + w, "west": x}[label.anchor]
-        assert (ends, y + h / 2) == near(at(label.x, label.y), abs=2 * SVG_TOLERANCE)
-        turned = re.fullmatch(r"rotate\((\S+) (\S+) (\S+)\)", b.get("transform", "rotate(0 0 0)"))
-        angle, cx, cy = map(float, turned.groups())
-        assert angle == near(-label.angle, abs=0.006)  # SVG turns clockwise
-        if label.angle:
-            assert (cx, cy) == near(at(label.x, label.y), abs=SVG_TOLERANCE)
-        assert b["class"].split()[1] == label.kind
-        size = float(re.search(r"font-size: ([\d.]+)px", b["element"]).group(1))
-        assert size == near(label.size * 2.54 / 72.27 * SVG_SCALE, abs=0.006)
-
-
-def check_tikz(tikz: str, fig: NetworkFigure) -> None:
-    """Every node and arrow of the TikZ picture is at the layout's coordinates, in cm."""
-    near = pytest.approx
-    number = r"(-?\d+\.\d+)"
-    neurons = re.findall(rf"\\node\[neuron[^\]]*minimum size={number}cm[^\]]*\] at \({number}, {number}\)",
-                         tikz)
-    assert [tuple(map(float, n)) for n in neurons] == [
-        near((2 * n.radius, n.x, n.y), abs=TIKZ_TOLERANCE) for n in fig.layout.neurons]
-    arrows = re.findall(rf"\\draw\[edge[^\]]*\] \({number}, {number}\) -- \({number}, {number}\)", tikz)
-    assert [tuple(map(float, a)) for a in arrows] == [
-        near((e.x1, e.y1, e.x2, e.y2), abs=TIKZ_TOLERANCE) for e in fig.layout.edges]
-    labels = re.findall(rf"\\node\[(\w+), anchor=(\w+), rotate={number}, font=\\fontsize\{{([\d.]+)\}}"
-                        rf"\{{[\d.]+\}}\\selectfont\] at \({number}, {number}\) \{{(.*)\}};", tikz)
-    assert [(kind, anchor, float(angle), float(size), float(x), float(y), text)
-            for kind, anchor, angle, size, x, y, text in labels] == [
-        (label.kind, label.anchor, near(label.angle, abs=0.006), label.size, near(label.x, abs=TIKZ_TOLERANCE),
-         near(label.y, abs=TIKZ_TOLERANCE), r"\\".join(f"${line}$" for line in label.lines))
-        for label in fig.layout.labels if label.kind != "name"]
 
 
 def test_svg_and_tikz_draw_the_numbers_of_the_layout(documents):

@@ -147,7 +147,14 @@ def _layer_table(ctx: Context) -> Table:
 
 def figure(ctx: Context) -> NetworkFigure:
     """The network drawn layer by layer, every weight and bias labelled with its value
-    (where a layer has too many edges to label, its weights as a matrix below the drawing)."""
+    (where a layer has too many edges to label, its weights as a matrix below the drawing).
+    Laid out once per walkthrough: the chain-rule and update figures start from it."""
+    if "figure" not in ctx.made:
+        ctx.made["figure"] = _figure(ctx)
+    return ctx.made["figure"]
+
+
+def _figure(ctx: Context) -> NetworkFigure:
     net = ctx.net
     neurons = []
     for layer in range(net.depth + 1):
