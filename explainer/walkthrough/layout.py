@@ -27,44 +27,44 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
-from explainer.walkthrough import label_size
-from explainer.walkthrough.document import (
-    Box,
+from explainer.walkthrough.drawings import (
     FigureEdge,
     FigureLayout,
     FigureNeuron,
     Geometry,
-    Inline,
     NetworkFigure,
     PlacedEdge,
-    PlacedLabel,
     PlacedNeuron,
-    labels_of,
 )
 from explainer.walkthrough.placement import Label, place
-
-RADIUS = 25.5 / 54  # a neuron's circle: 25.5 px in the HTML figure at 54 px per unit (9.4 mm)
-SIZES = {"name": 10.0, "weight": 9.0, "bias": 9.0, "value": 10.0}  # type sizes in points
-PATCH = label_size.PATCH * label_size.PT  # the paper-coloured patch around a label's text
-GAP = 0.16  # between a circle's rim and a label beside it
-MARGIN = 0.03  # kept free around a label's patch: from other labels and edges not its own
-ROOMY = 0.15  # the margin a label is given where it can have it
-CIRCLE_ROOM = 0.06  # more room kept around a circle (so that no label seems to belong to it)
-HEAD = 0.3  # an arrowhead's length, kept free of labels too
-BAND = 0.5  # room kept above and below every circle, for a bias label
-SIDE_ROOM = 0.2  # kept free beside a circle, even with no label there
+from explainer.walkthrough.places import (  # noqa: F401  (the sizes a figure's readers look up here)
+    BAND,
+    CIRCLE_ROOM,
+    GAP,
+    MARGIN,
+    RADIUS,
+    ROOMY,
+    SIDE_ROOM,
+    SIZES,
+    Anchors,
+    along,
+    frame,
+    head,
+    label_of,
+    placed,
+    rim_to_rim,
+    size_of,
+)
+from explainer.walkthrough.prose import Inline
 
 MAX_WIDTH = 15.2  # the widest a figure may be: the text width of the LaTeX page
 SPACINGS = (2.5, 3.5)  # between neighbouring neurons of a layer, tried in this order
 NARROWEST = 3.0  # the least distance between two layers (unlabelled edges stand this far apart)
 WIDEST = 9.0  # the most room a pair of layers gets for its labels
 STEP = 0.25  # how much wider a pair of layers is tried when its labels do not fit
-ALONG = np.linspace(0.1, 0.9, 33)  # where on its edge a weight label may sit (0: source, 1: target)
 
 
 def network_figure(neurons: Iterable[FigureNeuron], edges: Iterable[FigureEdge],
@@ -118,7 +118,7 @@ class _Figure:
         self.layer_of = {n.name: n.layer for n in neurons}
         self.labelled = ({self.layer_of[e.target] for e in edges if e.label}
                          | {n.layer for n in neurons if n.bias})
-        self.widest = {g: max((_size(e.label, "weight")[0] for e in edges
+        self.widest = {g: max((size_of(e.label, "weight")[0] for e in edges
                                if e.label and self.layer_of[e.target] == g), default=0.0)
                        for g in range(1, self.depth + 1)}
         self.hopeless: set[int] = set()  # layers some of whose labels found no free place at all
@@ -210,7 +210,7 @@ class _Figure:
 
     def _width_with(self, widths: dict[int, float]) -> float:
         """The figure's width with these distances between layers, its values included."""
-        outer = [max((_size(n.value, "value")[0] for n in self.neurons if n.value and n.layer == layer),
+        outer = [max((size_of(n.value, "value")[0] for n in self.neurons if n.value and n.layer == layer),
                      default=0.0) for layer in (0, self.depth)]
         return sum(widths.values()) + 2 * RADIUS + sum(w + GAP for w in outer if w) + 2 * SIDE_ROOM
 
@@ -239,37 +239,37 @@ class _Figure:
         """The layout at this geometry with these layers' labels given up; or None, the pairs
         of layers to widen and the layers to blame (whose labels have nowhere to go)."""
         circles = {n.name: self._centre(n, geometry) for n in self.neurons}
-        segments = np.array([_rim_to_rim(circles[e.source], circles[e.target]) for e in self.edges]
+        segments = np.array([rim_to_rim(circles[e.source], circles[e.target]) for e in self.edges]
                             ).reshape(-1, 4)
         discs = np.array([(x, y, RADIUS + CIRCLE_ROOM) for x, y in circles.values()]
-                         + [_head(segment) for segment in segments]).reshape(-1, 3)
-        wanted: list[tuple[tuple[str, str | int], str, _Anchors, Label]] = []  # (key, latex, anchors, label)
+                         + [head(segment) for segment in segments]).reshape(-1, 3)
+        wanted: list[tuple[tuple[str, str | int], str, Anchors, Label]] = []  # (key, latex, anchors, label)
         for n in self.neurons:
             if n.bias and n.layer not in dropped:
                 anchors = self._around(n, "bias", n.bias, circles[n.name])
-                wanted.append((("bias", n.name), n.bias, anchors, _label_of(n.bias, "bias", anchors)))
+                wanted.append((("bias", n.name), n.bias, anchors, label_of(n.bias, "bias", anchors)))
             if n.value:
                 anchors = self._around(n, "value", n.value, circles[n.name])
-                wanted.append((("value", n.name), n.value, anchors, _label_of(n.value, "value", anchors)))
+                wanted.append((("value", n.name), n.value, anchors, label_of(n.value, "value", anchors)))
         for index, e in enumerate(self.edges):
             if e.label and self.layer_of[e.target] not in dropped:
-                anchors = _along(segments[index])
+                anchors = along(segments[index])
                 wanted.append((("weight", index), e.label, anchors,
-                               _label_of(e.label, "weight", anchors, {index})))
+                               label_of(e.label, "weight", anchors, {index})))
         labels = [w[3] for w in wanted]
         placement = place(labels, segments, discs, MARGIN, roomy)
         chosen = placement.chosen
         if chosen is None:
             return None, *self._blame(wanted, placement.stuck)
-        placed = {key: _placed(latex, key[0], anchors[k])
+        chosen_labels = {key: placed(latex, key[0], anchors[k])
                   for (key, latex, anchors, _), k in zip(wanted, chosen, strict=True)}
-        neurons = tuple(self._neuron(n, circles[n.name], placed) for n in self.neurons)
-        edges = tuple(PlacedEdge(e, *(float(v) for v in segments[index]), placed.get(("weight", index)))
+        neurons = tuple(self._neuron(n, circles[n.name], chosen_labels) for n in self.neurons)
+        edges = tuple(PlacedEdge(e, *(float(v) for v in segments[index]), chosen_labels.get(("weight", index)))
                       for index, e in enumerate(self.edges))
         shown = tuple(line for g in sorted(dropped & self.labelled) if g - 1 < len(matrices)
                       for line in matrices[g - 1])
         unlabelled = tuple(sorted(dropped & self.labelled))
-        return FigureLayout(neurons, edges, _frame(neurons, edges), geometry, unlabelled, shown), set(), set()
+        return FigureLayout(neurons, edges, frame(neurons, edges), geometry, unlabelled, shown), set(), set()
 
     def _blame(self, wanted: list, stuck: tuple[int, ...]) -> tuple[set[int], set[int]]:
         """The pairs of layers to widen and the layers to blame: those of the labels with no
@@ -296,13 +296,13 @@ class _Figure:
     def _centre(self, n: FigureNeuron, geometry: Geometry) -> tuple[float, float]:
         return geometry.columns[n.layer], ((self.sizes[n.layer] - 1) / 2 - n.index) * geometry.spacing
 
-    def _around(self, n: FigureNeuron, kind: str, latex: str, centre: tuple[float, float]) -> _Anchors:
+    def _around(self, n: FigureNeuron, kind: str, latex: str, centre: tuple[float, float]) -> Anchors:
         """A bias's or a value's candidate anchors around its neuron, best first."""
         x, y = centre
-        width, height = _size(latex, kind)
+        width, height = size_of(latex, kind)
         if kind == "value" and n.layer in (0, self.depth):  # left of an input, right of an output
             side = "east" if n.layer == 0 else "west"
-            return _Anchors(np.array([x + (RADIUS + GAP) * (-1 if n.layer == 0 else 1)]), np.array([y]),
+            return Anchors(np.array([x + (RADIUS + GAP) * (-1 if n.layer == 0 else 1)]), np.array([y]),
                             np.zeros(1), side)
         # Above or below the circle (outwards first: above in the upper half), centred or
         # shifted to either side; a hidden neuron's value stands a band further out.
@@ -311,86 +311,11 @@ class _Figure:
         sides = np.repeat((1, -1) if y >= 0 else (-1, 1), 3)
         inwards = RADIUS - width / 2
         shifts = np.tile((inwards, 0.0, -inwards) if n.layer == self.depth else (0.0, -inwards, inwards), 2)
-        return _Anchors(x + shifts, y + sides * out, np.zeros(6))
+        return Anchors(x + shifts, y + sides * out, np.zeros(6))
 
-    def _neuron(self, n: FigureNeuron, centre: tuple[float, float], placed: dict) -> PlacedNeuron:
+    def _neuron(self, n: FigureNeuron, centre: tuple[float, float], labels: dict) -> PlacedNeuron:
         x, y = centre
         role = "input" if n.layer == 0 else "output" if n.layer == self.depth else "hidden"
-        name = _placed(n.label, "name", (x, y, "center", 0.0))
-        return PlacedNeuron(n, x, y, RADIUS, role, name, placed.get(("bias", n.name)),
-                            placed.get(("value", n.name)))
-
-
-@lru_cache(maxsize=8192)
-def _size(latex: str, kind: str) -> tuple[float, float]:
-    """The room a label takes, patch included: (width, height) in figure units."""
-    size = SIZES[kind]
-    return label_size.width(latex, size) + 2 * PATCH, label_size.height(latex, size) + 2 * PATCH
-
-
-def _head(segment: np.ndarray) -> tuple[float, float, float]:
-    """A disc over the arrowhead at the end of an edge, which no label may cover."""
-    x1, y1, x2, y2 = segment
-    length = float(np.hypot(x2 - x1, y2 - y1))
-    return x2 - (x2 - x1) * HEAD / 2 / length, y2 - (y2 - y1) * HEAD / 2 / length, HEAD / 2 + MARGIN
-
-
-def _rim_to_rim(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, float, float, float]:
-    """The visible arrow between two circles: from the rim of a to the rim of b."""
-    (ax, ay), (bx, by) = a, b
-    length = float(np.hypot(bx - ax, by - ay))
-    ux, uy = (bx - ax) / length, (by - ay) / length
-    return ax + RADIUS * ux, ay + RADIUS * uy, bx - RADIUS * ux, by - RADIUS * uy
-
-
-@dataclass(frozen=True)
-class _Anchors:
-    """A label's candidate places, best first: where its `side` point sits (x, y) and the
-    angle it is turned by (degrees, counter-clockwise)."""
-
-    x: np.ndarray
-    y: np.ndarray
-    angle: np.ndarray
-    side: str = "center"
-
-    def __getitem__(self, k: int) -> tuple[float, float, str, float]:
-        return float(self.x[k]), float(self.y[k]), self.side, float(self.angle[k])
-
-
-_ORDER = ALONG[np.lexsort((ALONG, np.abs(ALONG - 0.5)))]  # nearest the middle of the edge first
-
-
-def _along(segment: np.ndarray) -> _Anchors:
-    """A weight label's candidate anchors on its edge, nearest the middle first; the label
-    runs along the edge (its angle), so that the edges crossing it cover little of it."""
-    x1, y1, x2, y2 = segment
-    angle = np.full(len(_ORDER), np.degrees(np.arctan2(y2 - y1, x2 - x1)))
-    return _Anchors(x1 + _ORDER * (x2 - x1), y1 + _ORDER * (y2 - y1), angle)
-
-
-def _label_of(latex: str, kind: str, anchors: _Anchors, own: set[int] | frozenset[int] = frozenset()) -> Label:
-    """The candidate boxes of a label of this LaTeX at these anchors."""
-    width, height = _size(latex, kind)
-    shift = {"center": 0.0, "east": -width / 2, "west": width / 2}[anchors.side]  # along the label
-    turn = np.radians(anchors.angle)
-    ux, uy = np.cos(turn), np.sin(turn)
-    boxes = np.stack([anchors.x + shift * ux, anchors.y + shift * uy, ux, uy,
-                      np.full_like(ux, width / 2), np.full_like(ux, height / 2)], axis=1)
-    return Label(boxes, frozenset(own))
-
-
-def _placed(latex: str, kind: str, anchor: tuple[float, float, str, float]) -> PlacedLabel:
-    width, height = _size(latex, kind) if kind != "name" else (2 * RADIUS, 2 * RADIUS)
-    x, y, side, angle = anchor
-    return PlacedLabel(latex, kind, float(x), float(y), side, width, height, SIZES[kind], angle)
-
-
-def _frame(neurons: tuple[PlacedNeuron, ...], edges: tuple[PlacedEdge, ...]) -> Box:
-    """The smallest box holding every label and, around every circle, SIDE_ROOM beside it
-    and a band above and below it. The bands are kept even where no bias is drawn, so that
-    the chain-rule copies of the figure (which label no bias) are as tall as the figure."""
-    boxes = [Box(n.x - n.radius - SIDE_ROOM, n.y - n.radius - BAND,
-                 n.x + n.radius + SIDE_ROOM, n.y + n.radius + BAND) for n in neurons]
-    boxes += [label.box for label in labels_of(neurons, edges) if label.kind != "name"]
-    return Box(min(b.left for b in boxes), min(b.bottom for b in boxes),
-               max(b.right for b in boxes), max(b.top for b in boxes))
+        name = placed(n.label, "name", (x, y, "center", 0.0))
+        return PlacedNeuron(n, x, y, RADIUS, role, name, labels.get(("bias", n.name)),
+                            labels.get(("value", n.name)))
