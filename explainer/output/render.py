@@ -24,6 +24,7 @@ from explainer.walkthrough.document import (
     Blank,
     Document,
     Equation,
+    LayerFigure,
     Math,
     NetworkFigure,
     Paragraph,
@@ -162,6 +163,9 @@ def md_escape(text: str) -> str:
 _SUPERSCRIPTS = str.maketrans("0123456789+", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺")
 _LATEX_TEXT = [
     (re.compile(r"\\colon"), ":"),
+    (re.compile(r"\\ldots"), "…"),
+    (re.compile(r"\\times\b"), "×"),
+    (re.compile(r"\\text\{([^{}]*)\}"), r"\1"),
     (re.compile(r"\\to\b"), "→"),
     (re.compile(r"\\approx\b"), "≈"),
     (re.compile(r"\\,\s*"), " "),
@@ -245,7 +249,8 @@ def tidy_mathml(markup: str) -> Markup:
 def _kind(block: object) -> str:
     return {
         Paragraph: "paragraph", Equation: "equation", Table: "table",
-        NetworkFigure: "figure", Plot: "plot", Text: "text", Math: "math", Blank: "blank",
+        NetworkFigure: "figure", LayerFigure: "layers", Plot: "plot", Text: "text", Math: "math",
+        Blank: "blank",
     }[type(block)]
 
 

@@ -21,6 +21,9 @@ from explainer.walkthrough.drawings import (  # noqa: F401  (the model's figures
     FigureLayout,
     FigureNeuron,
     Geometry,
+    LayerArrow,
+    LayerBox,
+    LayerFigure,
     NetworkFigure,
     PlacedEdge,
     PlacedLabel,
@@ -81,7 +84,7 @@ class Table:
     caption: str = ""
 
 
-Block = Paragraph | Equation | Table | NetworkFigure | Plot
+Block = Paragraph | Equation | Table | NetworkFigure | LayerFigure | Plot
 
 
 @dataclass(frozen=True)

@@ -200,6 +200,40 @@ class NetworkFigure:
 
 
 @dataclass(frozen=True)
+class LayerBox:
+    """One layer of a figure of layers: its rectangle, its `role` ("input", "hidden" or
+    "output") and its lines of text, each a label at its place."""
+
+    box: Box
+    role: str
+    lines: tuple[PlacedLabel, ...]
+
+
+@dataclass(frozen=True)
+class LayerArrow:
+    """The connection from one layer to the next: an arrow from (x1, y1) to (x2, y2) and the
+    label that says what it carries (the shapes of the weight matrix and the bias vector)."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    label: PlacedLabel
+
+
+@dataclass(frozen=True)
+class LayerFigure:
+    """A network too large to draw neuron by neuron, drawn layer by layer: a box per layer and
+    an arrow between neighbouring layers, laid out by `explainer.walkthrough.layer_figure`.
+    `box` holds all of it."""
+
+    layers: tuple[LayerBox, ...]
+    arrows: tuple[LayerArrow, ...]
+    box: Box
+    caption: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
 class Tick:
     """An axis tick: where it sits along the axis (0..1) and its label (plain text)."""
 

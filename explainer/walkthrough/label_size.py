@@ -41,13 +41,16 @@ _UPRIGHT = dict(zip("abcdefghijklmnopqrstuvwxyz", (
 _ITALIC = dict(zip("abcdefghijklmnopqrstuvwxyz", (
     0.529, 0.429, 0.433, 0.520, 0.466, 0.490, 0.477, 0.576, 0.345, 0.412, 0.521, 0.298, 0.878, 0.600,
     0.485, 0.503, 0.446, 0.451, 0.469, 0.361, 0.572, 0.485, 0.716, 0.572, 0.490, 0.465), strict=True))
+_SPACE = 0.333  # an interword space in text
 _CAPITAL = 0.78  # the widest italic capitals (W is 0.94, most are 0.68 to 0.80)
 _SYMBOL = {".": ("ord", 0.278), ",": ("punct", 0.278), "(": ("open", 0.389), ")": ("close", 0.389),
-           "=": ("rel", 0.778), "+": ("bin", 0.778), "-": ("bin", 0.778), "/": ("ord", 0.5),
+           "=": ("rel", 0.778), ":": ("rel", 0.278), "+": ("bin", 0.778), "-": ("bin", 0.778),
+           "/": ("ord", 0.5),
            "'": ("ord", 0.3)}
 _COMMANDS = {"to": ("rel", 1.0), "approx": ("rel", 0.778), "times": ("bin", 0.778), "cdot": ("bin", 0.278),
              "delta": ("ord", 0.444), "sigma": ("ord", 0.571), "eta": ("ord", 0.497), "alpha": ("ord", 0.640),
-             "partial": ("ord", 0.566), "ldots": ("inner", 1.172), "infty": ("ord", 1.0)}
+             "partial": ("ord", 0.566), "ldots": ("inner", 1.172), "infty": ("ord", 1.0),
+             "colon": ("punct", 0.278)}
 _SPACES = {",": 3 / 18, ":": 4 / 18, ";": 5 / 18, "quad": 1.0, " ": 1 / 3}
 # TeX's spacing between two atoms (thin, medium, thick muskips, in ems): the row is the left atom.
 _THIN, _MED, _THICK = 3 / 18, 4 / 18, 5 / 18
@@ -143,7 +146,8 @@ def _command(name: str, tokens: list[re.Match], index: int, atoms: list[tuple[st
     if name in ("mathrm", "text", "operatorname"):
         group, index = _argument(tokens, index)
         text = "".join(m.group() for m in group)
-        atoms.append(("ord", sum(_UPRIGHT.get(c, _DIGIT if c.isdigit() else 0.6) for c in text)))
+        atoms.append(("ord", sum(_UPRIGHT.get(c, _DIGIT if c.isdigit() else _SPACE if c == " " else 0.75)
+                                 for c in text)))
     elif name in _SPACES:
         atoms.append(("space", _SPACES[name]))
     elif name in ("left", "right", "bigl", "bigr"):

@@ -45,6 +45,7 @@ from explainer.walkthrough.places import (  # noqa: F401  (the sizes a figure's 
     CIRCLE_ROOM,
     GAP,
     MARGIN,
+    MAX_WIDTH,
     RADIUS,
     ROOMY,
     SIDE_ROOM,
@@ -60,7 +61,6 @@ from explainer.walkthrough.places import (  # noqa: F401  (the sizes a figure's 
 )
 from explainer.walkthrough.prose import Inline
 
-MAX_WIDTH = 15.2  # the widest a figure may be: the text width of the LaTeX page
 SPACINGS = (2.5, 3.5)  # between neighbouring neurons of a layer, tried in this order
 NARROWEST = 3.0  # the least distance between two layers (unlabelled edges stand this far apart)
 WIDEST = 9.0  # the most room a pair of layers gets for its labels

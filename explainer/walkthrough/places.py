@@ -19,7 +19,9 @@ from explainer.walkthrough.drawings import Box, PlacedEdge, PlacedLabel, PlacedN
 from explainer.walkthrough.placement import Label
 
 RADIUS = 25.5 / 54  # a neuron's circle: 25.5 px in the HTML figure at 54 px per unit (9.4 mm)
-SIZES = {"name": 10.0, "weight": 9.0, "bias": 9.0, "value": 10.0}  # type sizes in points
+# Type sizes in points: a weight or a bias at 9 pt is a footnote's size in an 11 pt document.
+SIZES = {"name": 10.0, "weight": 9.0, "bias": 9.0, "value": 10.0, "layertext": 10.0, "carried": 9.0}
+MAX_WIDTH = 15.2  # the widest a figure may be, so that it is never scaled down: the LaTeX text width
 PATCH = label_size.PATCH * label_size.PT  # the paper-coloured patch around a label's text
 GAP = 0.16  # between a circle's rim and a label beside it
 MARGIN = 0.03  # kept free around a label's patch: from other labels and edges not its own

@@ -10,6 +10,7 @@ from explainer.walkthrough.document import (
     FigureEdge,
     FigureNeuron,
     Inline,
+    LayerFigure,
     Math,
     NetworkFigure,
     Paragraph,
@@ -17,6 +18,7 @@ from explainer.walkthrough.document import (
     Table,
     Text,
 )
+from explainer.walkthrough.layer_figure import layer_figure
 from explainer.walkthrough.layout import network_figure
 from explainer.walkthrough.notation import partial, vector
 from explainer.walkthrough.sections.matrix import bias_vector, column_of, matrix_of, weight_matrix
@@ -76,7 +78,7 @@ def _network(ctx: Context) -> Section:
                "and tables give every other value."
                if ctx.summary else "The figure shows all of them with their starting values."),
         )),
-        _layer_table(ctx) if ctx.summary else figure(ctx),
+        *((layers_drawn(ctx), _layer_table(ctx)) if ctx.summary else (figure(ctx),)),
         Paragraph(inline(_numbering_words(net))),
         Paragraph(inline(
             "We train on one sample. The input is ",
@@ -125,6 +127,31 @@ def _numbering_words(net) -> str:
               " Biases are numbered layer by layer, top to bottom"
               + (", one per layer where a layer shares its bias." if shared else "."))
     return f"Weights are numbered {order}, layer after layer.{biases}"
+
+
+def layers_drawn(ctx: Context) -> LayerFigure:
+    """A large network as a figure of layers: a box per layer, an arrow per weight matrix."""
+    net, sym = ctx.net, ctx.sym
+    layers = []
+    for layer, size in enumerate(net.layers):
+        names = net.neurons(layer)
+        span = sym.neuron(names[0]) + (rf", \ldots, {sym.neuron(names[-1])}" if size > 1 else "")
+        role = "input" if layer == 0 else "output" if layer == net.depth else "hidden"
+        what = rf"\text{{{size} {'input' if not layer else 'neuron'}{'s' if size > 1 else ''}}}"
+        activation = (rf"\text{{{net.activations[layer - 1].replace('_', ' ')}}}",) if layer else ()
+        layers.append((role, (span, what, *activation)))
+    links = []
+    for layer in range(1, net.depth + 1):
+        mode = net.bias_modes[layer - 1]
+        bias = {"neuron": rf"{sym.layer_symbol('b', layer)} : {net.layers[layer]}",
+                "shared": rf"{sym.layer_symbol('b', layer)} : 1", "none": r"\text{no bias}"}[mode]
+        links.append(rf"{sym.layer_symbol('W', layer)} : {net.layers[layer]} \times {net.layers[layer - 1]}"
+                     rf"\\ {bias}")
+    weights = sum(1 for p in net.parameters if p.kind == "weight")
+    return layer_figure(layers, links, inline(
+        f"The {shape(ctx)} network, layer by layer: too many weights ({weights:,}) to draw each one. "
+        "Every arrow carries a weight matrix, rows × columns, and a bias vector; every neuron of a "
+        "layer is connected to every neuron of the next."))
 
 
 def _layer_table(ctx: Context) -> Table:
