@@ -41,6 +41,7 @@ from explainer.output.render import environment, render, render_fragment
 from explainer.pipeline import Explanation, check_run
 from explainer.pipeline import explain as explain_step
 from explainer.spec import NOTATIONS, Spec, SpecError, load_spec, parse_spec
+from explainer.spec.reader import parameter_labels
 from explainer.walkthrough.build import build
 from explainer.walkthrough.context import DEFAULT_DIGITS
 from explainer.walkthrough.document import Document
@@ -174,7 +175,8 @@ class CheckResult:
 
 
 def explain(spec: str | Path | bytes | Spec, *, digits: int = DEFAULT_DIGITS, full: bool | None = None,
-            notation: str | None = None, limits: bool = True) -> Walkthrough:
+            notation: str | None = None, show: str | Iterable[str] | None = None,
+            landscape: str | Iterable[str] | None = None, limits: bool = True) -> Walkthrough:
     """Compute one gradient-descent step twice, independently, and explain it.
 
     `spec` is the path of a spec TOML file, the TOML itself as bytes, or a loaded
@@ -182,7 +184,10 @@ def explain(spec: str | Path | bytes | Spec, *, digits: int = DEFAULT_DIGITS, fu
     (1 to 30) are the significant digits the walkthrough shows; `full` derives
     every parameter of a large network (None: the command's default); `notation`
     is one of the presets (seed, nielsen, net-out), overriding the spec's, as
-    ``--notation`` does; `limits=False` lifts the size limits, as ``--no-limits`` does.
+    ``--notation`` does; `show` names the parameters worked in full (``"w5,w1,b3"`` or a list,
+    as ``--show``) and `landscape` the two the cost landscape is drawn over (as
+    ``--landscape``), overriding the spec's [walkthrough] settings; `limits=False` lifts the
+    size limits, as ``--no-limits`` does.
     """
     _check_digits("explain()", digits)
     loaded = _spec_from(spec)
@@ -191,6 +196,9 @@ def explain(spec: str | Path | bytes | Spec, *, digits: int = DEFAULT_DIGITS, fu
             raise SpecError("explain()", "notation", f"unknown notation {notation!r} "
                                                      f"(choose from {', '.join(NOTATIONS)})")
         loaded = replace(loaded, notation=notation)
+    for name, value, count in (("show", show, None), ("landscape", landscape, 2)):
+        if value is not None:
+            loaded = replace(loaded, **{name: _labels(value, loaded, name, count)})
     check_run(loaded, limits=limits)
     return Walkthrough(explain_step(loaded, full), digits, full)
 
@@ -231,6 +239,22 @@ def _formats(formats: object) -> list[str]:
         found = repr(unknown[0]) if unknown else "none"
         raise SpecError("save()", "formats", f"expected some of {', '.join(ALL_FORMATS)}, found {found}")
     return chosen
+
+
+def _labels(value: object, spec: Spec, name: str, count: int | None) -> tuple[str, ...]:
+    """explain()'s `show` or `landscape`: parameter labels as "w5,w1" or a list, checked as
+    the command checks --show and --landscape."""
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, Iterable) and all(isinstance(item, str) for item in value):
+        text = ",".join(value)
+    else:
+        raise SpecError("explain()", name, f"expected parameter labels such as \"w5,w1\" or [\"w5\", "
+                                           f"\"w1\"], found {type(value).__name__}")
+    try:
+        return parameter_labels(text, spec.network, name, count)
+    except SpecError as err:
+        raise SpecError("explain()", name, err.problem) from None
 
 
 def _check_digits(where: str, digits: object) -> None:

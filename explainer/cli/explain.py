@@ -1,7 +1,8 @@
 """`explainer explain`: the walkthrough of one gradient-descent step, in every format.
 
     explainer explain SPEC.toml [-o DIR] [--format tex,html,md,json] [--pdf] [--digits N]
-                                [--json-digits N] [--full] [--notation NAME] [--no-limits]
+                                [--json-digits N] [--full] [--notation NAME] [--show LABELS]
+                                [--landscape P,Q] [--no-limits]
 
 Exit codes: 0 success; 1 the independent computations disagree (the walkthrough
 is still written, and says so); 2 bad input; 3 the PDF could not be made.
@@ -32,6 +33,7 @@ from explainer.output.paths import safe_stem
 from explainer.output.render import render
 from explainer.pipeline import PROOF_LIMIT, SUMMARY_LIMIT, Explanation, check_run, explain, explain_and_present
 from explainer.spec import NOTATIONS, Spec, SpecError, load_spec
+from explainer.spec.reader import parameter_labels
 from explainer.walkthrough.build import build
 from explainer.walkthrough.context import DEFAULT_DIGITS
 from explainer.walkthrough.formatting import scientific, show
@@ -62,6 +64,12 @@ def add_parser(commands: argparse._SubParsersAction, epilog: str) -> None:
     ex.add_argument("--notation", default=None, metavar="NAME",
                     help=f"the symbols of the walkthrough, one of {', '.join(NOTATIONS)} "
                          "(default: the spec's `notation`, else seed)")
+    ex.add_argument("--show", default=None, metavar="LABELS",
+                    help="work these parameters in full, e.g. w5,w1,b3 (the rest stay in tables), "
+                         "overriding the spec's [walkthrough] show")
+    ex.add_argument("--landscape", default=None, metavar="P,Q",
+                    help="draw the cost landscape over these two parameters, e.g. w5,w1 (default: "
+                         "the spec's [walkthrough] landscape, else the two with the largest |∂C/∂p|)")
     ex.add_argument("--no-limits", action="store_true",
                     help="lift the size limits on parameters and training (see the README)")
 
@@ -79,13 +87,11 @@ def run_explain(args: argparse.Namespace) -> int:
         return fail(str(err))
     spec_path = args.spec or examples.seed_spec()
     try:
-        spec = load_spec(spec_path)
+        spec = with_options(load_spec(spec_path), args)
         check_run(spec, limits=not args.no_limits)
         check_folder(args.output)
     except SpecError as err:
         return fail(str(err))
-    if args.notation is not None:  # the command line overrides the spec
-        spec = replace(spec, notation=args.notation)
 
     with Progress() as progress:
         explanation, contents = explain_into_files(spec, formats, args, progress)
@@ -98,6 +104,18 @@ def run_explain(args: argparse.Namespace) -> int:
         return fail(str(err))
     print(summary(explanation, written))
     return status
+
+
+def with_options(spec: Spec, args: argparse.Namespace) -> Spec:
+    """The spec with what the command line says instead of its own settings (notation, the
+    parameters worked in full, the landscape's parameters); a bad label is a SpecError."""
+    if args.notation is not None:
+        spec = replace(spec, notation=args.notation)
+    if args.show is not None:
+        spec = replace(spec, show=parameter_labels(args.show, spec.network, "--show"))
+    if args.landscape is not None:
+        spec = replace(spec, landscape=parameter_labels(args.landscape, spec.network, "--landscape", 2))
+    return spec
 
 
 def explain_into_files(spec: Spec, formats: list[str], args: argparse.Namespace,

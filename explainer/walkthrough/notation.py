@@ -54,6 +54,8 @@ class Notation:
     cost_words = "the cost C"  # the cost by name and letter, in prose
     slope = "a"  # the leaky ReLU's slope
     index_words = "Subscripts only say which neuron or parameter a symbol belongs to."
+    numbered = True  # weights and biases are written by their labels, w1.. b1.. (not by place)
+    naming_words = ""  # how a preset that does not number them names them instead
 
     def __init__(self, net: Network | None = None) -> None:
         # The seed's symbols follow from a neuron's name or a parameter's label alone,

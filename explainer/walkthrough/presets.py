@@ -31,6 +31,12 @@ class Nielsen(Notation):
     input_vector, answer_vector, expected_vector = "x", "a^{L}", "y"
     out_text = "a"
     slope = r"\alpha"  # a is the activation here
+    numbered = False
+    naming_words = ("Weights and biases are named by where they sit, not numbered: the weight "
+                    "to neuron j of a layer from neuron k of the layer before carries the "
+                    "subscripts jk and the layer's superscript, and a bias the subscript of its "
+                    "neuron (the JSON output and a claims check name the same parameters w1, w2, "
+                    "…, b1, …, in the seed's numbering).")
 
     def __init__(self, net: Network) -> None:
         super().__init__(net)

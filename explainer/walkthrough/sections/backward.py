@@ -100,7 +100,7 @@ def _last_layer(ctx: Context) -> Section:
     blocks[2:2] = [] if ctx.summary else [chain_rule_figure(ctx, example)]  # after the chain
     blocks += delta_equations(ctx, net.depth)
     blocks += _backprop_note(ctx, "BP1")
-    blocks.append(Paragraph(inline("Now every weight of the last layer, factor by factor:")))
+    blocks.append(_next_words(ctx, net.depth, "the last layer"))
     blocks += [gradient_equation(ctx, p) for p in ctx.shown_params("weight", net.depth)]
     blocks += _gradient_table(ctx, "weight", net.depth)
     blocks += _backprop_note(ctx, "BP4")
@@ -147,7 +147,7 @@ def _hidden_layer(ctx: Context, layer: int) -> Section:
     blocks[2:2] = [] if ctx.summary else [chain_rule_figure(ctx, example)]  # after the chain
     blocks += delta_equations(ctx, layer)
     blocks += _backprop_note(ctx, "BP2")
-    blocks.append(Paragraph(inline("Now every weight of this layer, factor by factor:")))
+    blocks.append(_next_words(ctx, layer, "this layer"))
     blocks += [gradient_equation(ctx, p) for p in ctx.shown_params("weight", layer)]
     blocks += _gradient_table(ctx, "weight", layer)
     return Section(title, f"hidden-layer-{layer}" if net.depth > 2 else "hidden-layer",
@@ -156,7 +156,8 @@ def _hidden_layer(ctx: Context, layer: int) -> Section:
 
 def _biases(ctx: Context) -> Section:
     biases = [p for p in ctx.net.parameters if p.kind == "bias"]
-    example = biases[-1]
+    worked = [p for p in biases if ctx.worked is None or p.label in ctx.worked]
+    example = (worked or biases)[-1]
     n = ctx.net.neuron(example.layer, example.target or 0)
     b, sym = ctx.sym.param(example.label), ctx.sym
     blocks: list = [Paragraph(inline(
@@ -180,6 +181,18 @@ def _biases(ctx: Context) -> Section:
 # ---------------------------------------------------------------- shared pieces
 
 
+def _next_words(ctx: Context, layer: int, which: str) -> Paragraph:
+    """What follows: every weight of the layer factor by factor, or those worked in full and a
+    table of all of them, or the table alone."""
+    shown, every = ctx.shown_params("weight", layer), params_of(ctx, "weight", layer)
+    if len(shown) == len(every):
+        return Paragraph(inline(f"Now every weight of {which}, factor by factor:"))
+    if shown:
+        return Paragraph(inline(f"Now the weights of {which} worked in full, factor by factor, and then "
+                                "every one of them in a table:"))
+    return Paragraph(inline(f"Every weight of {which} follows from the same factors:"))
+
+
 def _backprop_note(ctx: Context, name: str) -> list[Paragraph]:
     """Where the preset's readers know a step as one of the four equations of
     backpropagation (BP1..BP4 in Nielsen's book), a note naming it; else nothing."""
@@ -191,7 +204,8 @@ def _backprop_note(ctx: Context, name: str) -> list[Paragraph]:
 
 
 def _first(ctx: Context, kind: str, layer: int) -> Parameter:
-    return params_of(ctx, kind, layer)[0]
+    """The parameter of a layer the text takes as its example: the first one worked in full."""
+    return (ctx.shown_params(kind, layer) or params_of(ctx, kind, layer))[0]
 
 
 def _factors(ctx: Context, p: Parameter) -> list[str]:
@@ -209,8 +223,9 @@ def _factors(ctx: Context, p: Parameter) -> list[str]:
 
 
 def _gradient_table(ctx: Context, kind: str, layer: int) -> list:
-    """In a summarised walkthrough, every other weight or bias of the layer in a table."""
-    if not ctx.summary:
+    """Where not every weight or bias of the layer is derived in full (a summarised
+    walkthrough, or one that works only the parameters --show names), all of them in a table."""
+    if len(ctx.shown_params(kind, layer)) == len(params_of(ctx, kind, layer)):
         return []
     values = ctx.step.values
     rows, more = ctx.capped([(Math(ctx.sym.param(p.label)), Math(ctx.num(values.gradient[p.label]).latex))

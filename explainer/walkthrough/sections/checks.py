@@ -5,7 +5,7 @@ from __future__ import annotations
 from explainer.engines.agreement import FD_STEP, RELATIVE_TOLERANCE
 from explainer.engines.precision import PRECISION
 from explainer.engines.proof import EXACT
-from explainer.pipeline import representative
+from explainer.pipeline import worked
 from explainer.walkthrough.context import Context, inline
 from explainer.walkthrough.document import Math, Paragraph, Section, Table, Text
 from explainer.walkthrough.formatting import scientific, show
@@ -18,7 +18,7 @@ def sections(ctx: Context) -> list[Section]:
     proofs = ctx.explanation.proofs
     n_exact = sum(1 for p in proofs.values() if p.method == EXACT and p.holds)
     rows = []
-    chosen = set(representative(ctx.net)) | {agreement.worst_numeric.label, agreement.worst_fd.label}
+    chosen = set(worked(ctx.spec)) | {agreement.worst_numeric.label, agreement.worst_fd.label}
     for c in agreement.comparisons:
         if ctx.summary and c.label not in chosen:
             continue

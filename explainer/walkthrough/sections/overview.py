@@ -72,16 +72,13 @@ def _network(ctx: Context) -> Section:
             f" and a last layer of {net.layers[-1]} neurons ",
             Math(", ".join(ctx.sym.neuron(n) for n in net.neurons(net.depth))),
             ". Each neuron is connected to every neuron of the next layer. Every connection "
-            f"carries a weight{_bias_words(net.bias_modes)}. "
-            + ("This network is large, so the walkthrough is summarised: each derivation is "
-               "written out for the first neuron and for one weight and one bias of each layer, "
-               "and tables give every other value."
-               if ctx.summary else "The figure shows all of them with their starting values."),
+            f"carries a weight{_bias_words(net.bias_modes)}. ",
+            *_worked_words(ctx),
         )),
         *((layers_drawn(ctx), _layer_table(ctx)) if ctx.summary else (figure(ctx),)),
-        Paragraph(inline(_numbering_words(net))),
+        Paragraph(inline(_numbering_words(ctx))),
         Paragraph(inline(
-            "We train on one sample. The input is ",
+            *_samples_words(ctx),
             Math(vector(ctx.sym.input_vector,
                         [ctx.num(ctx.step.values.input[n]).latex for n in net.neurons(0)])),
             " and the output we want is ",
@@ -92,6 +89,36 @@ def _network(ctx: Context) -> Section:
         )),
     ]
     return Section("The network", "network", tuple(blocks))
+
+
+def _worked_words(ctx: Context) -> tuple:
+    """Which derivations the walkthrough writes out, and what the figure shows."""
+    chosen = ctx.spec.show
+    names = (Math(", ".join(ctx.sym.param(label) for label in chosen)),) if chosen else ()
+    if ctx.summary and chosen:
+        return ("This network is large, so the walkthrough is summarised: each derivation is "
+                "written out for the first neuron of each layer and for the parameters chosen to be "
+                "worked in full, ", *names, ", and tables give every other value.")
+    if ctx.summary:
+        return ("This network is large, so the walkthrough is summarised: each derivation is "
+                "written out for the first neuron and for one weight and one bias of each layer, "
+                "and tables give every other value.",)
+    if chosen:
+        return ("The figure shows all of them with their starting values. The walkthrough works ",
+                *names, " in full; tables give every other partial derivative.")
+    return ("The figure shows all of them with their starting values.",)
+
+
+def _samples_words(ctx: Context) -> tuple:
+    """The sample the step works through, and how many there are."""
+    count = len(ctx.spec.samples)
+    if count == 1:
+        return ("We train on one sample. The input is ",)
+    run = "batch" if ctx.spec.mode == "batch" else "sgd"
+    how = ("the first update averages the gradients of all of them, and the derivation below "
+           "works through the first sample" if run == "batch" else
+           "each update uses one of them in turn, and the derivation below works through the first")
+    return (f"We train on {count} samples: {how}. Its input is ",)
 
 
 def _hidden_words(ctx: Context) -> tuple:
@@ -116,7 +143,10 @@ def _bias_words(modes: tuple[str, ...]) -> str:
     return ". Biases: " + ", ".join(f"layer {n + 1} has {words[m]}" for n, m in enumerate(modes))
 
 
-def _numbering_words(net) -> str:
+def _numbering_words(ctx: Context) -> str:
+    net = ctx.net
+    if not ctx.sym.numbered:  # the preset names every weight and bias by where it sits
+        return ctx.sym.naming_words
     numbering = net.numbering
     order = ("source by source: first every weight leaving the first neuron of a layer, then "
              "every weight leaving the second, and so on" if numbering == "source-major" else
