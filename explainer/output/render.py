@@ -24,6 +24,7 @@ from explainer.walkthrough.document import (
     Blank,
     Document,
     Equation,
+    Landscape,
     LayerFigure,
     Math,
     NetworkFigure,
@@ -249,7 +250,8 @@ def tidy_mathml(markup: str) -> Markup:
 def _kind(block: object) -> str:
     return {
         Paragraph: "paragraph", Equation: "equation", Table: "table",
-        NetworkFigure: "figure", LayerFigure: "layers", Plot: "plot", Text: "text", Math: "math",
+        NetworkFigure: "figure", LayerFigure: "layers", Landscape: "landscape", Plot: "plot", Text: "text",
+        Math: "math",
         Blank: "blank",
     }[type(block)]
 

@@ -16,11 +16,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from explainer.walkthrough.drawings import (  # noqa: F401  (the model's figures, for its readers)
+    Band,
     Box,
+    Contour,
     FigureEdge,
     FigureLayout,
     FigureNeuron,
     Geometry,
+    Landscape,
     LayerArrow,
     LayerBox,
     LayerFigure,
@@ -84,7 +87,7 @@ class Table:
     caption: str = ""
 
 
-Block = Paragraph | Equation | Table | NetworkFigure | LayerFigure | Plot
+Block = Paragraph | Equation | Table | NetworkFigure | LayerFigure | Landscape | Plot
 
 
 @dataclass(frozen=True)

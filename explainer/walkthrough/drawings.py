@@ -233,6 +233,68 @@ class LayerFigure:
     caption: tuple[Inline, ...]
 
 
+Point = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Band:
+    """The part of a landscape where the cost lies between `low` and `high`: rings of points
+    in data units (outer rims and holes alike, to fill by the even-odd rule), and its colour,
+    `shade`, from 0 (the lowest band) to SHADES − 1 (`explainer.walkthrough.contours`)."""
+
+    shade: int
+    low: float
+    high: float
+    rings: tuple[tuple[Point, ...], ...]
+
+
+@dataclass(frozen=True)
+class Contour:
+    """A contour line: where the cost equals `level` (written `label`), as polylines."""
+
+    level: float
+    label: str
+    lines: tuple[tuple[Point, ...], ...]
+
+
+@dataclass(frozen=True)
+class Landscape:
+    """The cost over two parameters, every other held fixed (`explainer.walkthrough.contours`).
+
+    Everything is in data units: the parameters along the axes (`x_label`, `y_label`, LaTeX),
+    the shaded bands and the contour lines, the `path` the parameters took (the first point
+    is where the step started), and the `arrow` from the start along the negative gradient.
+    `unit` scales a point into the unit square, for renderers that draw by hand; the ticks
+    are placed that way already, and `scale` marks the contour levels along the colour bar.
+    """
+
+    x_label: str
+    y_label: str
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    bands: tuple[Band, ...]
+    contours: tuple[Contour, ...]
+    path: tuple[Point, ...]
+    marked: tuple[Point, ...]  # the points of the path after the start drawn as rings (at most MARKS)
+    arrow: tuple[Point, Point]
+    x_ticks: tuple[Tick, ...]
+    y_ticks: tuple[Tick, ...]
+    scale: tuple[Tick, ...]
+    cost_range: tuple[float, float]
+    caption: tuple[Inline, ...]
+
+    def unit(self, point: Point) -> Point:
+        """The point scaled into the unit square of the window (y up)."""
+        (x0, x1), (y0, y1) = self.x_range, self.y_range
+        return (point[0] - x0) / (x1 - x0), (point[1] - y0) / (y1 - y0)
+
+    def shade_at(self, fraction: float) -> int:
+        """The shade of the band at this fraction of the way from the lowest cost to the highest."""
+        low, high = self.cost_range
+        value = low + fraction * (high - low)
+        return next((b.shade for b in self.bands if b.low <= value <= b.high), self.bands[-1].shade)
+
+
 @dataclass(frozen=True)
 class Tick:
     """An axis tick: where it sits along the axis (0..1) and its label (plain text)."""
