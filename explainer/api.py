@@ -33,7 +33,8 @@ from explainer.checker.claims import Claims, load_claims
 from explainer.checker.verdicts import Check, Tolerance, Verdict
 from explainer.checker.verdicts import check as check_claims
 from explainer.engines.precision import CORRECT_DIGITS
-from explainer.output.files import ALL_FORMATS, check_folder, write_outputs
+from explainer.output.documents import TYPESET, files_of
+from explainer.output.files import ALL_FORMATS, DEFAULT_FORMATS, check_folder, write_outputs
 from explainer.output.json_report import to_json
 from explainer.output.paths import DEFAULT_STEM, safe_stem
 from explainer.output.pdf import typeset
@@ -90,31 +91,34 @@ class Walkthrough:
             _check_digits("json()", digits)
         return to_json(self.explanation, digits)
 
-    def save(self, directory: str | Path, formats: str | Iterable[str] = ALL_FORMATS,
+    def save(self, directory: str | Path, formats: str | Iterable[str] = DEFAULT_FORMATS,
              pdf: bool = False) -> list[Path]:
         """Write the walkthrough into `directory` as the command does (STEM.tex, .html, …):
         all files or, on failure, none. Returns the paths written.
 
         `formats` is a list such as ``["tex", "html"]`` or a string as ``--format`` takes
-        it, ``"tex,html"`` or ``"tex"``. `pdf=True` also typesets the LaTeX into STEM.pdf
-        (and writes the .tex); a PDF that cannot be made raises `PdfError` and nothing is
-        written. An output folder that cannot take the files raises `OutputError`.
+        it, ``"tex,html"`` or ``"tex"``; besides the command's defaults (tex, html, md, json)
+        it may name ``tex-body`` (STEM-body.tex, to \\input), ``slides`` (STEM-slides.tex)
+        and ``figures`` (STEM-figure-K.tex and .svg). `pdf=True` also typesets the LaTeX
+        into STEM.pdf (and writes the .tex), and the slides into STEM-slides.pdf; a PDF
+        that cannot be made raises `PdfError` and nothing is written. An output folder
+        that cannot take the files raises `OutputError`.
         """
         chosen = _formats(formats)
-        if pdf and "tex" not in chosen:
+        if pdf and "tex" not in chosen and "slides" not in chosen:
             chosen.append("tex")
         check_folder(directory)
-        contents: dict[str, str | bytes] = {fmt: self._file(fmt) for fmt in chosen}
+        contents: dict = dict(files_of(self.explanation, self.document, chosen, self.digits, self.full))
+        if "json" in chosen:  # the command's JSON file, byte for byte
+            contents["json"] = json.dumps(self.json(), indent=2, ensure_ascii=False) + "\n"
+        contents = {fmt: contents[fmt] for fmt in chosen}
         if pdf:
-            contents["pdf"] = typeset(str(contents["tex"]))
+            for source, target in TYPESET.items():
+                if source in contents:
+                    contents[target] = typeset(str(contents[source]))
         source = self.explanation.spec.source
         stem = DEFAULT_STEM if source == TEXT_SOURCE else safe_stem(source)
         return write_outputs(Path(directory), stem, contents)
-
-    def _file(self, fmt: str) -> str:
-        if fmt == "json":  # the command's JSON file, byte for byte
-            return json.dumps(self.json(), indent=2, ensure_ascii=False) + "\n"
-        return render(self.document, fmt)
 
     def _repr_html_(self) -> str:
         return render_fragment(self.document)

@@ -27,10 +27,10 @@ from explainer.cli.common import (
 )
 from explainer.cli.progress import Progress
 from explainer.engines.agreement import RELATIVE_TOLERANCE
-from explainer.output.files import ALL_FORMATS, check_folder, write_outputs
+from explainer.output.documents import files_of
+from explainer.output.files import ALL_FORMATS, DEFAULT_FORMATS, check_folder, write_outputs
 from explainer.output.json_report import to_json
 from explainer.output.paths import safe_stem
-from explainer.output.render import render
 from explainer.pipeline import PROOF_LIMIT, SUMMARY_LIMIT, Explanation, check_run, explain, explain_and_present
 from explainer.spec import NOTATIONS, Spec, SpecError, load_spec
 from explainer.spec.reader import parameter_labels
@@ -51,7 +51,8 @@ def add_parser(commands: argparse._SubParsersAction, epilog: str) -> None:
     ex.add_argument("spec", nargs="?", type=Path, default=None,
                     help="the network spec (default: the built-in seed example)")
     add_output_options(ex, "output", ALL_FORMATS,
-                       "also compile the .tex to PDF with pdflatex, if it is installed")
+                       "also compile the .tex (and the slides) to PDF with pdflatex, if it is installed",
+                       default=DEFAULT_FORMATS)
     ex.add_argument("--digits", type=int, default=DEFAULT_DIGITS,
                     help=f"significant digits shown in the walkthrough (default {DEFAULT_DIGITS}, "
                          f"at most {MAX_DIGITS}); every digit shown is correct")
@@ -119,14 +120,13 @@ def with_options(spec: Spec, args: argparse.Namespace) -> Spec:
 
 
 def explain_into_files(spec: Spec, formats: list[str], args: argparse.Namespace,
-                       progress: Progress) -> tuple[Explanation, dict[str, str | bytes]]:
+                       progress: Progress) -> tuple[Explanation, dict[str, str | bytes | dict[str, str]]]:
     """The explanation and the text of every file `formats` asks for, in memory."""
     full = True if args.full else None
     walkthroughs = [fmt for fmt in formats if fmt != "json"]
 
-    def present(explanation: Explanation) -> dict[str, str | bytes]:
-        document = build(explanation, args.digits, full)
-        return {fmt: render(document, fmt) for fmt in walkthroughs}
+    def present(explanation: Explanation) -> dict[str, str | bytes | dict[str, str]]:
+        return files_of(explanation, build(explanation, args.digits, full), walkthroughs, args.digits, full)
 
     if walkthroughs:  # built and rendered while the proofs run (see explain_and_present)
         explanation, contents = explain_and_present(spec, full, present, progress)

@@ -51,7 +51,7 @@ class Notation:
     input_word, output_word = "input", "output"  # the same in prose
     input_vector, answer_vector, expected_vector = "x", "y", r"\mathrm{exp}"
     out_text = "o"  # the output's letter in prose
-    cost_words = "the cost C"  # the cost by name and letter, in prose
+    cost_words = "the cost"  # the cost by name, in prose (its symbol, C, follows as math)
     slope = "a"  # the leaky ReLU's slope
     index_words = "Subscripts only say which neuron or parameter a symbol belongs to."
     numbered = True  # weights and biases are written by their labels, w1.. b1.. (not by place)

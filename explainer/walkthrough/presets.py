@@ -145,7 +145,7 @@ class NetOut(Notation):
     C = r"E_{\mathrm{total}}"
     in_letter, out_letter = r"\mathrm{net}", r"\mathrm{out}"
     input_word, output_word = "net input", "output"
-    out_text, cost_words = "out", "the total error E_total"
+    out_text, cost_words = "out", "the total error"
     input_vector, answer_vector, expected_vector = "i", r"\mathrm{out}", r"\mathrm{target}"
     index_words = ("Subscripts name the neuron (inputs i1, i2, …, hidden neurons h1, h2, …, "
                    "outputs o1, o2, …) or the parameter, as in Matt Mazur's step-by-step "

@@ -73,7 +73,7 @@ def _last_layer(ctx: Context) -> Section:
             f"changes the {sym.output_word} ", Math(sym.o(n)), ", and that changes the cost. The chain rule "
             "multiplies the three rates of change:",
         )),
-        Equation((Row(partial(ctx.sym.C, w), "=", " \\cdot ".join(_factors(ctx, example))),)),
+        Equation((Row(partial(ctx.sym.C, w), "=", " \\cdot ".join(factors(ctx, example))),)),
         Paragraph(inline(
             Text("The first factor", strong=True), f" asks how the neuron's {sym.input_word} changes "
             f"with the weight. The {sym.input_word} ", Math(sym.i(n)), " is a sum in which ", Math(w),
@@ -124,7 +124,7 @@ def _hidden_layer(ctx: Context, layer: int) -> Section:
             Math(partial(ctx.sym.C, ctx.sym.o(n))), ", adds up one path per neuron of the next layer:",
         )),
         Equation((
-            Row(partial(ctx.sym.C, w), "=", " \\cdot ".join(_factors(ctx, example))),
+            Row(partial(ctx.sym.C, w), "=", " \\cdot ".join(factors(ctx, example))),
             Row(partial(ctx.sym.C, ctx.sym.o(n)), "=",
                 " + ".join(f"{partial(ctx.sym.i(m), ctx.sym.o(n))}\\, {partial(ctx.sym.C, ctx.sym.i(m))}"
                            for m in after)),
@@ -208,7 +208,7 @@ def _first(ctx: Context, kind: str, layer: int) -> Parameter:
     return (ctx.shown_params(kind, layer) or params_of(ctx, kind, layer))[0]
 
 
-def _factors(ctx: Context, p: Parameter) -> list[str]:
+def factors(ctx: Context, p: Parameter) -> list[str]:
     """The chain rule's factors for ∂C/∂p in symbols: ∂i/∂p, ∂o/∂i, and ∂C/∂o or its sum."""
     net = ctx.net
     n = net.neuron(p.layer, p.target)
@@ -271,7 +271,7 @@ def gradient_equation(ctx: Context, p: Parameter) -> Equation:
         third_num = rf"\left({dC_do_numbers(ctx, n, p.layer)}\right)"
         substituted += dC_do_inputs(ctx, n, p.layer)
     rows = (
-        Row(partial(ctx.sym.C, symbol), "=", " \\cdot ".join(_factors(ctx, p))),
+        Row(partial(ctx.sym.C, symbol), "=", " \\cdot ".join(factors(ctx, p))),
         Row("", "=", rf"{first_sym} \cdot {second_sym} \cdot {third_sym}"),
         Row("", ctx.relation(substituted), rf"{first_num} \cdot {second_num} \cdot {third_num}"),
         Row("", result.relation, result.latex),

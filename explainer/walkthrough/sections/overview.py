@@ -291,7 +291,7 @@ def _notation(ctx: Context) -> Section:
         Paragraph(inline(
             f"{sym.index_words} A partial derivative such as ",
             Math(partial(sym.C, example)),
-            f" reads: how much {sym.cost_words} changes per small change of ",
+            f" reads: how much {sym.cost_words} ", Math(sym.C), " changes per small change of ",
             Math(example),
             ", with everything else held fixed.",
         )),
