@@ -64,8 +64,9 @@ def _label(value: float, step: float) -> str:
 def _marked(path: Sequence[Point]) -> tuple[Point, ...]:
     """The points after the start to draw as rings: every one, or MARKS of them spread evenly."""
     rest = list(path[1:])
-    every = math.ceil(len(rest) / MARKS)
-    return tuple(rest[every - 1::every][:MARKS - 1] + rest[-1:]) if len(rest) > MARKS else tuple(rest)
+    if len(rest) <= MARKS:
+        return tuple(rest)
+    return tuple(rest[int(k)] for k in np.round(np.linspace(0, len(rest) - 1, MARKS)))
 
 
 def landscape(costs: np.ndarray, ps: np.ndarray, qs: np.ndarray, path: Sequence[Point], downhill: Point,
