@@ -145,8 +145,9 @@ _FLAT_FENCES = re.compile(
 )
 # \bigl( and friends: a fence stretched to one fixed size.
 _FIXED_FENCE = re.compile(r'<mo stretchy="true" fence="true" minsize="([^"]+)" maxsize="\1">')
-# A solidus between two terms, as in ∂C/∂o: TeX sets it as an ordinary symbol, with no space.
-_SOLIDUS = "<mo>&#x0002F;</mo>"
+# A solidus between two terms, as in ∂C/∂o, and the ∂ itself: TeX sets both as ordinary
+# symbols, with no space around them.
+_ORDINARY = ("<mo>&#x0002F;</mo>", "<mo>&#x02202;</mo>")
 
 
 def tidy_mathml(markup: str) -> Markup:
@@ -161,8 +162,8 @@ def tidy_mathml(markup: str) -> Markup:
       innermost pair first, which is what TeX's ``\\left`` would draw anyway;
       ``\\bigl(`` (a fence stretched to a fixed size) becomes a non-stretchy
       fence drawn at that size.
-    * A solidus, as in ``\\partial C / \\partial o``, is an ordinary symbol in TeX, set
-      without space; browsers space it as an operator (``∂C / ∂o``), so its space goes.
+    * A solidus and a ∂, as in ``\\partial C / \\partial o``, are ordinary symbols in TeX,
+      set without space; browsers space them as operators (``∂C / ∂ o``), so their space goes.
 
     Each fix answers something latex2mathml (3.81) still writes and changes what
     Chromium draws: tests/output/test_html.py checks the first, tests/output/test_browser.py
@@ -175,7 +176,9 @@ def tidy_mathml(markup: str) -> Markup:
     while previous != text:
         previous, text = text, _FLAT_FENCES.sub(r'<mo stretchy="false"\1stretchy="false"\2', text)
     text = _FIXED_FENCE.sub(r'<mo stretchy="false" fence="true" mathsize="\1">', text)
-    return Markup(text.replace(_SOLIDUS, '<mo lspace="0" rspace="0">&#x0002F;</mo>'))
+    for symbol in _ORDINARY:
+        text = text.replace(symbol, symbol.replace("<mo>", '<mo lspace="0" rspace="0">'))
+    return Markup(text)
 
 
 # ---------------------------------------------------------------- environments

@@ -153,7 +153,8 @@ MATHML_FIXES = {
     "a sign after an operator is a prefix sign": r"w_{3} = -0.4",
     "fences around flat content do not stretch": r"2 \cdot \left(0.7 + x\right)",
     "a \\bigl fence is drawn at its size": r"\sigma(i)\bigl(1 - \sigma(i)\bigr)",
-    "a solidus is set without space": r"\partial C / \partial o",
+    "a solidus is set without space": r"C / o",
+    "a partial sign is set without space": r"2 \partial C",
 }
 
 

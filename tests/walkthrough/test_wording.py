@@ -93,6 +93,7 @@ def test_html_sets_a_solidus_without_space_and_keeps_a_shape_on_one_line(tmp_pat
     spec = generate(Options(layers=(3, 4, 2), count=1, seed=3))[0].spec
     html = render(build(explain(spec)), "html")
     assert '<mo lspace="0" rspace="0">&#x0002F;</mo>' in html and "<mo>&#x0002F;</mo>" not in html
+    assert '<mo lspace="0" rspace="0">&#x02202;</mo>' in html and "<mo>&#x02202;</mo>" not in html
     assert '<span class="nowrap">3-4-2</span>' in html
     assert not re.search(r"[^>]3-4-2", html.replace('<span class="nowrap">3-4-2</span>', ""))
 
