@@ -292,5 +292,8 @@ def test_real_walkthrough_renders(seed):
     assert "<script" not in html.lower()
     assert all((a.get("href") or "#").startswith("#") for _, a in page.elements)
     figures = [b for s in doc.sections for b in s.blocks if isinstance(b, NetworkFigure)]
-    assert len(page.tags("svg")) == len(figures) >= 1
-    assert len(page.tags("circle")) == sum(len(f.neurons) for f in figures)
+    networks = [t for t in page.tags("svg") if t.get("class") == "network-svg"]
+    assert len(networks) == len(figures) >= 1
+    neurons = [t for t in page.tags("circle") if t.get("class", "").startswith("neuron")]
+    assert len(neurons) == sum(len(f.neurons) for f in figures)
+    assert [t.get("class") for t in page.tags("svg")].count("landscape-svg") == 1
