@@ -35,12 +35,13 @@ def cost_grid(spec: Spec, values: Values, p: str, q: str, ps: Sequence[float],
     params = arrays(net, values)
     entries = {label: _entries(net, values, params, label) for label in (p, q)}
     grid = np.empty((len(qs), len(ps)))
+    samples = spec.samples
     with np.errstate(all="ignore"):
         for i, b in enumerate(qs):
             _set(entries[q], float(b))
             for j, a in enumerate(ps):
                 _set(entries[p], float(a))
-                grid[i, j] = np.mean([forward(net, params, sample).cost for sample in spec.samples])
+                grid[i, j] = sum(float(forward(net, params, sample).cost) for sample in samples) / len(samples)
     grid[~np.isfinite(grid)] = np.nan
     return grid
 

@@ -23,7 +23,7 @@ import numpy as np
 from explainer.walkthrough.drawings import Band, Contour, Landscape, Tick
 from explainer.walkthrough.prose import Inline
 
-GRID = 25  # points along each axis: contourpy interpolates linearly between them
+GRID = 21  # points along each axis: contourpy interpolates linearly between them
 LEAST_HALF_WIDTH = 2.0  # the window reaches at least this far from its middle on either side
 ROOM = 1.25  # and this much beyond the path
 SHADES = 10  # colours from the lowest band to the highest (the templates define them)
