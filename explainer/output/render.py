@@ -64,10 +64,16 @@ _TEX_RE = re.compile("|".join(re.escape(c) for c in _TEX_SPECIAL))
 _TEX_LIGATURES = re.compile(r"([-'])(?=\1)")
 
 
+def held_together(text: str) -> str:
+    """Prose with the spaces around a minus sign made no-break spaces: "(o − exp)" in a
+    sentence is a formula, which no line should end inside (prose's dashes are — and –)."""
+    return str(text).replace(" \u2212 ", "\u00a0\u2212\u00a0")
+
+
 def tex_escape(text: str) -> str:
     """Make user or prose text safe inside a LaTeX document: nothing in it can be a command,
-    and it prints as written (no quote or dash ligatures)."""
-    return _TEX_LIGATURES.sub(r"\1{}", _TEX_RE.sub(lambda m: _TEX_SPECIAL[m.group()], str(text)))
+    it prints as written (no quote or dash ligatures), and a formula in it stays on one line."""
+    return _TEX_LIGATURES.sub(r"\1{}", _TEX_RE.sub(lambda m: _TEX_SPECIAL[m.group()], held_together(text)))
 
 
 _MD_RE = re.compile(r"([\\`*_\[\]<>|$~&])")  # & too, or "&lt;" would show as "<"
@@ -111,9 +117,10 @@ _SHAPE = re.compile(r"\d+(?:-\d+)+")  # a network's shape, 3-4-2
 
 
 def html_prose(text: str) -> Markup:
-    """Prose for HTML, escaped, with a network's shape kept on one line: a browser may
-    otherwise break "3-4-2" after a hyphen, leaving "3-4-" at the end of a line."""
-    escaped = str(markupsafe.escape(text))
+    """Prose for HTML, escaped, with a network's shape kept on one line (a browser may
+    otherwise break "3-4-2" after a hyphen, leaving "3-4-" at the end of a line) and the
+    spaces around a minus sign no-break spaces, as in LaTeX (`held_together`)."""
+    escaped = str(markupsafe.escape(held_together(text)))
     return Markup(_SHAPE.sub(lambda m: f'<span class="nowrap">{m.group()}</span>', escaped))
 
 

@@ -19,7 +19,7 @@ from explainer.checker.slips import CATALOGUE
 from explainer.exercise.generate import Options, generate
 from explainer.exercise.sheets import problem
 from explainer.output.characters import tex_characters
-from explainer.output.render import render, tex_escape
+from explainer.output.render import html_prose, render, tex_escape
 from explainer.pipeline import explain
 from explainer.spec import load_spec
 from explainer.walkthrough.build import build
@@ -103,6 +103,10 @@ def test_the_half_of_the_other_convention_stays_on_one_line():
     assert "½\u00a0Σ\u00a0(o\u00a0−\u00a0exp)²" in text  # no-break spaces inside the formula
     escaped = tex_escape(text)
     assert r"\DeclareUnicodeCharacter{00A0}{~}" in tex_characters(escaped)  # ~: a tie LaTeX never breaks
+    # Any formula in prose: no line ends beside its minus sign, in LaTeX or in HTML.
+    slip = tex_escape(CATALOGUE["activation_derivative_at_output"].explanation)
+    assert "σ(o)(1\u00a0−\u00a0σ(o))" in slip and " − " not in slip
+    assert "o(1\u00a0−\u00a0o)" in str(html_prose("σ′(i) = o(1 − o)"))
 
 
 def test_an_exercise_sheet_never_breaks_a_file_name(tmp_path):
