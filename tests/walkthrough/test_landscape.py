@@ -171,3 +171,19 @@ def test_every_format_has_it(seed):
     assert "\\fill[landscape0, even odd rule]" in tex or "\\fill[landscape1, even odd rule]" in tex
     assert "\\draw[downhill]" in tex and "\\section{The cost landscape}" in tex
     assert "Markdown cannot draw it" in render(doc, "md")
+
+
+def test_frozen_parameters_are_drawn_as_they_are(tmp_path):
+    """By default the landscape is over trained parameters; one named that is frozen stays put."""
+    spec = load_spec(SPECS / "half-shared-frozen.toml")
+    explanation = explain(spec)
+    fig = landscape_of(explanation)
+    chosen = [label for label in explanation.spec.network.parameters if label.label in spec.frozen]
+    assert chosen and all(fig.x_label != f"{p.label[0]}_{{{p.label[1:]}}}" for p in chosen)
+    frozen = chosen[0].label
+    trained = next(p.label for p in spec.network.parameters if p.label not in spec.frozen)
+    pinned = replace(explanation, spec=replace(spec, landscape=(frozen, trained)))
+    md = render(build(pinned), "md")
+    section = md[md.index('<a id="landscape">'):md.index('<a id="matrix-form">')]
+    assert "where it was (frozen)" in section
+    assert landscape_of(pinned).path[1][0] == landscape_of(pinned).path[0][0]

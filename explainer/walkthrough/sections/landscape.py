@@ -73,7 +73,8 @@ def _introduction(ctx: Context, p: str, q: str) -> list[Paragraph]:
     sym = ctx.sym
     count = len(ctx.net.parameters)
     why = (("the two the walkthrough was asked to draw",) if ctx.spec.landscape else
-           ("the two whose partial derivatives the first update found largest in size, ",
+           (f"the two {'trained parameters ' if ctx.spec.frozen else ''}whose partial derivatives the "
+            "first update found largest in size, ",
             Math(rf"{partial(sym.C, sym.param(p))} {ctx.num(ctx.step.gradient[p]).relation} "
                  rf"{ctx.num(ctx.step.gradient[p]).latex}"), " and ",
             Math(rf"{partial(sym.C, sym.param(q))} {ctx.num(ctx.step.gradient[q]).relation} "
@@ -139,28 +140,34 @@ def _descends_this_surface(ctx: Context) -> bool:
 
 def _along_the_arrow(ctx: Context, p: str, q: str, moved, after) -> tuple:
     """The step went the way the arrow points (one sample, or a batch step)."""
-    sym = ctx.sym
-    frozen = [label for label in (p, q) if label in ctx.spec.frozen]
     history = ctx.explanation.history
     before, later = ((history.points[0].cost, history.points[1].cost) if history is not None else
                      (ctx.step.values.cost, ctx.step.after_cost))
     went = "fell" if later < before else "rose (the step overshot the valley)" if later > before else "stayed"
     cost = "the mean cost" if len(ctx.spec.samples) > 1 else "the cost"
     return (
-        "Downhill is where the step went: it moved ", Math(sym.param(p)), " by ",
-        Math(rf"-\eta\, {partial(sym.C, sym.param(p))} {moved[0].relation} {moved[0].latex}"), " and ",
-        Math(sym.param(q)), " by ",
-        Math(rf"-\eta\, {partial(sym.C, sym.param(q))} {moved[1].relation} {moved[1].latex}"),
+        "Downhill is where the step went: ", *_moves(ctx, p, q, moved),
         ", the way the arrow points, to the ring at ", Math(rf"({after[0].latex}, {after[1].latex})"),
         f". Every other parameter moved as well, downhill in its own direction, and {cost} {went} from ",
         Math(ctx.num(before).latex), " to ", Math(ctx.num(later).latex), ".",
-        *([" A frozen parameter keeps its value: ", Math(", ".join(sym.param(f) for f in frozen)),
-           " does not move."] if frozen else []),
     )
+
+
+def _moves(ctx: Context, p: str, q: str, moved) -> tuple:
+    """How far the step moved p and q: −η ∂C/∂p each, or nothing for a frozen one."""
+    sym, parts = ctx.sym, []
+    for n, (label, change) in enumerate(zip((p, q), moved, strict=True)):
+        parts += [" and "] if n else []
+        if label in ctx.spec.frozen:
+            parts += ["it kept ", Math(sym.param(label)), " where it was (frozen)"]
+        else:
+            parts += ["it moved ", Math(sym.param(label)), " by ",
+                      Math(rf"-\eta\, {partial(sym.C, sym.param(label))} {change.relation} {change.latex}")]
+    return tuple(parts)
 
 
 def _across_samples(ctx: Context) -> tuple:
     return ("The landscape drawn is the cost averaged over the samples; each update of this run "
             "follows the slope of one sample's cost instead (stochastic gradient descent), so a "
-            "single update need not point straight down this landscape, while the run as a whole "
-            "goes downhill on it.",)
+            "single update need not point straight down this landscape; the path shows where the "
+            "run went.",)
