@@ -62,6 +62,8 @@ from explainer.walkthrough.places import (  # noqa: F401  (the sizes a figure's 
 from explainer.walkthrough.prose import Inline
 
 SPACINGS = (2.5, 3.5)  # between neighbouring neurons of a layer, tried in this order
+MAX_HEIGHT = 20.0  # the tallest a figure should be (an A4 page's text is 24 cm): a tall layer packs closer
+CLOSEST = 2 * RADIUS + 0.2  # but never closer than this
 NARROWEST = 3.0  # the least distance between two layers (unlabelled edges stand this far apart)
 WIDEST = 9.0  # the most room a pair of layers gets for its labels
 STEP = 0.25  # how much wider a pair of layers is tried when its labels do not fit
@@ -89,7 +91,10 @@ def lay_out(neurons: tuple[FigureNeuron, ...], edges: tuple[FigureEdge, ...],
         return figure.fitted(geometry, matrices)
     best: FigureLayout | None = None
     fitting: dict[int, float] = {}  # the widths that fitted at the last spacing: a good first guess
-    for spacing in SPACINGS:
+    tallest = max(figure.sizes)
+    room = (MAX_HEIGHT - 2 * (RADIUS + BAND)) / max(1, tallest - 1)
+    spacings = [s for s in SPACINGS if s <= room] or [max(CLOSEST, room)]
+    for spacing in spacings:
         layout = figure.searched(spacing, matrices, fitting)
         if best is None or len(layout.unlabelled) < len(best.unlabelled):
             best = layout
