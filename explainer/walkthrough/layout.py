@@ -67,6 +67,7 @@ CLOSEST = 2 * RADIUS + 0.2  # but never closer than this
 NARROWEST = 3.0  # the least distance between two layers (unlabelled edges stand this far apart)
 WIDEST = 9.0  # the most room a pair of layers gets for its labels
 STEP = 0.25  # how much wider a pair of layers is tried when its labels do not fit
+BREATHE = 0.5  # given to every labelled pair of layers beyond the least width, where the page has it
 
 
 def network_figure(neurons: Iterable[FigureNeuron], edges: Iterable[FigureEdge],
@@ -155,7 +156,7 @@ class _Figure:
         while True:
             layout, grow, culprits = self._attempt(self._geometry(widths, spacing), dropped, matrices)
             if layout is not None and layout.box.width <= MAX_WIDTH + 1e-9:
-                return layout
+                return self._breathing(layout, widths, spacing, dropped, matrices)
             if layout is not None:  # every label fits, but too wide: the widest layer gives up
                 grow, culprits = set(), self.labelled - dropped
                 if not culprits:
@@ -171,10 +172,20 @@ class _Figure:
             dropped.add(given_up)
             widths[given_up] = NARROWEST
 
+    def _breathing(self, layout: FigureLayout, widths: dict[int, float], spacing: float, dropped: set[int],
+                   matrices: tuple[tuple[str, ...], ...]) -> FigureLayout:
+        """The layout with BREATHE more room in every labelled pair of layers, if the page has
+        it: the least width fits the labels, a little more lets them stand clear of the circles."""
+        wider = widths | {g: widths[g] + BREATHE for g in self.labelled - dropped}
+        if wider == widths or self._width_with(wider) > MAX_WIDTH:
+            return layout
+        roomier, _, _ = self._attempt(self._geometry(wider, spacing), dropped, matrices)
+        return roomier if roomier is not None and roomier.box.width <= MAX_WIDTH + 1e-9 else layout
+
     def _least_width(self, gap: int, spacing: float, guess: float | None = None) -> float | None:
         """The least width (on the grid of STEPs up to WIDEST) at which the labels of the pair
         of layers arriving at `gap` fit, measured on that pair alone; None if none does. A
-        `guess` that fits is taken as it is."""
+        `guess` (the width that fitted at another spacing) narrows the search when it fits."""
         pair = self._pair(gap)
         room = self.widest[gap] + 2 * (RADIUS + CIRCLE_ROOM + MARGIN) + 0.4
         options = np.arange(max(NARROWEST, STEP * np.ceil(room / STEP)), WIDEST + 1e-9, STEP)
@@ -187,13 +198,17 @@ class _Figure:
                 self.hopeless.add(gap)
             return layout is not None
 
-        if guess is not None and fits(guess):
-            return guess
         if fits(options[0]):  # most pairs of layers fit at once
             return float(options[0])
-        if len(options) == 1 or not fits(options[-1]):  # a pair too crowded for any width
+        # The least width that fits lies above the first: below a guess that fits, else below
+        # WIDEST (a pair that does not fit even there is too crowded for any width).
+        below = [k for k, width in enumerate(options) if guess is not None and width <= guess + 1e-9]
+        if below and len(below) > 1 and fits(options[below[-1]]):
+            last_failed, index = 0, below[-1]
+        elif len(options) == 1 or not fits(options[-1]):
             return None
-        last_failed, index = 0, len(options) - 1
+        else:
+            last_failed, index = 0, len(options) - 1
         low, high = last_failed + 1, index  # options[high] fits, options[low - 1] does not
         while low < high:
             middle = (low + high) // 2
