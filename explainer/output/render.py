@@ -124,6 +124,16 @@ def html_prose(text: str) -> Markup:
     return Markup(_SHAPE.sub(lambda m: f'<span class="nowrap">{m.group()}</span>', escaped))
 
 
+def drawn_at(points, figure, left: float, top: float, width: float, height: float) -> str:
+    """A landscape's points (data units) where the SVG draws them, "x,y x,y …": the figure's
+    unit square (`Landscape.unit`) onto a drawing area, y turned downwards, to 0.1 px."""
+    placed = []
+    for point in points:
+        u, v = figure.unit(point)
+        placed.append(f"{left + u * width:.1f},{top + (1 - v) * height:.1f}")
+    return " ".join(placed)
+
+
 def mathml(latex: str, display: bool = False) -> Markup:
     """LaTeX math to a MathML element, for HTML that needs no script and no network."""
     return Markup(_converted(latex, display))
@@ -230,6 +240,7 @@ def environment(fmt: str) -> jinja2.Environment:
         env = jinja2.Environment(autoescape=True, **common)
         env.filters["mathml"] = mathml
         env.filters["prose"] = html_prose
+        env.filters["drawn_at"] = drawn_at
         env.filters["tidy_mathml"] = tidy_mathml
     elif fmt == "md":
         env = jinja2.Environment(autoescape=False, **common)
