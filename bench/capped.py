@@ -56,7 +56,7 @@ def worker(kind: str, name: str, cap: float) -> dict[str, Any]:
     signal.signal(signal.SIGALRM, _alarm)
     if kind in ("proofs-all", "proofs-shown"):
         baseline = _derive_baseline(net)
-        labels = [p.label for p in net.parameters] if kind == "proofs-all" else shown_labels(net)
+        labels = [p.label for p in net.parameters] if kind == "proofs-all" else shown_labels(spec)
         clear_cache()
         start = time.perf_counter()
         signal.setitimer(signal.ITIMER_REAL, cap)

@@ -12,7 +12,7 @@ import sympy
 from explainer import examples
 from explainer.engines import symbolic
 from explainer.pipeline import to_prove
-from explainer.spec import Network, Spec, load_spec, parse_spec
+from explainer.spec import Spec, load_spec, parse_spec
 
 SEED = 2024
 SEED_EXAMPLE = "2-2-2"
@@ -54,10 +54,10 @@ def load_network(name: str) -> Spec:
     return parse_spec(spec_text(layers_of(name)).encode(), "<bench>")
 
 
-def shown_labels(net: Network) -> list[str]:
+def shown_labels(spec: Spec) -> list[str]:
     """What `explainer explain` proves by default: every parameter of a full walkthrough,
-    the representative ones of a summarised one (`pipeline.to_prove`)."""
-    return to_prove(net, None, rendering=True)
+    the worked ones of a summarised one (`pipeline.to_prove`)."""
+    return to_prove(spec, None, rendering=True)
 
 
 def full_cost(d: symbolic.Derivation) -> sympy.Expr:

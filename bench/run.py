@@ -150,10 +150,11 @@ def measure_pipeline(name: str, with_pipeline: bool) -> Measured:
 def derivation_row(m: Measured, cap: float) -> tuple[list[str], float | None]:
     """Table 1's cells for one network (the in-process derive and the capped workers), and
     where the naive approach finished, its worst relative difference from the numeric core."""
-    net = load_network(m.name).network
+    spec = load_network(m.name)
+    net = spec.network
     progress(f"{m.name}: all proofs (cap {cap:.0f} s)")
     all_proofs = capped("proofs-all", m.name, cap)
-    if len(shown_labels(net)) == len(net.parameters):
+    if len(shown_labels(spec)) == len(net.parameters):
         shown = "= all"
     else:
         progress(f"{m.name}: proofs of the shown parameters (cap {cap:.0f} s)")

@@ -32,7 +32,8 @@ from explainer.checker.claims import Claims, load_claims
 from explainer.checker.verdicts import Check, Tolerance, Verdict
 from explainer.checker.verdicts import check as check_claims
 from explainer.engines.precision import CORRECT_DIGITS
-from explainer.output.files import ALL_FORMATS, check_folder, write_outputs
+from explainer.output.documents import TYPESET, files_of
+from explainer.output.files import ALL_FORMATS, DEFAULT_FORMATS, check_folder, write_outputs
 from explainer.output.json_report import dumps, to_json
 from explainer.output.paths import DEFAULT_STEM, safe_stem
 from explainer.output.pdf import typeset
@@ -40,6 +41,7 @@ from explainer.output.render import environment, render, render_fragment
 from explainer.pipeline import Explanation, check_run
 from explainer.pipeline import explain as explain_step
 from explainer.spec import NOTATIONS, Spec, SpecError, load_spec, parse_spec
+from explainer.spec.reader import parameter_labels
 from explainer.walkthrough.build import build
 from explainer.walkthrough.context import DEFAULT_DIGITS
 from explainer.walkthrough.document import Document
@@ -88,31 +90,34 @@ class Walkthrough:
             _check_digits("json()", digits)
         return to_json(self.explanation, digits)
 
-    def save(self, directory: str | Path, formats: str | Iterable[str] = ALL_FORMATS,
+    def save(self, directory: str | Path, formats: str | Iterable[str] = DEFAULT_FORMATS,
              pdf: bool = False) -> list[Path]:
         """Write the walkthrough into `directory` as the command does (STEM.tex, .html, …):
         all files or, on failure, none. Returns the paths written.
 
         `formats` is a list such as ``["tex", "html"]`` or a string as ``--format`` takes
-        it, ``"tex,html"`` or ``"tex"``. `pdf=True` also typesets the LaTeX into STEM.pdf
-        (and writes the .tex); a PDF that cannot be made raises `PdfError` and nothing is
-        written. An output folder that cannot take the files raises `OutputError`.
+        it, ``"tex,html"`` or ``"tex"``; besides the command's defaults (tex, html, md, json)
+        it may name ``tex-body`` (STEM-body.tex, to \\input), ``slides`` (STEM-slides.tex)
+        and ``figures`` (STEM-figure-K.tex and .svg). `pdf=True` also typesets the LaTeX
+        into STEM.pdf (and writes the .tex), and the slides into STEM-slides.pdf; a PDF
+        that cannot be made raises `PdfError` and nothing is written. An output folder
+        that cannot take the files raises `OutputError`.
         """
         chosen = _formats(formats)
-        if pdf and "tex" not in chosen:
+        if pdf and "tex" not in chosen and "slides" not in chosen:
             chosen.append("tex")
         check_folder(directory)
-        contents: dict[str, str | bytes] = {fmt: self._file(fmt) for fmt in chosen}
+        contents: dict = dict(files_of(self.explanation, self.document, chosen, self.digits, self.full))
+        if "json" in chosen:  # the command's JSON file, byte for byte
+            contents["json"] = dumps(self.json())
+        contents = {fmt: contents[fmt] for fmt in chosen}
         if pdf:
-            contents["pdf"] = typeset(str(contents["tex"]))
+            for source, target in TYPESET.items():
+                if source in contents:
+                    contents[target] = typeset(str(contents[source]))
         source = self.explanation.spec.source
         stem = DEFAULT_STEM if source == TEXT_SOURCE else safe_stem(source)
         return write_outputs(Path(directory), stem, contents)
-
-    def _file(self, fmt: str) -> str:
-        if fmt == "json":  # the command's JSON file, byte for byte
-            return dumps(self.json())
-        return render(self.document, fmt)
 
     def _repr_html_(self) -> str:
         return render_fragment(self.document)
@@ -173,7 +178,8 @@ class CheckResult:
 
 
 def explain(spec: str | Path | bytes | Spec, *, digits: int = DEFAULT_DIGITS, full: bool | None = None,
-            notation: str | None = None, limits: bool = True) -> Walkthrough:
+            notation: str | None = None, show: str | Iterable[str] | None = None,
+            landscape: str | Iterable[str] | None = None, limits: bool = True) -> Walkthrough:
     """Compute one gradient-descent step twice, independently, and explain it.
 
     `spec` is the path of a spec TOML file, the TOML itself as bytes, or a loaded
@@ -181,7 +187,10 @@ def explain(spec: str | Path | bytes | Spec, *, digits: int = DEFAULT_DIGITS, fu
     (1 to 30) are the significant digits the walkthrough shows; `full` derives
     every parameter of a large network (None: the command's default); `notation`
     is one of the presets (seed, nielsen, net-out, mitchell), overriding the spec's, as
-    ``--notation`` does; `limits=False` lifts the size limits, as ``--no-limits`` does.
+    ``--notation`` does; `show` names the parameters worked in full (``"w5,w1,b3"`` or a list,
+    as ``--show``) and `landscape` the two the cost landscape is drawn over (as
+    ``--landscape``), overriding the spec's [walkthrough] settings; `limits=False` lifts the
+    size limits, as ``--no-limits`` does.
     """
     _check_digits("explain()", digits)
     loaded = _spec_from(spec)
@@ -190,6 +199,9 @@ def explain(spec: str | Path | bytes | Spec, *, digits: int = DEFAULT_DIGITS, fu
             raise SpecError("explain()", "notation", f"unknown notation {notation!r} "
                                                      f"(choose from {', '.join(NOTATIONS)})")
         loaded = replace(loaded, notation=notation)
+    for name, value, count in (("show", show, None), ("landscape", landscape, 2)):
+        if value is not None:
+            loaded = replace(loaded, **{name: _labels(value, loaded, name, count)})
     check_run(loaded, limits=limits)
     return Walkthrough(explain_step(loaded, full), digits, full)
 
@@ -238,6 +250,22 @@ def _formats(formats: object) -> list[str]:
         found = repr(unknown[0]) if unknown else "none"
         raise SpecError("save()", "formats", f"expected some of {', '.join(ALL_FORMATS)}, found {found}")
     return chosen
+
+
+def _labels(value: object, spec: Spec, name: str, count: int | None) -> tuple[str, ...]:
+    """explain()'s `show` or `landscape`: parameter labels as "w5,w1" or a list, checked as
+    the command checks --show and --landscape."""
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, Iterable) and all(isinstance(item, str) for item in value):
+        text = ",".join(value)
+    else:
+        raise SpecError("explain()", name, f"expected parameter labels such as \"w5,w1\" or [\"w5\", "
+                                           f"\"w1\"], found {type(value).__name__}")
+    try:
+        return parameter_labels(text, spec.network, name, count)
+    except SpecError as err:
+        raise SpecError("explain()", name, err.problem) from None
 
 
 def _check_digits(where: str, digits: object) -> None:

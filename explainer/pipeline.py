@@ -9,8 +9,9 @@ and what a walkthrough summarises, so that the engines only compute and the
 walkthrough only presents:
 
 * a network of more than SUMMARY_LIMIT parameters gets a summarised walkthrough
-  (every derivation written out for a `representative` weight and bias per
-  layer, tables for the rest) unless `full` says otherwise;
+  (every derivation written out for the `worked` parameters: those the spec's
+  `show` names, else a `representative` weight and bias per layer; tables for
+  the rest) unless `full` says otherwise;
 * the chain-rule products are proven for every parameter of a walkthrough that
   shows them all, for the representative ones of a summarised walkthrough, and
   for none when no walkthrough is written (JSON only) or when the network is too
@@ -90,7 +91,7 @@ def explain(spec: Spec, full: bool | None = None, rendering: bool = True,
     """
     progress("deriving the chain rule")
     derivation = symbolic.derive(spec.network)
-    labels = to_prove(spec.network, full, rendering)
+    labels = to_prove(spec, full, rendering)
     if spec.steps == 1 and len(spec.samples) == 1:  # the proofs first: they need both cores
         if labels:
             progress("proving the chain-rule products")
@@ -121,7 +122,7 @@ def explain_and_present(spec: Spec, full: bool | None, present: Callable[[Explan
     """
     progress("deriving the chain rule")
     derivation = symbolic.derive(spec.network)
-    labels = to_prove(spec.network, full, rendering=True)
+    labels = to_prove(spec, full, rendering=True)
     with proof.start(derivation, labels, behind=True) as running, _start_run(spec, derivation, progress) as run:
         expected = proof.expected(derivation, labels)
         provisional = _computed(spec, derivation, expected, progress, run)
@@ -161,12 +162,14 @@ def _computed(spec: Spec, derivation: symbolic.Derivation, proofs: dict[str, Pro
     return Explanation(spec, sym, num, agreement, MappingProxyType(proofs), history)
 
 
-def to_prove(net: Network, full: bool | None, rendering: bool) -> list[str]:
-    """The labels whose chain-rule products are proven."""
+def to_prove(spec: Spec, full: bool | None, rendering: bool) -> list[str]:
+    """The labels whose chain-rule products are proven: every parameter of a walkthrough
+    that shows them all, the worked ones of a summarised walkthrough."""
+    net = spec.network
     if not provable(net) or (summarised(net, full) and not rendering):
         return []
     if summarised(net, full):
-        return representative(net)
+        return worked(spec)
     return [p.label for p in net.parameters]
 
 
@@ -178,6 +181,12 @@ def provable(net: Network) -> bool:
 def summarised(net: Network, full: bool | None = None) -> bool:
     """Whether a walkthrough of `net` is summarised: `full` decides when given."""
     return not full if full is not None else len(net.parameters) > SUMMARY_LIMIT
+
+
+def worked(spec: Spec) -> list[str]:
+    """The parameters a walkthrough works in full when it does not work them all: those the
+    spec's `show` names (``--show``), else a `representative` few."""
+    return list(spec.show) if spec.show else representative(spec.network)
 
 
 def representative(net: Network) -> list[str]:

@@ -88,8 +88,9 @@ CATALOGUE: dict[str, Slip] = {s.id: s for s in (
          r"\frac{\partial C}{\partial o} = o - \mathrm{exp}",
          r"\frac{\partial C}{\partial o} = 2\,(o - \mathrm{exp})"),
     Slip("extra_half",
-         "The cost was taken with the ½ of the other convention, ½ Σ (o − exp)², halving the cost "
-         "and its derivative.",
+         # No-break spaces (U+00A0) hold the formula together on one line.
+         "The cost was taken with the ½ of the other convention, ½\u00a0Σ\u00a0(o\u00a0−\u00a0exp)², "
+         "halving the cost and its derivative.",
          r"C = \tfrac12 \sum (o - \mathrm{exp})^2,\quad \frac{\partial C}{\partial o} = o - \mathrm{exp}",
          r"C = \sum (o - \mathrm{exp})^2,\quad \frac{\partial C}{\partial o} = 2\,(o - \mathrm{exp})"),
     Slip("missing_half",

@@ -2,7 +2,8 @@
 
     explainer                          explain the built-in seed example into ./output/
     explainer FILE.toml [OPTIONS]      explain a spec, or check a claims file (one naming its spec)
-    explainer explain SPEC.toml [-o DIR] [--format tex,html,md,json] [--pdf] [--digits N] [--notation NAME]
+    explainer explain SPEC.toml [-o DIR] [--format tex,html,md,json,tex-body,figures,slides] [--pdf]
+                      [--digits N] [--notation NAME] [--show LABELS] [--landscape P,Q]
     explainer check CLAIMS.toml [--format text,json,html,tex,md] [-o DIR] [--rel-tol X] [--abs-tol X]
     explainer exercise [--layers 2-2-2] [--seed N] [--count K] [-o DIR] [--format tex,html,md] [--pdf]
 
@@ -36,11 +37,15 @@ sigmoid network) into ./output/.
 
 EPILOG = """\
 examples:
-  explainer                                    the built-in example, all formats, into ./output/
-  explainer explain my-net.toml -o notes/      your network, all formats, into notes/
+  explainer                                    the built-in example as tex, html, md and json, into ./output/
+  explainer explain my-net.toml -o notes/      your network, the same four formats, into notes/
   explainer explain my-net.toml --format html --digits 4
   explainer explain my-net.toml --format tex --pdf
   explainer explain my-net.toml --notation nielsen
+  explainer explain my-net.toml --format tex-body,figures,slides --pdf
+                                               for lecture notes: the body to \\input, each
+                                               figure on its own, and a Beamer deck
+  explainer explain my-net.toml --show w5,w1,b3 --landscape w5,w1
   explainer my-net.toml                        the same as explainer explain my-net.toml
   explainer my-claims.toml                     a claims file (spec = "…" at its top): explainer check
 

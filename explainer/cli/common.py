@@ -29,12 +29,14 @@ class UsageError(Exception):
 
 
 def add_output_options(command: argparse.ArgumentParser, directory: str, formats: tuple[str, ...],
-                       pdf_help: str) -> None:
-    """-o DIR, --format (every one of `formats` by default) and --pdf, as the commands share them."""
+                       pdf_help: str, default: tuple[str, ...] | None = None) -> None:
+    """-o DIR, --format (`default`, or every one of `formats`) and --pdf, as the commands share them."""
     command.add_argument("-o", "--output", type=Path, default=Path(directory),
                          help=f"directory to write into (default: ./{directory})")
-    command.add_argument("--format", default=",".join(formats),
-                         help=f"comma-separated formats out of {','.join(formats)} (default: all)")
+    chosen = default or formats
+    command.add_argument("--format", default=",".join(chosen),
+                         help=f"comma-separated formats out of {','.join(formats)} "
+                              f"(default: {'all' if chosen == formats else ','.join(chosen)})")
     command.add_argument("--pdf", action="store_true", help=pdf_help)
 
 
@@ -44,7 +46,8 @@ def fail(message: str) -> int:
 
 
 def formats_from(text: str, allowed: tuple[str, ...], pdf: bool) -> list[str]:
-    """The comma-separated --format list, checked; --pdf adds tex (the PDF's source)."""
+    """The comma-separated --format list, checked; --pdf adds tex (the PDF's source) unless the
+    slides are the LaTeX to typeset."""
     formats = list(dict.fromkeys(f.strip() for f in text.split(",") if f.strip()))
     if "pdf" in formats and "pdf" not in allowed:
         raise UsageError("--format: pdf is not a format here; use --pdf, which typesets the LaTeX into a PDF")
@@ -53,18 +56,23 @@ def formats_from(text: str, allowed: tuple[str, ...], pdf: bool) -> list[str]:
         raise UsageError(f"--format: unknown format {unknown[0]!r} (choose from {', '.join(allowed)})")
     if not formats:
         raise UsageError("--format: no format given")
-    if pdf and "tex" not in formats:
+    if pdf and "tex" not in formats and "slides" not in formats:
         formats.append("tex")
     return formats
 
 
-def add_pdf(contents: dict[str, str | bytes], progress: Callable[[str], None]) -> int:
-    """Typeset ``contents["tex"]`` into ``contents["pdf"]``: EXIT_OK, or EXIT_PDF with the
-    problem printed (and no "pdf" entry: the other formats are still written)."""
-    progress("typesetting the PDF")
-    pdf, status = make_pdf(str(contents["tex"]))
-    if pdf is not None:
-        contents["pdf"] = pdf
+def add_pdf(contents: dict, progress: Callable[[str], None]) -> int:
+    """Typeset every LaTeX document in `contents` (the walkthrough's tex, the slides) into
+    its PDF: EXIT_OK, or EXIT_PDF with the problem printed (and no PDF entry for it: the
+    other formats are still written)."""
+    status = EXIT_OK
+    for source, target in (("tex", "pdf"), ("slides", "slides-pdf")):
+        if source in contents:
+            progress("typesetting the PDF" if source == "tex" else "typesetting the slides")
+            pdf, made = make_pdf(str(contents[source]), "PDF" if source == "tex" else "slides PDF")
+            if pdf is not None:
+                contents[target] = pdf
+            status = max(status, made)
     return status
 
 

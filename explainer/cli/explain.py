@@ -1,7 +1,8 @@
 """`explainer explain`: the walkthrough of one gradient-descent step, in every format.
 
     explainer explain SPEC.toml [-o DIR] [--format tex,html,md,json] [--pdf] [--digits N]
-                                [--json-digits N] [--full] [--notation NAME] [--no-limits]
+                                [--json-digits N] [--full] [--notation NAME] [--show LABELS]
+                                [--landscape P,Q] [--no-limits]
 
 Exit codes: 0 success; 1 the independent computations disagree (the walkthrough
 is still written, and says so); 2 bad input; 3 the PDF could not be made.
@@ -25,12 +26,13 @@ from explainer.cli.common import (
 )
 from explainer.cli.progress import Progress
 from explainer.engines.agreement import RELATIVE_TOLERANCE
-from explainer.output.files import ALL_FORMATS, check_folder, write_outputs
+from explainer.output.documents import files_of
+from explainer.output.files import ALL_FORMATS, DEFAULT_FORMATS, check_folder, write_outputs
 from explainer.output.json_report import dumps, to_json
 from explainer.output.paths import safe_stem
-from explainer.output.render import render
 from explainer.pipeline import PROOF_LIMIT, SUMMARY_LIMIT, Explanation, check_run, explain, explain_and_present
 from explainer.spec import NOTATIONS, Spec, SpecError, load_spec
+from explainer.spec.reader import parameter_labels
 from explainer.walkthrough.build import build
 from explainer.walkthrough.context import DEFAULT_DIGITS
 from explainer.walkthrough.formatting import scientific, show
@@ -48,7 +50,8 @@ def add_parser(commands: argparse._SubParsersAction, epilog: str) -> None:
     ex.add_argument("spec", nargs="?", type=Path, default=None,
                     help="the network spec (default: the built-in seed example)")
     add_output_options(ex, "output", ALL_FORMATS,
-                       "also compile the .tex to PDF with pdflatex, if it is installed")
+                       "also compile the .tex (and the slides) to PDF with pdflatex, if it is installed",
+                       default=DEFAULT_FORMATS)
     ex.add_argument("--digits", type=int, default=DEFAULT_DIGITS,
                     help=f"significant digits shown in the walkthrough (default {DEFAULT_DIGITS}, "
                          f"at most {MAX_DIGITS}); every digit shown is correct")
@@ -61,6 +64,12 @@ def add_parser(commands: argparse._SubParsersAction, epilog: str) -> None:
     ex.add_argument("--notation", default=None, metavar="NAME",
                     help=f"the symbols of the walkthrough, one of {', '.join(NOTATIONS)} "
                          "(default: the spec's `notation`, else seed)")
+    ex.add_argument("--show", default=None, metavar="LABELS",
+                    help="work these parameters in full, e.g. w5,w1,b3 (the rest stay in tables), "
+                         "overriding the spec's [walkthrough] show")
+    ex.add_argument("--landscape", default=None, metavar="P,Q",
+                    help="draw the cost landscape over these two parameters, e.g. w5,w1 (default: "
+                         "the spec's [walkthrough] landscape, else the two with the largest |∂C/∂p|)")
     ex.add_argument("--no-limits", action="store_true",
                     help="lift the size limits on parameters and training (see the README)")
 
@@ -78,14 +87,12 @@ def run_explain(args: argparse.Namespace) -> int:
         return fail(str(err))
     spec_path = args.spec or examples.seed_spec()
     try:
-        spec = load_spec(spec_path)
+        spec = with_options(load_spec(spec_path), args)
         # The run's float64 dry run is made by the pipeline, beside the symbolic engine's run.
         check_run(spec, limits=not args.no_limits, run=False)
         check_folder(args.output)
     except SpecError as err:
         return fail(str(err))
-    if args.notation is not None:  # the command line overrides the spec
-        spec = replace(spec, notation=args.notation)
 
     with Progress() as progress:
         try:
@@ -104,15 +111,26 @@ def run_explain(args: argparse.Namespace) -> int:
     return status
 
 
+def with_options(spec: Spec, args: argparse.Namespace) -> Spec:
+    """The spec with what the command line says instead of its own settings (notation, the
+    parameters worked in full, the landscape's parameters); a bad label is a SpecError."""
+    if args.notation is not None:
+        spec = replace(spec, notation=args.notation)
+    if args.show is not None:
+        spec = replace(spec, show=parameter_labels(args.show, spec.network, "--show"))
+    if args.landscape is not None:
+        spec = replace(spec, landscape=parameter_labels(args.landscape, spec.network, "--landscape", 2))
+    return spec
+
+
 def explain_into_files(spec: Spec, formats: list[str], args: argparse.Namespace,
-                       progress: Progress) -> tuple[Explanation, dict[str, str | bytes]]:
+                       progress: Progress) -> tuple[Explanation, dict[str, str | bytes | dict[str, str]]]:
     """The explanation and the text of every file `formats` asks for, in memory."""
     full = True if args.full else None
     walkthroughs = [fmt for fmt in formats if fmt != "json"]
 
-    def present(explanation: Explanation) -> dict[str, str | bytes]:
-        document = build(explanation, args.digits, full)
-        return {fmt: render(document, fmt) for fmt in walkthroughs}
+    def present(explanation: Explanation) -> dict[str, str | bytes | dict[str, str]]:
+        return files_of(explanation, build(explanation, args.digits, full), walkthroughs, args.digits, full)
 
     if walkthroughs:  # built and rendered while the proofs run (see explain_and_present)
         explanation, contents = explain_and_present(spec, full, present, progress)

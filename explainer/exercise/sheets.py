@@ -88,10 +88,10 @@ def _given(exercise: Exercise, ctx: Context) -> Section:
         Row(*_split(ctx.sym.fill(ctx.cost.latex.formula))),
         Row("p^{+}", "=", r"p - \eta\, \frac{\partial C}{\partial p}"),
     ]
+    drawn = overview.figure(ctx)
     figure = dataclasses.replace(
-        overview.figure(ctx),
-        caption=f"Exercise {exercise.number}: the network before the step, with every weight "
-                "and bias.")
+        drawn, caption=inline(f"Exercise {exercise.number}: the network before the step, with every "
+                              "weight and bias.") + overview.matrix_note(ctx, drawn))
     blocks = [
         Paragraph(inline(
             "Every neuron after the inputs adds its bias to the weighted sum of the outputs of "
@@ -115,10 +115,11 @@ def _given(exercise: Exercise, ctx: Context) -> Section:
         )),
         Paragraph(inline(
             "Keep at least four significant digits in every answer, and carry the unrounded "
-            "values from one step to the next. To check your answers, write them into "
-            f"{exercise.stem}-claims.toml (remove the # in front of each line you answer) and "
-            f"run: explainer check {exercise.stem}-claims.toml. It says which numbers are right, "
-            "and for a wrong one which classic slip produces it.",
+            "values from one step to the next. To check your answers, write them into ",
+            Text(f"{exercise.stem}-claims.toml", code=True),
+            " (remove the # in front of each line you answer) and run ",
+            Text(f"explainer check {exercise.stem}-claims.toml", code=True),
+            ". It says which numbers are right, and for a wrong one which classic slip produces it.",
         ), note=True),
     ]
     return Section("The network", "network", tuple(blocks))

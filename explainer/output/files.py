@@ -28,7 +28,12 @@ from pathlib import Path
 from explainer.output.render import FORMATS
 from explainer.spec import SpecError
 
-ALL_FORMATS = (*FORMATS, "json")  # the files a walkthrough can be written as
+DEFAULT_FORMATS = (*FORMATS, "json")  # what `explainer explain` writes unless --format says otherwise
+# Everything a walkthrough can be written as: also its LaTeX body alone (to \input), a Beamer
+# deck of the step, and every figure as a file of its own (TikZ to \input, and SVG).
+ALL_FORMATS = (*DEFAULT_FORMATS, "tex-body", "slides", "figures")
+# How the file of a format is named after the stem: article.tex, article-body.tex, …
+ENDINGS = {"tex-body": "-body.tex", "slides": "-slides.tex", "slides-pdf": "-slides.pdf"}
 
 
 class OutputError(SpecError):
@@ -123,8 +128,15 @@ def _make_folder(folder: Path, made: list[Path]) -> None:
         made.append(path)
 
 
-def write_outputs(directory: Path, stem: str, contents: dict[str, str | bytes]) -> list[Path]:
-    """Write STEM.FORMAT for every rendered format into `directory`, all or none."""
-    paths = [directory / f"{stem}.{fmt}" for fmt in contents]
-    write_together(dict(zip(paths, contents.values(), strict=True)))
-    return paths
+def write_outputs(directory: Path, stem: str, contents: dict[str, str | bytes | dict[str, str]]) -> list[Path]:
+    """Write the file of every rendered format into `directory`, all or none: STEM.FORMAT, or
+    the ending ENDINGS gives it; a format of several files (figures) maps their endings to
+    their contents (``{"-figure-1.tex": …}``)."""
+    files: dict[Path, str | bytes] = {}
+    for fmt, content in contents.items():
+        if isinstance(content, dict):
+            files |= {directory / f"{stem}{ending}": text for ending, text in content.items()}
+        else:
+            files[directory / f"{stem}{ENDINGS.get(fmt, '.' + fmt)}"] = content
+    write_together(files)
+    return list(files)

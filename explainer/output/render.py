@@ -18,12 +18,17 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import jinja2
+import markupsafe
 from markupsafe import Markup
 
+from explainer.output.characters import tex_characters
+from explainer.walkthrough.deck import Reveal
 from explainer.walkthrough.document import (
     Blank,
     Document,
     Equation,
+    Landscape,
+    LayerFigure,
     Math,
     NetworkFigure,
     Paragraph,
@@ -59,10 +64,16 @@ _TEX_RE = re.compile("|".join(re.escape(c) for c in _TEX_SPECIAL))
 _TEX_LIGATURES = re.compile(r"([-'])(?=\1)")
 
 
+def held_together(text: str) -> str:
+    """Prose with the spaces around a minus sign made no-break spaces: "(o − exp)" in a
+    sentence is a formula, which no line should end inside (prose's dashes are — and –)."""
+    return str(text).replace(" \u2212 ", "\u00a0\u2212\u00a0")
+
+
 def tex_escape(text: str) -> str:
     """Make user or prose text safe inside a LaTeX document: nothing in it can be a command,
-    and it prints as written (no quote or dash ligatures)."""
-    return _TEX_LIGATURES.sub(r"\1{}", _TEX_RE.sub(lambda m: _TEX_SPECIAL[m.group()], str(text)))
+    it prints as written (no quote or dash ligatures), and a formula in it stays on one line."""
+    return _TEX_LIGATURES.sub(r"\1{}", _TEX_RE.sub(lambda m: _TEX_SPECIAL[m.group()], held_together(text)))
 
 
 _MD_RE = re.compile(r"([\\`*_\[\]<>|$~&])")  # & too, or "&lt;" would show as "<"
@@ -75,15 +86,18 @@ def md_escape(text: str) -> str:
     return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
 
 
-_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_SUPERSCRIPTS = str.maketrans("0123456789+", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺")
 _LATEX_TEXT = [
     (re.compile(r"\\colon"), ":"),
+    (re.compile(r"\\ldots"), "…"),
+    (re.compile(r"\\times\b"), "×"),
+    (re.compile(r"\\text\{([^{}]*)\}"), r"\1"),
     (re.compile(r"\\to\b"), "→"),
     (re.compile(r"\\approx\b"), "≈"),
     (re.compile(r"\\,\s*"), " "),
     (re.compile(r"\\mathrm\{([^{}]*)\}"), r"\1"),
     # A numeric superscript (Nielsen's layer, a^{2}_{1}) as superscript digits: a²1, not a^21.
-    (re.compile(r"\^\{(\d+)\}"), lambda m: m.group(1).translate(_SUPERSCRIPTS)),
+    (re.compile(r"\^\{(\d+|\+)\}"), lambda m: m.group(1).translate(_SUPERSCRIPTS)),
     (re.compile(r"\^\{([^{}]*)\}"), r"^\1"),
     (re.compile(r"_\{([^{}]*)\}"), r"\1"),
     (re.compile(r"[{}]"), ""),
@@ -97,6 +111,27 @@ def latex_to_text(latex: str) -> str:
     for pattern, replacement in _LATEX_TEXT:
         text = pattern.sub(replacement, text)
     return text.replace("-", "−")
+
+
+_SHAPE = re.compile(r"\d+(?:-\d+)+")  # a network's shape, 3-4-2
+
+
+def html_prose(text: str) -> Markup:
+    """Prose for HTML, escaped, with a network's shape kept on one line (a browser may
+    otherwise break "3-4-2" after a hyphen, leaving "3-4-" at the end of a line) and the
+    spaces around a minus sign no-break spaces, as in LaTeX (`held_together`)."""
+    escaped = str(markupsafe.escape(held_together(text)))
+    return Markup(_SHAPE.sub(lambda m: f'<span class="nowrap">{m.group()}</span>', escaped))
+
+
+def drawn_at(points, figure, left: float, top: float, width: float, height: float) -> str:
+    """A landscape's points (data units) where the SVG draws them, "x,y x,y …": the figure's
+    unit square (`Landscape.unit`) onto a drawing area, y turned downwards, to 0.1 px."""
+    placed = []
+    for point in points:
+        u, v = figure.unit(point)
+        placed.append(f"{left + u * width:.1f},{top + (1 - v) * height:.1f}")
+    return " ".join(placed)
 
 
 def mathml(latex: str, display: bool = False) -> Markup:
@@ -127,6 +162,9 @@ _FLAT_FENCES = re.compile(
 )
 # \bigl( and friends: a fence stretched to one fixed size.
 _FIXED_FENCE = re.compile(r'<mo stretchy="true" fence="true" minsize="([^"]+)" maxsize="\1">')
+# A solidus between two terms, as in ∂C/∂o, and the ∂ itself: TeX sets both as ordinary
+# symbols, with no space around them.
+_ORDINARY = ("<mo>&#x0002F;</mo>", "<mo>&#x02202;</mo>")
 
 
 def tidy_mathml(markup: str) -> Markup:
@@ -141,6 +179,8 @@ def tidy_mathml(markup: str) -> Markup:
       innermost pair first, which is what TeX's ``\\left`` would draw anyway;
       ``\\bigl(`` (a fence stretched to a fixed size) becomes a non-stretchy
       fence drawn at that size.
+    * A solidus and a ∂, as in ``\\partial C / \\partial o``, are ordinary symbols in TeX,
+      set without space; browsers space them as operators (``∂C / ∂ o``), so their space goes.
 
     Each fix answers something latex2mathml (3.81) still writes and changes what
     Chromium draws: tests/output/test_html.py checks the first, tests/output/test_browser.py
@@ -152,7 +192,10 @@ def tidy_mathml(markup: str) -> Markup:
     previous = None
     while previous != text:
         previous, text = text, _FLAT_FENCES.sub(r'<mo stretchy="false"\1stretchy="false"\2', text)
-    return Markup(_FIXED_FENCE.sub(r'<mo stretchy="false" fence="true" mathsize="\1">', text))
+    text = _FIXED_FENCE.sub(r'<mo stretchy="false" fence="true" mathsize="\1">', text)
+    for symbol in _ORDINARY:
+        text = text.replace(symbol, symbol.replace("<mo>", '<mo lspace="0" rspace="0">'))
+    return Markup(text)
 
 
 # ---------------------------------------------------------------- environments
@@ -161,7 +204,9 @@ def tidy_mathml(markup: str) -> Markup:
 def _kind(block: object) -> str:
     return {
         Paragraph: "paragraph", Equation: "equation", Table: "table",
-        NetworkFigure: "figure", Plot: "plot", Text: "text", Math: "math", Blank: "blank",
+        NetworkFigure: "figure", LayerFigure: "layers", Landscape: "landscape", Plot: "plot", Text: "text",
+        Math: "math", Reveal: "reveal",
+        Blank: "blank",
     }[type(block)]
 
 
@@ -190,9 +235,12 @@ def environment(fmt: str) -> jinja2.Environment:
             autoescape=False, **common,
         )
         env.filters["escape_text"] = tex_escape
+        env.filters["overlay"] = lambda k: f"<{k}->"  # Beamer's "from the k-th click on"
     elif fmt == "html":
         env = jinja2.Environment(autoescape=True, **common)
         env.filters["mathml"] = mathml
+        env.filters["prose"] = html_prose
+        env.filters["drawn_at"] = drawn_at
         env.filters["tidy_mathml"] = tidy_mathml
     elif fmt == "md":
         env = jinja2.Environment(autoescape=False, **common)
@@ -205,7 +253,14 @@ def environment(fmt: str) -> jinja2.Environment:
 
 
 def render(document: Document, fmt: str) -> str:
-    """The document as the text of one file in `fmt` (tex, html or md)."""
+    """The document as the text of one file in `fmt`: tex (a document of its own), tex-body
+    (the walkthrough alone, to \\input into another article), html or md."""
+    if fmt in ("tex", "tex-body"):
+        env = environment("tex")
+        body = env.get_template("tex_body.j2").render(doc=document)
+        characters = tex_characters(body + tex_escape(document.title) + tex_escape(document.subtitle))
+        name = "walkthrough.tex.j2" if fmt == "tex" else "walkthrough-body.tex.j2"
+        return env.get_template(name).render(doc=document, body=body, characters=characters)
     return environment(fmt).get_template(f"walkthrough.{fmt}.j2").render(doc=document)
 
 

@@ -164,6 +164,11 @@ class Spec:
     mode: str = "sgd"  # "sgd": one update per sample; "batch": one per step, mean gradient
     frozen: frozenset[str] = frozenset()  # labels of parameters that are not trained
     notation: str = "seed"  # the symbols the walkthrough uses, one of NOTATIONS
+    # The spec's [walkthrough] settings: the parameters worked in full (all of them when
+    # empty, or a representative few in a large network), and the two parameters the cost
+    # landscape is drawn over (the two with the largest |∂C/∂p| when empty).
+    show: tuple[str, ...] = ()
+    landscape: tuple[str, ...] = ()
 
     @property
     def sample(self) -> Sample:

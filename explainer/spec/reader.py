@@ -92,6 +92,16 @@ def parse(raw: bytes, source: str) -> Spec:
     return _SpecReader(source).spec(read_toml(raw, source))
 
 
+def parameter_labels(text: str, net: Network, option: str, count: int | None = None) -> tuple[str, ...]:
+    """The labels of a command-line option such as ``--show w5,w1,b3``, checked as the spec's
+    [walkthrough] lists are: a SpecError reads ``--show: …``."""
+    items = [item.strip() for item in text.split(",") if item.strip()]
+    try:
+        return _SpecReader(option).labels(items, net, option, count)
+    except SpecError as err:
+        raise SpecError(option, "", err.problem) from None
+
+
 def join(prefix: str, name: str) -> str:
     """The key path of `name` inside `prefix`; an odd key is quoted, as TOML would."""
     if not _BARE_KEY.fullmatch(name):
@@ -184,7 +194,8 @@ class _SpecReader(Checker):
     """Walks the tables of a spec, top to bottom, checking each key where it is."""
 
     def spec(self, data: dict) -> Spec:
-        self.table(data, "", ("title", "notation", "network", "training"), ("network", "training"))
+        self.table(data, "", ("title", "notation", "network", "training", "walkthrough"),
+                   ("network", "training"))
         title = self.text(data.get("title", "A gradient-descent step"), "title")
         network = self.network(data["network"])
         training = self.table(
@@ -199,7 +210,35 @@ class _SpecReader(Checker):
         samples = self.samples(training["sample"], network)
         frozen = self.freeze(training.get("freeze", []), network)
         symbols = self.name(data.get("notation", "seed"), "notation", NOTATIONS)
-        return Spec(title, network, rate, steps, samples, self.source, mode, frozen, symbols)
+        settings = self.table(data.get("walkthrough", {}), "walkthrough", ("show", "landscape"), ())
+        worked = self.labels(settings.get("show", []), network, "walkthrough.show")
+        landscape = self.labels(settings.get("landscape", []), network, "walkthrough.landscape",
+                                count=2) if "landscape" in settings else ()
+        return Spec(title, network, rate, steps, samples, self.source, mode, frozen, symbols, worked, landscape)
+
+    def labels(self, value: object, net: Network, key: str, count: int | None = None) -> tuple[str, ...]:
+        """A list of parameter labels of `net` (w1.., b1..), each at most once; `count` of them
+        if given. Also the check of the --show and --landscape options (`parameter_labels`)."""
+        if not isinstance(value, list):
+            raise self.fail(key, f"expected a list of parameter labels such as [\"w5\", \"b3\"], "
+                                 f"found {describe(value)}")
+        if count is not None and len(value) != count:
+            raise self.fail(key, f"expected {count} parameter labels, found {len(value)}")
+        labels = tuple(p.label for p in net.parameters)
+        seen: list[str] = []
+        for n, item in enumerate(value):
+            where = f"{key}[{n + 1}]"
+            if not isinstance(item, str):
+                raise self.fail(where, f"expected a parameter label such as \"w5\", found {describe(item)}")
+            if item not in labels:
+                close = difflib.get_close_matches(item, labels, n=1)
+                known = ", ".join(labels) if len(labels) <= 12 else ", ".join(labels[:12]) + ", …"
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                raise self.fail(where, f"no parameter {quote(item)} in this network ({hint}known: {known})")
+            if item in seen:
+                raise self.fail(where, f"{item} is listed twice")
+            seen.append(item)
+        return tuple(seen)
 
     def freeze(self, value: object, net: Network) -> frozenset[str]:
         """Parameter labels, or the words "weights" and "biases" for all of a kind."""

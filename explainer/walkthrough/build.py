@@ -5,7 +5,7 @@
 This decides what a reader sees and in what order: the sections follow the
 seed article's path through one step — the network, the notation, the forward
 pass, the cost, the gradient-descent rule, the last layer, the hidden layer(s),
-the biases, the update, the sanity check, the same step with matrices, a longer
+the biases, the update, the sanity check, the cost landscape, the same step with matrices, a longer
 run if there is one, and the agreement of the independent computations.
 """
 
@@ -14,9 +14,10 @@ from __future__ import annotations
 from explainer.pipeline import Explanation, summarised
 from explainer.walkthrough.context import DEFAULT_DIGITS, Context
 from explainer.walkthrough.document import Document, Section
-from explainer.walkthrough.sections import backward, checks, forward, matrix, overview, run, update
+from explainer.walkthrough.sections import backward, checks, forward, landscape, matrix, overview, run, update
 
-PARTS = (overview, forward, backward, update, matrix, run, checks)  # in the order a reader meets them
+# In the order a reader meets them.
+PARTS = (overview, forward, backward, update, landscape, matrix, run, checks)
 
 
 def build(explanation: Explanation, digits: int = DEFAULT_DIGITS, full: bool | None = None) -> Document:

@@ -8,14 +8,14 @@ It reads numbers from the engines and never computes a derivative itself.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import sympy
 
 from explainer.engines.symbolic import SymbolicStep, rational
 from explainer.functions import ACTIVATIONS, COSTS, Activation, Cost
-from explainer.pipeline import Explanation, representative
+from explainer.pipeline import Explanation, worked
 from explainer.spec import Network, Parameter, Spec
 from explainer.walkthrough import notation
 from explainer.walkthrough.document import Math, Text
@@ -34,6 +34,9 @@ class Context:
     explanation: Explanation
     digits: int
     summary: bool = False  # a summarised walkthrough (see SUMMARY_LIMIT)
+    # What a section builder worked out once and others reuse (the first figure, which the
+    # chain-rule and update figures start from): computed on first use, by name.
+    made: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def spec(self) -> Spec:
@@ -105,14 +108,25 @@ class Context:
         act = self.activation(layer)
         return act.latex.derivative_of(out) if act.latex.derivative_of else rf"\sigma'({inp})"
 
+    @property
+    def worked(self) -> set[str] | None:
+        """The labels of the parameters derived in full: those the spec's `show` names (in any
+        walkthrough), a representative few (summarised), or None for all of them."""
+        return set(worked(self.spec)) if self.spec.show or self.summary else None
+
     def shown_neurons(self, layer: int) -> list[str]:
-        """The neurons of a layer whose equations are written out."""
+        """The neurons of a layer whose equations are written out: all of them, or in a
+        summarised walkthrough the first and those the worked parameters feed."""
         names = self.net.neurons(layer)
-        return names[:1] if self.summary else names
+        if not self.summary:
+            return names
+        fed = {j for p in self.net.parameters if p.layer == layer and p.label in (self.worked or ())
+               for j in range(len(names)) if p.feeds(j)}
+        return [n for j, n in enumerate(names) if j == 0 or j in fed]
 
     def shown_params(self, kind: str, layer: int) -> list[Parameter]:
         """The weights or biases of a layer whose derivations are written out."""
-        chosen = set(representative(self.net)) if self.summary else None
+        chosen = self.worked
         return [p for p in self.net.parameters if p.kind == kind and p.layer == layer
                 and (chosen is None or p.label in chosen)]
 

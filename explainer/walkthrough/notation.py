@@ -25,6 +25,11 @@ def partial(top: str, bottom: str) -> str:
     return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
 
 
+def slashed(top: str, bottom: str) -> str:
+    """∂top/∂bottom on one line, as a caption or a sentence writes it."""
+    return rf"\partial {top}/\partial {bottom}"
+
+
 def vector(name: str, entries: list[str]) -> str:
     """A named column vector, e.g. x = (2, 3) written as a pmatrix."""
     rows = r" \\ ".join(entries)
@@ -46,12 +51,14 @@ class Notation:
     input_word, output_word = "input", "output"  # the same in prose
     input_vector, answer_vector, expected_vector = "x", "y", r"\mathrm{exp}"
     out_text = "o"  # the output's letter in prose
-    cost_words = "the cost C"  # the cost by name and letter, in prose
+    cost_words = "the cost"  # the cost by name, in prose (its symbol, C, follows as math)
     slope = "a"  # the leaky ReLU's slope
     # +1: our δ = ∂C/∂i and the update p⁺ = p − η ∂C/∂p. −1: a textbook's error term
     # δ = −∂C/∂i (Mitchell's), where the update adds: Δp = η δ o, p⁺ = p + Δp.
     delta_sign = 1
     index_words = "Subscripts only say which neuron or parameter a symbol belongs to."
+    numbered = True  # weights and biases are written by their labels, w1.. b1.. (not by place)
+    naming_words = ""  # how a preset that does not number them names them instead
 
     def __init__(self, net: Network | None = None) -> None:
         # The seed's symbols follow from a neuron's name or a parameter's label alone,

@@ -35,6 +35,12 @@ class Nielsen(Notation):
     input_vector, answer_vector, expected_vector = "x", "a^{L}", "y"
     out_text = "a"
     slope = r"\alpha"  # a is the activation here
+    numbered = False
+    naming_words = ("Weights and biases are named by where they sit, not numbered: the weight "
+                    "to neuron j of a layer from neuron k of the layer before carries the "
+                    "subscripts jk and the layer's superscript, and a bias the subscript of its "
+                    "neuron (the JSON output and a claims check name the same parameters w1, w2, "
+                    "…, b1, …, in the seed's numbering).")
 
     def __init__(self, net: Network) -> None:
         super().__init__(net)
@@ -143,7 +149,7 @@ class NetOut(Notation):
     C = r"E_{\mathrm{total}}"
     in_letter, out_letter = r"\mathrm{net}", r"\mathrm{out}"
     input_word, output_word = "net input", "output"
-    out_text, cost_words = "out", "the total error E_total"
+    out_text, cost_words = "out", "the total error"
     input_vector, answer_vector, expected_vector = "i", r"\mathrm{out}", r"\mathrm{target}"
     index_words = ("Subscripts name the neuron (inputs i1, i2, …, hidden neurons h1, h2, …, "
                    "outputs o1, o2, …) or the parameter, as in Matt Mazur's step-by-step "

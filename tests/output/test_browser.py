@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 import shutil
 import subprocess
@@ -21,7 +22,11 @@ import pytest
 
 from explainer import examples
 from explainer.cli.command import main
-from explainer.output.render import mathml, tidy_mathml
+from explainer.exercise.generate import Options, generate
+from explainer.output.render import mathml, render, tidy_mathml
+from explainer.pipeline import explain as explain_step
+from explainer.walkthrough.build import build
+from tests.drawing import Drawn, problems
 
 CHROMIUM = shutil.which("chromium")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
@@ -148,6 +153,8 @@ MATHML_FIXES = {
     "a sign after an operator is a prefix sign": r"w_{3} = -0.4",
     "fences around flat content do not stretch": r"2 \cdot \left(0.7 + x\right)",
     "a \\bigl fence is drawn at its size": r"\sigma(i)\bigl(1 - \sigma(i)\bigr)",
+    "a solidus is set without space": r"C / o",
+    "a partial sign is set without space": r"2 \partial C",
 }
 
 
@@ -165,3 +172,69 @@ def test_each_mathml_fix_still_changes_what_chromium_draws(tmp_path):
     for n, fix in enumerate(MATHML_FIXES):
         raw, tidied = widths[2 * n], widths[2 * n + 1]
         assert tidied < raw - 3, f"{fix}: {raw:.1f} px as latex2mathml writes it, {tidied:.1f} px tidied"
+
+
+# What Chromium drew of every network figure: each label's room (its foreignObject) and
+# the patch of paper its text sits on, the edges and the circles, in the SVG's own units.
+FIGURE_PROBE = """<script>
+(() => {
+  const number = (e, name) => parseFloat(e.getAttribute(name));
+  const probe = document.createElement("pre");
+  probe.id = "probe";
+  probe.textContent = JSON.stringify([...document.querySelectorAll("svg.network-svg")].map(svg => ({
+    labels: [...svg.querySelectorAll("foreignObject.fig-label")].map(fo => {
+      const patch = fo.querySelector("div > span");
+      return {x: number(fo, "x"), y: number(fo, "y"), width: number(fo, "width"), height: number(fo, "height"),
+              transform: fo.getAttribute("transform") || "", kind: fo.getAttribute("class").split(" ")[1],
+              edge: fo.getAttribute("data-edge") || "", patch_width: patch.offsetWidth,
+              patch_height: patch.offsetHeight,
+              text_width: Math.max(...[...patch.querySelectorAll(".line")].map(line => line.offsetWidth))};
+    }),
+    edges: [...svg.querySelectorAll("line.edge")].map(l => [number(l, "x1"), number(l, "y1"), number(l, "x2"),
+                                                            number(l, "y2"), l.getAttribute("data-edge")]),
+    circles: [...svg.querySelectorAll("circle")].map(c => [number(c, "cx"), number(c, "cy"), number(c, "r")]),
+  })));
+  document.body.append(probe);
+})();
+</script>
+"""
+
+
+def drawn_in_chromium(figure: dict) -> Drawn:
+    """A figure as Chromium laid it out: each label's patch of paper where it really is."""
+    labels = []
+    for label in figure["labels"]:
+        if label["kind"] == "name":
+            continue
+        cx, cy = label["x"] + label["width"] / 2, label["y"] + label["height"] / 2
+        w, h = label["patch_width"], label["patch_height"]
+        corners = [(cx + a * w / 2, cy + b * h / 2) for a, b in ((-1, -1), (1, -1), (1, 1), (-1, 1))]
+        turned = re.fullmatch(r"rotate\((\S+) (\S+) (\S+)\)", label["transform"])
+        if turned:
+            angle, ox, oy = map(float, turned.groups())
+            c, s = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+            corners = [(ox + (x - ox) * c - (y - oy) * s, oy + (x - ox) * s + (y - oy) * c) for x, y in corners]
+        labels.append((tuple(corners), label["kind"], label["edge"]))
+    return Drawn([tuple(c) for c in figure["circles"]], [tuple(e) for e in figure["edges"]], labels, slack=0.3)
+
+
+@pytest.mark.parametrize("layers", [(2, 2, 2), (3, 4, 2), (4, 5, 3), (2, 3, 3, 2)])
+def test_chromium_draws_every_label_inside_its_room_and_clear_of_the_rest(layers, tmp_path):
+    """The issue's own measurement, in the browser: no label on another label, no edge through
+    a label that is not its own; every label's patch of paper is the room the layout gave it,
+    and its text (as wide as Chromium sets it) fits that room."""
+    spec = generate(Options(layers=layers, count=1, seed=2))[0].spec
+    page = tmp_path / "figures.html"
+    source = render(build(explain_step(spec)), "html")
+    page.write_text(source.replace("</body>", FIGURE_PROBE + "</body>"), encoding="utf-8")
+    result = chromium(page, tmp_path, "--virtual-time-budget=5000", "--dump-dom")
+    found = re.search(r'<pre id="probe">(.*?)</pre>', result.stdout, re.DOTALL)
+    figures = json.loads(html.unescape(found.group(1)))
+    assert len(figures) == len(layers) + 1  # the network, a chain-rule path per layer, after the step
+    for figure in figures:
+        for label in figure["labels"]:
+            if label["kind"] != "name":
+                assert label["text_width"] <= label["width"], label
+                assert (label["patch_width"], label["patch_height"]) == pytest.approx(
+                    (label["width"], label["height"]), abs=1), label
+        assert problems(drawn_in_chromium(figure)) == []

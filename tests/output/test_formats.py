@@ -11,7 +11,7 @@ from explainer.walkthrough.build import build
 from explainer.walkthrough.document import Equation, NetworkFigure
 
 ANCHORS = ["network", "notation", "forward-pass", "cost", "gradient-descent", "last-layer",
-           "hidden-layer", "biases", "update", "sanity-check", "matrix-form", "agreement"]
+           "hidden-layer", "biases", "update", "sanity-check", "landscape", "matrix-form", "agreement"]
 LABELS = [f"w{k}" for k in range(1, 9)] + [f"b{k}" for k in range(1, 5)]
 
 

@@ -15,8 +15,7 @@ from pathlib import Path
 import pytest
 
 from explainer import cli, examples
-from explainer.cli import explain as cli_explain
-from explainer.output import pdf, render
+from explainer.output import documents, pdf, render
 from explainer.output.paths import safe_stem
 from tests.conftest import REPO
 
@@ -258,7 +257,7 @@ def test_a_failure_mid_run_leaves_the_previous_outputs(tmp_path, monkeypatch, fa
     assert cli.main(args) == 0
     before = _snapshot(out)
     _spec(tmp_path, "second run")
-    real_render = cli_explain.render
+    real_render = documents.render
 
     def failing_render(document, fmt):
         if fmt == "md":
@@ -267,7 +266,7 @@ def test_a_failure_mid_run_leaves_the_previous_outputs(tmp_path, monkeypatch, fa
             return "\ud800"  # a lone surrogate: encoding it fails after tex and html are written
         return real_render(document, fmt)
 
-    monkeypatch.setattr(cli_explain, "render", failing_render)
+    monkeypatch.setattr(documents, "render", failing_render)  # what every format is rendered by
     with pytest.raises((RuntimeError, UnicodeEncodeError)):
         cli.main(args)
     assert _snapshot(out) == before

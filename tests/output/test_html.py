@@ -38,23 +38,21 @@ HOSTILE = f"Names like {SCRIPT} and {BREAKOUT} & co stay text."
 
 
 def network_figure() -> NetworkFigure:
-    """A 2-2-2 network drawn like the seed example: layers at x = 0, 4.5, 9."""
+    """A 2-2-2 network drawn like the seed example."""
     neurons = (
-        FigureNeuron("x1", "x_{1}", 0, 0.0, 2.5, value="x_{1} = 2"),
-        FigureNeuron("x2", "x_{2}", 0, 0.0, 0.0, value="x_{2} = 3"),
-        FigureNeuron("h1", "h_{1}", 1, 4.5, 2.5, bias="b_{1} = 0.25"),
-        FigureNeuron("h2", "h_{2}", 1, 4.5, 0.0, bias="b_{2} = 0.45"),
-        FigureNeuron("L1", "L_{1}", 2, 9.0, 2.5, bias="b_{3} = 0.15"),
-        FigureNeuron("L2", "L_{2}", 2, 9.0, 0.0, bias="b_{4} = 0.35"),
+        FigureNeuron("x1", "x_{1}", 0, 0, value="x_{1} = 2"),
+        FigureNeuron("x2", "x_{2}", 0, 1, value="x_{2} = 3"),
+        FigureNeuron("h1", "h_{1}", 1, 0, bias="b_{1} = 0.25"),
+        FigureNeuron("h2", "h_{2}", 1, 1, bias="b_{2} = 0.45"),
+        FigureNeuron("L1", "L_{1}", 2, 0, bias="b_{3} = 0.15"),
+        FigureNeuron("L2", "L_{2}", 2, 1, bias="b_{4} = 0.35"),
     )
     weights = ("0.3", "0.2", "-0.4", "0.6", "0.7", "-0.3", "0.5", "-0.1")
     pairs = [("x1", "h1"), ("x1", "h2"), ("x2", "h1"), ("x2", "h2"),
              ("h1", "L1"), ("h1", "L2"), ("h2", "L1"), ("h2", "L2")]
-    edges = tuple(
-        FigureEdge(s, t, f"w_{{{i}}} = {w}", 0.5 if s[-1] == t[-1] else 0.3)
-        for i, ((s, t), w) in enumerate(zip(pairs, weights, strict=True), start=1)
-    )
-    return layout.network_figure(neurons, edges, f"The network. {BREAKOUT}")
+    edges = tuple(FigureEdge(s, t, f"w_{{{i}}} = {w}")
+                  for i, ((s, t), w) in enumerate(zip(pairs, weights, strict=True), start=1))
+    return layout.network_figure(neurons, edges, (Text(f"The network. {BREAKOUT}"),))
 
 
 EQUATION = Equation((
@@ -294,5 +292,8 @@ def test_real_walkthrough_renders(seed):
     assert "<script" not in html.lower()
     assert all((a.get("href") or "#").startswith("#") for _, a in page.elements)
     figures = [b for s in doc.sections for b in s.blocks if isinstance(b, NetworkFigure)]
-    assert len(page.tags("svg")) == len(figures) >= 1
-    assert len(page.tags("circle")) == sum(len(f.neurons) for f in figures)
+    networks = [t for t in page.tags("svg") if t.get("class") == "network-svg"]
+    assert len(networks) == len(figures) >= 1
+    neurons = [t for t in page.tags("circle") if t.get("class", "").startswith("neuron")]
+    assert len(neurons) == sum(len(f.neurons) for f in figures)
+    assert [t.get("class") for t in page.tags("svg")].count("landscape-svg") == 1

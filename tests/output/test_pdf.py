@@ -42,7 +42,7 @@ NASTY = r"\input{/etc/passwd} % # $ & _ ^ ~ { } < > |"
 
 
 def two_two_two_figure() -> NetworkFigure:
-    """The 2-2-2 network of the seed article, laid out as walkthrough.py does."""
+    """The 2-2-2 network of the seed article, laid out as the walkthrough lays it out."""
     layers = [["x1", "x2"], ["h1", "h2"], ["L1", "L2"]]
     biases = {"h1": "b_{1} = 0.25", "h2": "b_{2} = 0.45", "L1": "b_{3} = 0.15", "L2": "b_{4} = 0.35"}
     neurons = []
@@ -50,21 +50,18 @@ def two_two_two_figure() -> NetworkFigure:
         for k, name in enumerate(names):
             symbol = f"{name[0]}_{{{name[1]}}}"
             neurons.append(FigureNeuron(
-                name=name, label=symbol, layer=layer, x=4.5 * layer, y=2.5 - 2.5 * k,
+                name=name, label=symbol, layer=layer, index=k,
                 bias=biases.get(name, ""),
                 value=f"{symbol} = {k + 2}" if layer == 0 else "",
             ))
     # Source-major numbering: w1 x1->h1, w2 x1->h2, w3 x2->h1, w4 x2->h2, then w5.. likewise.
-    # Labels of the crossing edges sit nearer their source, so they do not collide.
     connections = [
-        ("x1", "h1", "0.3", 0.5), ("x1", "h2", "0.2", 0.3),
-        ("x2", "h1", "-0.4", 0.3), ("x2", "h2", "0.6", 0.5),
-        ("h1", "L1", "0.7", 0.5), ("h1", "L2", "-0.3", 0.3),
-        ("h2", "L1", "0.5", 0.3), ("h2", "L2", "-0.1", 0.5),
+        ("x1", "h1", "0.3"), ("x1", "h2", "0.2"), ("x2", "h1", "-0.4"), ("x2", "h2", "0.6"),
+        ("h1", "L1", "0.7"), ("h1", "L2", "-0.3"), ("h2", "L1", "0.5"), ("h2", "L2", "-0.1"),
     ]
-    edges = [FigureEdge(source, target, f"w_{{{n}}} = {weight}", position)
-             for n, (source, target, weight, position) in enumerate(connections, start=1)]
-    return network_figure(neurons, edges, caption="The network & its 100% made-up weights.")
+    edges = [FigureEdge(source, target, f"w_{{{n}}} = {weight}")
+             for n, (source, target, weight) in enumerate(connections, start=1)]
+    return network_figure(neurons, edges, caption=(Text("The network & its 100% made-up weights."),))
 
 
 def sample_document() -> Document:

@@ -9,6 +9,11 @@ from explainer.walkthrough.document import NetworkFigure
 from explainer.walkthrough.sections.figures import chain_rule_path
 
 
+def words(parts) -> str:
+    """A caption's prose and math (as LaTeX), run together."""
+    return "".join(getattr(part, "text", "") or getattr(part, "latex", "") for part in parts)
+
+
 def figures(doc, anchor: str) -> list[NetworkFigure]:
     return [b for s in doc.sections if s.anchor == anchor for b in s.blocks
             if isinstance(b, NetworkFigure)]
@@ -46,17 +51,19 @@ def test_the_walkthrough_highlights_the_worked_parameters(seed):
     assert [e.label for e in last.edges if e.label] == ["w_{5} = 0.7"]  # only the path is labelled
     assert {n.name for n in hidden.neurons if n.highlight} == {"h1", "L1", "L2"}
     assert {e.label for e in hidden.edges if e.label} == {"w_{1} = 0.3", "w_{5} = 0.7", "w_{6} = -0.3"}
-    assert "∂C/∂w1" in hidden.caption and "w5, w6" in hidden.caption
+    caption = words(hidden.caption)
+    assert r"\partial C/\partial w_{1}" in caption and "w_{5}, w_{6}" in caption
     (overview,) = figures(doc, "network")
     assert not any(n.highlight for n in overview.neurons)
 
 
-def test_the_update_figure_shows_before_and_after(seed):
+def test_the_update_figure_shows_the_values_after_the_step(seed):
     (fig,) = figures(build(seed), "update")
     labels = {e.label for e in fig.edges}
-    assert r"w_{5} = 0.7 \to\, \approx 0.704876" in labels  # 0.70487559… rounded to 6 digits
-    assert r"w_{1} = 0.3 \to\, \approx 0.306417" in labels
-    assert {n.bias for n in fig.neurons if n.name == "L1"} == {r"b_{3} = 0.15 \to\, \approx 0.161794"}
+    assert r"w^{+}_{5} \approx 0.704876" in labels  # 0.70487559… rounded to 6 digits
+    assert r"w^{+}_{1} \approx 0.306417" in labels
+    assert {n.bias for n in fig.neurons if n.name == "L1"} == {r"b^{+}_{3} \approx 0.161794"}
+    assert not fig.layout.unlabelled  # the seed's figure has room for every label
 
 
 def test_every_format_draws_the_highlights(seed):
@@ -71,4 +78,5 @@ def test_every_format_draws_the_highlights(seed):
     assert "-highlight)" in html  # the highlighted arrowheads have their own marker
     md = render(doc, "md")
     assert "linkStyle 4 stroke:" in md and "style L1 stroke:" in md
-    assert '"w5 = 0.7 → ≈ 0.704876"' in md  # Mermaid shows the labels as plain text
+    assert '"w5 = 0.7"' in md  # Mermaid shows the labels as plain text
+    assert '"w⁺5 ≈ 0.704876"' in md  # the value after the step

@@ -73,7 +73,7 @@ def _last_layer(ctx: Context) -> Section:
             f"changes the {sym.output_word} ", Math(sym.o(n)), ", and that changes the cost. The chain rule "
             "multiplies the three rates of change:",
         )),
-        Equation((Row(partial(ctx.sym.C, w), "=", " \\cdot ".join(_factors(ctx, example))),)),
+        Equation((Row(partial(ctx.sym.C, w), "=", " \\cdot ".join(factors(ctx, example))),)),
         Paragraph(inline(
             Text("The first factor", strong=True), f" asks how the neuron's {sym.input_word} changes "
             f"with the weight. The {sym.input_word} ", Math(sym.i(n)), " is a sum in which ", Math(w),
@@ -100,7 +100,7 @@ def _last_layer(ctx: Context) -> Section:
     blocks[2:2] = [] if ctx.summary else [chain_rule_figure(ctx, example)]  # after the chain
     blocks += delta_equations(ctx, net.depth)
     blocks += _backprop_note(ctx, "BP1")
-    blocks.append(Paragraph(inline("Now every weight of the last layer, factor by factor:")))
+    blocks.append(_next_words(ctx, net.depth, "the last layer"))
     blocks += [gradient_equation(ctx, p) for p in ctx.shown_params("weight", net.depth)]
     blocks += _gradient_table(ctx, "weight", net.depth)
     blocks += _backprop_note(ctx, "BP4")
@@ -124,7 +124,7 @@ def _hidden_layer(ctx: Context, layer: int) -> Section:
             Math(partial(ctx.sym.C, ctx.sym.o(n))), ", adds up one path per neuron of the next layer:",
         )),
         Equation((
-            Row(partial(ctx.sym.C, w), "=", " \\cdot ".join(_factors(ctx, example))),
+            Row(partial(ctx.sym.C, w), "=", " \\cdot ".join(factors(ctx, example))),
             Row(partial(ctx.sym.C, ctx.sym.o(n)), "=",
                 " + ".join(f"{partial(ctx.sym.i(m), ctx.sym.o(n))}\\, {partial(ctx.sym.C, ctx.sym.i(m))}"
                            for m in after)),
@@ -147,7 +147,7 @@ def _hidden_layer(ctx: Context, layer: int) -> Section:
     blocks[2:2] = [] if ctx.summary else [chain_rule_figure(ctx, example)]  # after the chain
     blocks += delta_equations(ctx, layer)
     blocks += _backprop_note(ctx, "BP2")
-    blocks.append(Paragraph(inline("Now every weight of this layer, factor by factor:")))
+    blocks.append(_next_words(ctx, layer, "this layer"))
     blocks += [gradient_equation(ctx, p) for p in ctx.shown_params("weight", layer)]
     blocks += _gradient_table(ctx, "weight", layer)
     return Section(title, f"hidden-layer-{layer}" if net.depth > 2 else "hidden-layer",
@@ -156,7 +156,8 @@ def _hidden_layer(ctx: Context, layer: int) -> Section:
 
 def _biases(ctx: Context) -> Section:
     biases = [p for p in ctx.net.parameters if p.kind == "bias"]
-    example = biases[-1]
+    worked = [p for p in biases if ctx.worked is None or p.label in ctx.worked]
+    example = (worked or biases)[-1]
     n = ctx.net.neuron(example.layer, example.target or 0)
     b, sym = ctx.sym.param(example.label), ctx.sym
     blocks: list = [Paragraph(inline(
@@ -180,6 +181,18 @@ def _biases(ctx: Context) -> Section:
 # ---------------------------------------------------------------- shared pieces
 
 
+def _next_words(ctx: Context, layer: int, which: str) -> Paragraph:
+    """What follows: every weight of the layer factor by factor, or those worked in full and a
+    table of all of them, or the table alone."""
+    shown, every = ctx.shown_params("weight", layer), params_of(ctx, "weight", layer)
+    if len(shown) == len(every):
+        return Paragraph(inline(f"Now every weight of {which}, factor by factor:"))
+    if shown:
+        return Paragraph(inline(f"Now the weights of {which} worked in full, factor by factor, and then "
+                                "every one of them in a table:"))
+    return Paragraph(inline(f"Every weight of {which} follows from the same factors:"))
+
+
 def _backprop_note(ctx: Context, name: str) -> list[Paragraph]:
     """Where the preset's readers know a step as one of the four equations of
     backpropagation (BP1..BP4 in Nielsen's book), a note naming it; else nothing."""
@@ -191,10 +204,11 @@ def _backprop_note(ctx: Context, name: str) -> list[Paragraph]:
 
 
 def _first(ctx: Context, kind: str, layer: int) -> Parameter:
-    return params_of(ctx, kind, layer)[0]
+    """The parameter of a layer the text takes as its example: the first one worked in full."""
+    return (ctx.shown_params(kind, layer) or params_of(ctx, kind, layer))[0]
 
 
-def _factors(ctx: Context, p: Parameter) -> list[str]:
+def factors(ctx: Context, p: Parameter) -> list[str]:
     """The chain rule's factors for ∂C/∂p in symbols: ∂i/∂p, ∂o/∂i, and ∂C/∂o or its sum."""
     net = ctx.net
     n = net.neuron(p.layer, p.target)
@@ -209,8 +223,9 @@ def _factors(ctx: Context, p: Parameter) -> list[str]:
 
 
 def _gradient_table(ctx: Context, kind: str, layer: int) -> list:
-    """In a summarised walkthrough, every other weight or bias of the layer in a table."""
-    if not ctx.summary:
+    """Where not every weight or bias of the layer is derived in full (a summarised
+    walkthrough, or one that works only the parameters --show names), all of them in a table."""
+    if len(ctx.shown_params(kind, layer)) == len(params_of(ctx, kind, layer)):
         return []
     values = ctx.step.values
     rows, more = ctx.capped([(Math(ctx.sym.param(p.label)), Math(ctx.num(values.gradient[p.label]).latex))
@@ -256,7 +271,7 @@ def gradient_equation(ctx: Context, p: Parameter) -> Equation:
         third_num = rf"\left({dC_do_numbers(ctx, n, p.layer)}\right)"
         substituted += dC_do_inputs(ctx, n, p.layer)
     rows = (
-        Row(partial(ctx.sym.C, symbol), "=", " \\cdot ".join(_factors(ctx, p))),
+        Row(partial(ctx.sym.C, symbol), "=", " \\cdot ".join(factors(ctx, p))),
         Row("", "=", rf"{first_sym} \cdot {second_sym} \cdot {third_sym}"),
         Row("", ctx.relation(substituted), rf"{first_num} \cdot {second_num} \cdot {third_num}"),
         Row("", result.relation, result.latex),

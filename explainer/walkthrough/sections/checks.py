@@ -6,7 +6,7 @@ from explainer.engines.agreement import FD_STEP, RELATIVE_TOLERANCE
 from explainer.engines.differences import FD_REACH
 from explainer.engines.precision import PRECISION
 from explainer.engines.proof import EXACT
-from explainer.pipeline import representative
+from explainer.pipeline import worked
 from explainer.walkthrough.context import Context, inline
 from explainer.walkthrough.document import Math, Paragraph, Section, Table, Text
 from explainer.walkthrough.formatting import scientific, show
@@ -14,12 +14,26 @@ from explainer.walkthrough.formatting import scientific, show
 WITNESS_DIGITS = 12  # float64 results are shown to 12 digits, enough to see them agree
 
 
+def _proof_words(exact: int, proven: int) -> str:
+    """How the products were proven: reduced to exactly 0, or checked by evaluation."""
+    evaluated = (f"checked by evaluating the difference at random points with {PRECISION} digits "
+                 "(marked evaluated)")
+    if proven and exact == proven:
+        return (f"For every one of the {proven} parameters it reduced the difference between that "
+                "derivative and the chain-rule product to exactly 0 (marked exact).")
+    if exact == 0:
+        return (f"The difference between that derivative and the chain-rule product is {evaluated}, "
+                f"for every one of the {proven} parameters." if proven else "")
+    return (f"For {exact} of {proven} parameters it reduced the difference between that derivative "
+            f"and the chain-rule product to exactly 0 (marked exact); each other is {evaluated}.")
+
+
 def sections(ctx: Context) -> list[Section]:
     agreement = ctx.explanation.agreement
     proofs = ctx.explanation.proofs
     n_exact = sum(1 for p in proofs.values() if p.method == EXACT and p.holds)
     rows = []
-    chosen = set(representative(ctx.net)) | {agreement.worst_numeric.label, agreement.worst_fd.label}
+    chosen = set(worked(ctx.spec)) | {agreement.worst_numeric.label, agreement.worst_fd.label}
     for c in agreement.comparisons:
         if ctx.summary and c.label not in chosen:
             continue
@@ -54,11 +68,7 @@ def sections(ctx: Context) -> list[Section]:
             Text("Proof of each product.", strong=True),
             " SymPy also writes the cost as one big expression ",
             Math(ctx.cost_function),
-            " and differentiates it directly. For "
-            f"{n_exact} of {len(proofs)} parameters it reduced the difference between that "
-            "derivative and the chain-rule product to exactly 0 (marked exact); any other is "
-            "checked by evaluating the difference at random points with "
-            f"{PRECISION} digits (marked evaluated)."
+            " and differentiates it directly. " + _proof_words(n_exact, len(proofs))
             + ("" if len(proofs) == len(ctx.net.parameters) else
                f" Differentiating the whole cost is slow for a network this size, so the proof "
                f"covers the {len(proofs)} parameters derived in full above; every gradient is "

@@ -5,13 +5,13 @@
   through every connection leading on to the last layer; those edges and neurons
   are highlighted, and only their weights are labelled, since they are exactly
   the weights that appear in the derivative.
-* `update_figure(ctx)`: every weight and bias labelled before → after the step.
+* `update_figure(ctx)`: every weight and bias labelled with its value after the step.
 
 Both start from the walkthrough's figure (`overview.figure`) and change only
-labels and highlights (and the update figure its spacing), so they line up with
-it; each is laid out afresh (`layout.network_figure`), as its labels differ. What is on the path is decided
-here, in the model; the templates only draw a highlighted edge or neuron
-differently.
+labels and highlights. The chain-rule copies keep its columns and rows, so they
+line up with it; the update figure is laid out afresh (`layout.network_figure`),
+as its labels are twice as long. What is on the path is decided here, in the
+model; the templates only draw a highlighted edge or neuron differently.
 """
 
 from __future__ import annotations
@@ -20,12 +20,11 @@ import dataclasses
 
 from explainer.functions import ACTIVATIONS
 from explainer.spec import Network, Parameter
-from explainer.walkthrough.context import Context
-from explainer.walkthrough.document import FigureEdge, NetworkFigure
+from explainer.walkthrough.context import Context, inline
+from explainer.walkthrough.document import FigureEdge, Inline, Math, NetworkFigure
 from explainer.walkthrough.layout import network_figure
-from explainer.walkthrough.sections.overview import figure
-
-STRETCH_X, STRETCH_Y = 1.6, 1.25  # the before → after figure's spacing, against the overview's
+from explainer.walkthrough.notation import slashed
+from explainer.walkthrough.sections.overview import figure, layer_matrices, matrix_note
 
 
 def chain_rule_path(net: Network, p: Parameter) -> tuple[set[str], set[tuple[str, str]]]:
@@ -56,7 +55,8 @@ def _parameter_of(net: Network, edge: FigureEdge) -> Parameter:
 
 
 def chain_rule_figure(ctx: Context, p: Parameter) -> NetworkFigure:
-    """The network with the path of ∂C/∂p highlighted and only the path's weights labelled."""
+    """The network with the path of ∂C/∂p highlighted and only the path's weights labelled,
+    drawn on the columns and rows of the walkthrough's first figure."""
     net = ctx.net
     on_path, path_edges = chain_rule_path(net, p)
     base = figure(ctx)
@@ -66,36 +66,51 @@ def chain_rule_figure(ctx: Context, p: Parameter) -> NetworkFigure:
     edges = tuple(dataclasses.replace(e, highlight=(e.source, e.target) in path_edges,
                                       label=e.label if (e.source, e.target) in path_edges else "")
                   for e in base.edges)
-    return network_figure(neurons, edges, _path_caption(net, p, on_path, path_edges))
+    drawn = network_figure(neurons, edges, (), base.matrices, geometry=base.layout.geometry)
+    caption = _path_caption(ctx, p, on_path, path_edges, labelled=not drawn.layout.unlabelled)
+    return dataclasses.replace(drawn, caption=caption + matrix_note(ctx, drawn))
 
 
-def _path_caption(net: Network, p: Parameter, on_path: set[str], edges: set[tuple[str, str]]) -> str:
-    """Say what is highlighted and why, in the order the chain rule walks it."""
+def _path_caption(ctx: Context, p: Parameter, on_path: set[str], edges: set[tuple[str, str]],
+                  labelled: bool) -> tuple[Inline, ...]:
+    """Say what is highlighted and why, in the order the chain rule walks it, in the
+    walkthrough's notation."""
+    net, sym = ctx.net, ctx.sym
     first = sorted(n for n in on_path if n in net.neurons(p.layer))
     later = [n for layer in range(p.layer + 1, net.depth + 1) for n in net.neurons(layer)
              if n in on_path]
-    onward = sorted(_label_of(net, e) for e in edges if e[1] not in first)
-    start = (f"the edge of {p.label} and the neuron {first[0]} it feeds" if p.kind == "weight"
-             else f"the neuron{'s' if len(first) > 1 else ''} {', '.join(first)} that {p.label} "
-                  "enters")
+    onward = _natural([_label_of(net, e) for e in edges if e[1] not in first])
+    param, cost = sym.param(p.label), sym.C
+    neurons = ", ".join(sym.neuron(n) for n in first)
+    start: tuple = (("the edge of ", Math(param), " and the neuron ", Math(neurons), " it feeds")
+                    if p.kind == "weight" else
+                    (f"the neuron{'s' if len(first) > 1 else ''} ", Math(neurons), " that ", Math(param),
+                     " enters"))
     mixing = (" Softmax mixes the last layer: every output depends on the input of every neuron "
               "there, so all of them are on the path." if ACTIVATIONS[net.activations[-1]].vector
               else "")
     if not later:
-        return (f"The path of ∂C/∂{p.label}: {start}. {p.label} changes the cost only through "
-                f"the input and output of {first[0]}, so the chain rule has three factors: "
-                f"∂i/∂{p.label}, σ′ and ∂C/∂o of {first[0]}." + mixing)
-    return (f"The path of ∂C/∂{p.label}: {start}, then every connection on to the last layer "
-            f"({', '.join(_natural(onward))}) and the neurons {', '.join(later)}. Every way from "
-            f"{', '.join(first)} to the cost runs along these edges: the sum in ∂C/∂o has one term "
-            f"per edge leaving {', '.join(first)}, and the δ's of the layers after carry the rest. "
-            "Only the path's weights are labelled: they are the weights the derivative uses."
-            + mixing)
+        n = first[0]
+        return inline(
+            "The path of ", Math(slashed(cost, param)), ": ", *start, ". ", Math(param),
+            f" changes the cost only through the {sym.input_word} and {sym.output_word} of ",
+            Math(sym.neuron(n)), ", so the chain rule has three factors: ",
+            Math(slashed(sym.i(n), param)), ", ", Math(slashed(sym.o(n), sym.i(n))), " and ",
+            Math(slashed(cost, sym.o(n))), "." + mixing)
+    source = first[0]
+    return inline(
+        "The path of ", Math(slashed(cost, param)), ": ", *start, ", then every connection on to "
+        "the last layer (", Math(", ".join(sym.param(label) for label in onward)), ") and the neurons ",
+        Math(", ".join(sym.neuron(n) for n in later)), ". Every way from ", Math(neurons),
+        " to the cost runs along these edges: the sum in ", Math(slashed(cost, sym.o(source))),
+        " has one term per edge leaving ", Math(neurons), ", and the deltas of the layers after "
+        "carry the rest." + (" Only the path's weights are labelled: they are the weights the "
+                             "derivative uses." if labelled else "") + mixing)
 
 
 def _label_of(net: Network, edge: tuple[str, str]) -> str:
     source, target = edge
-    return _parameter_of(net, FigureEdge(source, target, "", 0.5)).label
+    return _parameter_of(net, FigureEdge(source, target, "")).label
 
 
 def _natural(labels: list[str]) -> list[str]:
@@ -104,10 +119,11 @@ def _natural(labels: list[str]) -> list[str]:
 
 
 def update_figure(ctx: Context) -> NetworkFigure:
-    """The network with every weight and bias labelled "before → after" the step."""
+    """The network after the step, every weight and bias labelled with its new value, laid out
+    afresh (its labels are longer than the first figure's)."""
     net = ctx.net
     base = figure(ctx)
-    edges = tuple(dataclasses.replace(e, label=_before_after(ctx, _parameter_of(net, e).label))
+    edges = tuple(dataclasses.replace(e, label=_after(ctx, _parameter_of(net, e).label))
                   for e in base.edges)
     neurons = []
     for n in base.neurons:
@@ -115,17 +131,16 @@ def update_figure(ctx: Context) -> NetworkFigure:
             neurons.append(n)
             continue
         bias = net.bias_of(n.layer, net.neurons(n.layer).index(n.name))
-        neurons.append(dataclasses.replace(n, bias=_before_after(ctx, bias.label) if bias else ""))
-    # Room for the longer labels: the layers move apart, the neurons of a layer a little.
-    neurons = [dataclasses.replace(n, x=n.x * STRETCH_X, y=n.y * STRETCH_Y) for n in neurons]
-    return network_figure(
-        neurons, edges,
-        caption=f"The {'-'.join(map(str, net.layers))} network after the step: every weight and "
-                "bias as before → after (≈ where the new value is rounded).")
+        neurons.append(dataclasses.replace(n, bias=_after(ctx, bias.label) if bias else ""))
+    matrices = [(layer_matrices(ctx, layer, ctx.step.updated, "^{+}"),) for layer in range(1, net.depth + 1)]
+    drawn = network_figure(neurons, edges, (), matrices)
+    caption = inline(f"The {'-'.join(map(str, net.layers))} network after the step: every weight and "
+                     "bias with its new value (≈ where it is rounded). The table below has each "
+                     "one before and after.")
+    return dataclasses.replace(drawn, caption=caption + matrix_note(ctx, drawn))
 
 
-def _before_after(ctx: Context, label: str) -> str:
-    before = ctx.num(ctx.param_value(label))
+def _after(ctx: Context, label: str) -> str:
+    """A parameter's value after the step: "w⁺5 ≈ 0.704876" (= where the value is exact)."""
     after = ctx.num(ctx.step.updated[label])
-    approx = "" if after.exact else r"\, \approx"  # → and ≈ are both relations: space them
-    return rf"{ctx.sym.param(label)} = {before.latex} \to{approx} {after.latex}"
+    return rf"{ctx.sym.updated(label)} {after.relation} {after.latex}"

@@ -106,13 +106,13 @@ def _forward(ctx: Context, layer: int) -> Equation:
     if not ctx.summary:
         params = ctx.step.parameters
         biases = bias_vector(ctx, layer, params)
-        bias_numbers = {"neuron": lambda: f" + {_matrix(ctx, [[b] for b in biases])}",
+        bias_numbers = {"neuron": lambda: f" + {matrix_of(ctx, [[b] for b in biases])}",
                         "shared": lambda: f" + {ctx.factor(biases[0])}\\, {_ones(n)}",
                         "none": lambda: ""}[mode]()
         weights = weight_matrix(ctx, layer, params)
         inputs = neuron_vector(ctx, layer - 1, values.output)
         used = [w for row in weights for w in row] + inputs + biases
-        rows += [Row("", ctx.relation(used), f"{_matrix(ctx, weights)}\\, {_column(ctx, inputs)}"
+        rows += [Row("", ctx.relation(used), f"{matrix_of(ctx, weights)}\\, {column_of(ctx, inputs)}"
                                               f"{bias_numbers}"),
                  _result(ctx, neuron_vector(ctx, layer, values.input))]
     act = net.activations[layer - 1]
@@ -145,7 +145,7 @@ def _delta(ctx: Context, layer: int) -> Equation:
             W_T = [list(col) for col in zip(*weight_matrix(ctx, layer + 1, ctx.step.parameters), strict=True)]
             after_deltas = neuron_vector(ctx, layer + 1, values.delta)
             rows += [Row("", ctx.relation([w for r in W_T for w in r] + after_deltas),
-                         rf"{_matrix(ctx, W_T)}\, {_column(ctx, after_deltas)}"),
+                         rf"{matrix_of(ctx, W_T)}\, {column_of(ctx, after_deltas)}"),
                      _result(ctx, dC_do)]
     elif net.activations[layer - 1] == "softmax":
         # Softmax mixes the layer: each output depends on every input, through the Jacobian J.
@@ -156,14 +156,14 @@ def _delta(ctx: Context, layer: int) -> Equation:
             names = net.neurons(layer)
             J_T = [[values.jacobian[col][row] for row in names] for col in names]  # row n: ∂o_m/∂i_n
             rows += [Row("", ctx.relation([v for r in J_T for v in r] + dC_do),
-                         rf"{_matrix(ctx, J_T)}\, {_column(ctx, dC_do)}"),
+                         rf"{matrix_of(ctx, J_T)}\, {column_of(ctx, dC_do)}"),
                      _result(ctx, neuron_vector(ctx, layer, values.delta))]
         return Equation(tuple(rows))
     else:
         rows.append(Row(delta, "=", rf"{_shaped(gradient, n, 1)} \odot {shaped_slope}"))
     if not ctx.summary:
         rows += [Row(delta if layer < net.depth else "", ctx.relation(dC_do + slope),
-                     rf"{_column(ctx, dC_do)} \odot {_column(ctx, slope)}"),
+                     rf"{column_of(ctx, dC_do)} \odot {column_of(ctx, slope)}"),
                  _result(ctx, neuron_vector(ctx, layer, values.delta))]
     return Equation(tuple(rows))
 
@@ -180,7 +180,7 @@ def _gradients(ctx: Context, layer: int) -> Equation:
     if not ctx.summary:
         outputs = neuron_vector(ctx, layer - 1, values.output)
         rows += [Row("", ctx.relation(deltas + outputs),
-                     f"{_column(ctx, deltas)}\\, {_matrix(ctx, [outputs])}"),
+                     f"{column_of(ctx, deltas)}\\, {matrix_of(ctx, [outputs])}"),
                  _result(ctx, weight_matrix(ctx, layer, values.gradient))]
     mode = net.bias_modes[layer - 1]
     if mode != "none":
@@ -218,7 +218,7 @@ def _update(ctx: Context) -> list:
             before, gradient = arrange(ctx, layer, step.parameters), arrange(ctx, layer, applied)
             flat = [v for r in before + gradient for v in r]
             rows += [Row("", ctx.relation([*flat, ctx.learning_rate]),
-                         rf"{_matrix(ctx, before)} - {eta} \cdot {_matrix(ctx, gradient)}"),
+                         rf"{matrix_of(ctx, before)} - {eta} \cdot {matrix_of(ctx, gradient)}"),
                      _result(ctx, arrange(ctx, layer, step.updated))]
         blocks.append(Equation(tuple(rows)))
     return blocks
@@ -232,15 +232,16 @@ def _shaped(symbol: str, rows: int, columns: int) -> str:
     return rf"\underbrace{{{symbol}}}_{{{rows} \times {columns}}}"
 
 
-def _matrix(ctx: Context, rows: list[list]) -> str:
+def matrix_of(ctx: Context, rows: list[list]) -> str:
     """Numbers as a pmatrix; a single number as a factor (in parentheses if negative)."""
     if len(rows) == 1 and len(rows[0]) == 1:
         return ctx.factor(rows[0][0])
     return _matrix_text([[ctx.num(v).latex for v in row] for row in rows])
 
 
-def _column(ctx: Context, values: list) -> str:
-    return _matrix(ctx, [[v] for v in values])
+def column_of(ctx: Context, values: list) -> str:
+    """Numbers as a column vector (a single number as it is)."""
+    return matrix_of(ctx, [[v] for v in values])
 
 
 def _ones(n: int) -> str:
@@ -259,5 +260,5 @@ def _result(ctx: Context, values: list) -> Row:
     """The last line of a derivation: the resulting vector or matrix, "=" only if exact."""
     grid = values if values and isinstance(values[0], list) else [[v] for v in values]
     flat = [v for r in grid for v in r]
-    shown = ctx.num(flat[0]).latex if len(flat) == 1 else _matrix(ctx, grid)
+    shown = ctx.num(flat[0]).latex if len(flat) == 1 else matrix_of(ctx, grid)
     return Row("", "=" if all(ctx.num(v).exact for v in flat) else r"\approx", shown)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from explainer.functions import ACTIVATIONS, COSTS
 from explainer.walkthrough.context import Context, inline
 from explainer.walkthrough.document import (
     FigureEdge,
     FigureNeuron,
+    Inline,
+    LayerFigure,
     Math,
     NetworkFigure,
     Paragraph,
@@ -14,11 +18,10 @@ from explainer.walkthrough.document import (
     Table,
     Text,
 )
+from explainer.walkthrough.layer_figure import layer_figure
 from explainer.walkthrough.layout import network_figure
 from explainer.walkthrough.notation import partial, vector
-
-LAYER_SPACING = 4.5  # cm between layers in the figure
-NEURON_SPACING = 2.5  # cm between neurons of a layer
+from explainer.walkthrough.sections.matrix import bias_vector, column_of, matrix_of, weight_matrix
 
 
 def shape(ctx: Context) -> str:
@@ -69,16 +72,13 @@ def _network(ctx: Context) -> Section:
             f" and a last layer of {net.layers[-1]} neurons ",
             Math(", ".join(ctx.sym.neuron(n) for n in net.neurons(net.depth))),
             ". Each neuron is connected to every neuron of the next layer. Every connection "
-            f"carries a weight{_bias_words(net.bias_modes)}. "
-            + ("This network is large, so the walkthrough is summarised: each derivation is "
-               "written out for the first neuron and for one weight and one bias of each layer, "
-               "and tables give every other value."
-               if ctx.summary else "The figure shows all of them with their starting values."),
+            f"carries a weight{_bias_words(net.bias_modes)}. ",
+            *_worked_words(ctx),
         )),
-        _layer_table(ctx) if ctx.summary else figure(ctx),
-        Paragraph(inline(_numbering_words(net))),
+        *((layers_drawn(ctx), _layer_table(ctx)) if ctx.summary else (figure(ctx),)),
+        Paragraph(inline(_numbering_words(ctx))),
         Paragraph(inline(
-            "We train on one sample. The input is ",
+            *_samples_words(ctx),
             Math(vector(ctx.sym.input_vector,
                         [ctx.num(ctx.step.values.input[n]).latex for n in net.neurons(0)])),
             " and the output we want is ",
@@ -89,6 +89,36 @@ def _network(ctx: Context) -> Section:
         )),
     ]
     return Section("The network", "network", tuple(blocks))
+
+
+def _worked_words(ctx: Context) -> tuple:
+    """Which derivations the walkthrough writes out, and what the figure shows."""
+    chosen = ctx.spec.show
+    names = (Math(", ".join(ctx.sym.param(label) for label in chosen)),) if chosen else ()
+    if ctx.summary and chosen:
+        return ("This network is large, so the walkthrough is summarised: each derivation is "
+                "written out for the first neuron of each layer and for the parameters chosen to be "
+                "worked in full, ", *names, ", and tables give every other value.")
+    if ctx.summary:
+        return ("This network is large, so the walkthrough is summarised: each derivation is "
+                "written out for the first neuron and for one weight and one bias of each layer, "
+                "and tables give every other value.",)
+    if chosen:
+        return ("The figure shows all of them with their starting values. The walkthrough works ",
+                *names, " in full; tables give every other partial derivative.")
+    return ("The figure shows all of them with their starting values.",)
+
+
+def _samples_words(ctx: Context) -> tuple:
+    """The sample the step works through, and how many there are."""
+    count = len(ctx.spec.samples)
+    if count == 1:
+        return ("We train on one sample. The input is ",)
+    run = "batch" if ctx.spec.mode == "batch" else "sgd"
+    how = ("the first update averages the gradients of all of them, and the derivation below "
+           "works through the first sample" if run == "batch" else
+           "each update uses one of them in turn, and the derivation below works through the first")
+    return (f"We train on {count} samples: {how}. Its input is ",)
 
 
 def _hidden_words(ctx: Context) -> tuple:
@@ -113,7 +143,10 @@ def _bias_words(modes: tuple[str, ...]) -> str:
     return ". Biases: " + ", ".join(f"layer {n + 1} has {words[m]}" for n, m in enumerate(modes))
 
 
-def _numbering_words(net) -> str:
+def _numbering_words(ctx: Context) -> str:
+    net = ctx.net
+    if not ctx.sym.numbered:  # the preset names every weight and bias by where it sits
+        return ctx.sym.naming_words
     numbering = net.numbering
     order = ("source by source: first every weight leaving the first neuron of a layer, then "
              "every weight leaving the second, and so on" if numbering == "source-major" else
@@ -124,6 +157,31 @@ def _numbering_words(net) -> str:
               " Biases are numbered layer by layer, top to bottom"
               + (", one per layer where a layer shares its bias." if shared else "."))
     return f"Weights are numbered {order}, layer after layer.{biases}"
+
+
+def layers_drawn(ctx: Context) -> LayerFigure:
+    """A large network as a figure of layers: a box per layer, an arrow per weight matrix."""
+    net, sym = ctx.net, ctx.sym
+    layers = []
+    for layer, size in enumerate(net.layers):
+        names = net.neurons(layer)
+        span = sym.neuron(names[0]) + (rf", \ldots, {sym.neuron(names[-1])}" if size > 1 else "")
+        role = "input" if layer == 0 else "output" if layer == net.depth else "hidden"
+        what = rf"\text{{{size} {'input' if not layer else 'neuron'}{'s' if size > 1 else ''}}}"
+        activation = (rf"\text{{{net.activations[layer - 1].replace('_', ' ')}}}",) if layer else ()
+        layers.append((role, (span, what, *activation)))
+    links = []
+    for layer in range(1, net.depth + 1):
+        mode = net.bias_modes[layer - 1]
+        bias = {"neuron": rf"{sym.layer_symbol('b', layer)} : {net.layers[layer]}",
+                "shared": rf"{sym.layer_symbol('b', layer)} : 1", "none": r"\text{no bias}"}[mode]
+        links.append(rf"{sym.layer_symbol('W', layer)} : {net.layers[layer]} \times {net.layers[layer - 1]}"
+                     rf"\\ {bias}")
+    weights = sum(1 for p in net.parameters if p.kind == "weight")
+    return layer_figure(layers, links, inline(
+        f"The {shape(ctx)} network, layer by layer: too many weights ({weights:,}) to draw each one. "
+        "Every arrow carries a weight matrix, rows × columns, and a bias vector; every neuron of a "
+        "layer is connected to every neuron of the next."))
 
 
 def _layer_table(ctx: Context) -> Table:
@@ -145,14 +203,19 @@ def _layer_table(ctx: Context) -> Table:
 
 
 def figure(ctx: Context) -> NetworkFigure:
-    """The network drawn layer by layer, every weight and bias labelled with its value."""
+    """The network drawn layer by layer, every weight and bias labelled with its value
+    (where a layer has too many edges to label, its weights as a matrix below the drawing).
+    Laid out once per walkthrough: the chain-rule and update figures start from it."""
+    if "figure" not in ctx.made:
+        ctx.made["figure"] = _figure(ctx)
+    return ctx.made["figure"]
+
+
+def _figure(ctx: Context) -> NetworkFigure:
     net = ctx.net
-    tallest = max(net.layers)
-    neurons, y_of = [], {}
-    for layer, size in enumerate(net.layers):
+    neurons = []
+    for layer in range(net.depth + 1):
         for j, name in enumerate(net.neurons(layer)):
-            y = ((tallest - 1) / 2 - j - (tallest - size) / 2) * NEURON_SPACING
-            y_of[name] = y
             bias = value = ""
             if layer == 0:
                 value = f"{ctx.sym.neuron(name)} = {ctx.num(ctx.step.values.input[name]).latex}"
@@ -160,32 +223,45 @@ def figure(ctx: Context) -> NetworkFigure:
                 b = net.bias_of(layer, j)
                 if b is not None:
                     bias = f"{ctx.sym.param(b.label)} = {ctx.num(ctx.param_value(b.label)).latex}"
-            neurons.append(FigureNeuron(name, ctx.sym.neuron(name), layer, layer * LAYER_SPACING,
-                                        y, bias, value))
-    edges = []
-    for p in net.parameters:
-        if p.kind != "weight":
-            continue
-        source, target = net.neuron(p.layer - 1, p.source), net.neuron(p.layer, p.target)
-        label = f"{ctx.sym.param(p.label)} = {ctx.num(ctx.param_value(p.label)).latex}"
-        edges.append(FigureEdge(source, target, label, _label_position(net, p)))
-    return network_figure(
-        neurons, edges,
-        caption=f"The {shape(ctx)} network before the step. Arrows carry the weights; "
-                "each bias is added inside its neuron.",
+            neurons.append(FigureNeuron(name, ctx.sym.neuron(name), layer, j, bias, value))
+    edges = [FigureEdge(net.neuron(p.layer - 1, p.source), net.neuron(p.layer, p.target),
+                        f"{ctx.sym.param(p.label)} = {ctx.num(ctx.param_value(p.label)).latex}")
+             for p in net.parameters if p.kind == "weight"]
+    drawn = network_figure(
+        neurons, edges, (),
+        matrices=[(layer_matrices(ctx, layer, ctx.step.parameters),) for layer in range(1, net.depth + 1)],
     )
+    caption = inline(f"The {shape(ctx)} network before the step. Arrows carry the weights; "
+                     "each bias is added inside its neuron.")
+    return dataclasses.replace(drawn, caption=caption + matrix_note(ctx, drawn))
 
 
-# Where along an edge its label sits, by the edge's "slot" (j − k) mod m: the edges
-# leaving one neuron get different slots, and so do the edges arriving at one, so
-# their labels do not sit on top of each other. Slot 0 (the straight edges of
-# equal-sized layers) is labelled in the middle, the crossing ones nearer an end.
-_POSITIONS = (0.5, 0.25, 0.75, 0.35, 0.65, 0.2, 0.8, 0.42, 0.58, 0.3, 0.7)
+def matrix_note(ctx: Context, fig: NetworkFigure) -> tuple[Inline, ...]:
+    """What a figure says of the layers it could not label: where their weights are instead."""
+    layers = fig.layout.unlabelled
+    if not layers:
+        return ()
+    symbols = ", ".join(ctx.sym.layer_symbol("W", layer) for layer in layers)
+    return inline(" Too many edges cross between some layers to label each one legibly, so their "
+                  "weights stand below the drawing as matrices (", Math(symbols), "): row j holds "
+                  "the weights arriving at neuron j of the layer, column k those leaving neuron k "
+                  "of the layer before; the biases stand beside them.")
 
 
-def _label_position(net, p) -> float:
-    m = max(net.layers[p.layer - 1], net.layers[p.layer])
-    return _POSITIONS[((p.target - p.source) % m) % len(_POSITIONS)]
+def layer_matrices(ctx: Context, layer: int, values: dict, symbol: str = "") -> str:
+    """A layer's weight matrix and bias vector with these values (by label), as a figure shows
+    them when the layer's edges are too many to label: W⁽ˡ⁾ = (…), b⁽ˡ⁾ = (…). `symbol`
+    decorates the symbols (``^{+}`` for the values after the step)."""
+    weights = weight_matrix(ctx, layer, values)
+    biases = bias_vector(ctx, layer, values)
+    flat = [w for row in weights for w in row]
+    W, b = ctx.sym.layer_symbol("W", layer), ctx.sym.layer_symbol("b", layer)
+    if symbol:
+        W, b = f"{{{W}}}{symbol}", f"{{{b}}}{symbol}"
+    shown = rf"{W} {ctx.relation(flat)} {matrix_of(ctx, weights)}"
+    if biases:
+        shown += rf",\quad {b} {ctx.relation(biases)} {column_of(ctx, biases)}"
+    return shown
 
 
 def _notation(ctx: Context) -> Section:
@@ -215,7 +291,7 @@ def _notation(ctx: Context) -> Section:
         Paragraph(inline(
             f"{sym.index_words} A partial derivative such as ",
             Math(partial(sym.C, example)),
-            f" reads: how much {sym.cost_words} changes per small change of ",
+            f" reads: how much {sym.cost_words} ", Math(sym.C), " changes per small change of ",
             Math(example),
             ", with everything else held fixed.",
         )),

@@ -101,8 +101,9 @@ def _batch_mean(ctx: Context) -> list:
         for p in ctx.net.parameters)
     return [
         Paragraph(inline(
-            f"This is a batch step: the derivation above is for sample 1, and samples 2 to {n} go "
-            "through the same chain with their own numbers. The update uses the mean of the "
+            "This is a batch step: the derivation above is for sample 1, and "
+            + ("sample 2 goes" if n == 2 else f"samples 2 to {n} go")
+            + " through the same chain with their own numbers. The update uses the mean of the "
             f"{n} gradients:",
         )),
         Table(header=(Text("Parameter"), *[Text(f"Sample {k + 1}") for k in range(n)], Text("Mean")),

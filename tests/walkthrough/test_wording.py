@@ -1,0 +1,123 @@
+"""What the walkthrough says is true of the network in front of the reader, in its notation.
+
+Each test pins one wording that was wrong: one sample said where there were two,
+"samples 2 to 2", "For 0 of 6 parameters", captions in the seed's symbols under
+another preset, a literal E_total in prose, Nielsen's weights called numbered, a
+spaced solidus and a broken "3-4-2" in HTML, a check PDF that broke "½ Σ (o −"
+across lines, and an exercise sheet that hyphenated a file name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+import pytest
+
+from explainer import examples
+from explainer.checker.slips import CATALOGUE
+from explainer.exercise.generate import Options, generate
+from explainer.exercise.sheets import problem
+from explainer.output.characters import tex_characters
+from explainer.output.render import html_prose, render, tex_escape
+from explainer.pipeline import explain
+from explainer.spec import load_spec
+from explainer.walkthrough.build import build
+from explainer.walkthrough.document import Math, NetworkFigure, Text
+from explainer.walkthrough.sections.checks import _proof_words
+
+
+def prose(doc, anchor: str) -> str:
+    """A section's prose and math (as LaTeX), run together."""
+    (section,) = [s for s in doc.sections if s.anchor == anchor]
+    return " ".join("".join(getattr(p, "text", "") or getattr(p, "latex", "") for p in block.parts)
+                    for block in section.blocks if hasattr(block, "parts"))
+
+
+def with_samples(tmp_path, extra: str, mode: str = ""):
+    text = examples.seed_spec().read_text(encoding="utf-8")
+    if mode:
+        text = text.replace("steps = 1", f"steps = 1\nmode = \"{mode}\"")
+    path = tmp_path / "two.toml"
+    path.write_text(text + extra, encoding="utf-8")
+    return explain(load_spec(path))
+
+
+SECOND = "\n[[training.sample]]\ninput = [1, -1]\nexpected = [0.3, 0.9]\n"
+
+
+def test_one_sample_is_one_sample_and_two_are_two(seed, tmp_path):
+    assert "We train on one sample." in prose(build(seed), "network")
+    two = prose(build(with_samples(tmp_path, SECOND)), "network")
+    assert "We train on one sample" not in two and "We train on 2 samples" in two
+
+
+def test_a_batch_of_two_says_sample_2(tmp_path):
+    text = prose(build(with_samples(tmp_path, SECOND, mode="batch")), "update")
+    assert "sample 2 goes through the same chain" in text and "samples 2 to 2" not in text
+
+
+def test_the_proof_count_is_said_as_it_is():
+    assert "For 0 of" not in _proof_words(0, 6)
+    assert "for every one of the 6 parameters" in _proof_words(0, 6)
+    assert _proof_words(6, 6).startswith("For every one of the 6 parameters it reduced")
+    assert _proof_words(4, 6).startswith("For 4 of 6 parameters")
+
+
+@pytest.mark.parametrize(("name", "symbol", "foreign"), [
+    ("nielsen", "w^{3}_{11}", "w_{5}"), ("net-out", r"\mathrm{out}", "o_{h"),
+])
+def test_chain_rule_captions_follow_the_preset(seed, name, symbol, foreign):
+    doc = build(replace(seed, spec=replace(seed.spec, notation=name)))
+    (fig,) = [b for s in doc.sections if s.anchor == "last-layer"
+              for b in s.blocks if isinstance(b, NetworkFigure)]
+    math = " ".join(p.latex for p in fig.caption if isinstance(p, Math))
+    words = " ".join(p.text for p in fig.caption if isinstance(p, Text))
+    assert symbol in math and foreign not in math
+    assert not re.search(r"\b(w5|L1|h1)\b|∂C/∂", words)
+
+
+def test_net_out_prose_writes_the_total_error_as_math(seed):
+    md = render(build(replace(seed, spec=replace(seed.spec, notation="net-out"))), "md")
+    assert "E_total" not in md and "E\\_total" not in md
+    assert r"how much the total error $E_{\mathrm{total}}$ changes" in md
+
+
+def test_nielsen_does_not_call_its_weights_numbered(seed):
+    text = prose(build(replace(seed, spec=replace(seed.spec, notation="nielsen"))), "network")
+    assert "Weights are numbered" not in text and "named by where they sit" in text
+    assert "Weights are numbered source by source" in prose(build(seed), "network")
+
+
+def test_html_sets_a_solidus_without_space_and_keeps_a_shape_on_one_line(tmp_path):
+    spec = generate(Options(layers=(3, 4, 2), count=1, seed=3))[0].spec
+    html = render(build(explain(spec)), "html")
+    assert '<mo lspace="0" rspace="0">&#x0002F;</mo>' in html and "<mo>&#x0002F;</mo>" not in html
+    assert '<mo lspace="0" rspace="0">&#x02202;</mo>' in html and "<mo>&#x02202;</mo>" not in html
+    assert '<span class="nowrap">3-4-2</span>' in html
+    assert not re.search(r"[^>]3-4-2", html.replace('<span class="nowrap">3-4-2</span>', ""))
+
+
+def test_the_half_of_the_other_convention_stays_on_one_line():
+    text = CATALOGUE["extra_half"].explanation
+    assert "½\u00a0Σ\u00a0(o\u00a0−\u00a0exp)²" in text  # no-break spaces inside the formula
+    escaped = tex_escape(text)
+    assert r"\DeclareUnicodeCharacter{00A0}{~}" in tex_characters(escaped)  # ~: a tie LaTeX never breaks
+    # Any formula in prose: no line ends beside its minus sign, in LaTeX or in HTML.
+    slip = tex_escape(CATALOGUE["activation_derivative_at_output"].explanation)
+    assert "σ(o)(1\u00a0−\u00a0σ(o))" in slip and " − " not in slip
+    assert "o(1\u00a0−\u00a0o)" in str(html_prose("σ′(i) = o(1 − o)"))
+
+
+def test_an_exercise_sheet_never_breaks_a_file_name(tmp_path):
+    exercise = generate(Options(layers=(2, 2, 2), count=1, seed=4))[0]
+    sheet = problem(exercise, explain(exercise.spec))
+    tex, html = render(sheet, "tex"), render(sheet, "html")
+    assert rf"\mbox{{\texttt{{explainer check {exercise.stem}-claims.toml}}}}" in tex
+    assert f'<code class="nowrap">explainer check {exercise.stem}-claims.toml</code>' in html
+
+
+def test_the_worked_parameters_are_named_in_the_opening(seed):
+    chosen = replace(seed, spec=replace(seed.spec, show=("w5", "b3")))
+    text = prose(build(chosen), "network")
+    assert "The walkthrough works" in text and "w_{5}, b_{3}" in text
