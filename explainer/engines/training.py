@@ -120,6 +120,13 @@ class History:
     def point(self, step: int) -> Point:
         return self.trace.point(step)
 
+    def evenly(self, about: int) -> list[int]:
+        """About `about` evenly spaced steps from 0, and the last: a long run drawn or
+        tabulated without drawing every step."""
+        every = max(1, -(-self.steps // about))
+        chosen = [*range(0, self.steps + 1, every)]
+        return chosen if chosen[-1] == self.steps else [*chosen, self.steps]
+
     @property
     def first(self) -> Point:
         return self.point(0)

@@ -103,3 +103,8 @@ def show_like(value: object, written: str) -> Shown:
     if not isinstance(value, sympy.Basic | int | Fraction | float):
         value = sympy.Float(value, PRECISION)  # an mpmath number from the checker
     return show(value, max(3, min(digits, CORRECT_DIGITS)))
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """`n` and the noun in the number it takes: "1 neuron", "2 neurons", "10,000 steps"."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"

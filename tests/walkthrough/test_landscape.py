@@ -141,8 +141,8 @@ def test_a_run_draws_its_path(tmp_path):
     explanation = explain(load_spec(spec))
     fig = landscape_of(explanation)
     assert len(fig.path) == 61
-    assert fig.path[-1] == pytest.approx((float(explanation.history.points[-1].parameters["b4"]),
-                                          float(explanation.history.points[-1].parameters["w8"])))
+    assert fig.path[-1] == pytest.approx((float(explanation.history.last.parameters["b4"]),
+                                          float(explanation.history.last.parameters["w8"])))
     assert len(fig.marked) == MARKS and fig.marked[-1] == fig.path[-1]
     for x, y in fig.path:  # the window holds the whole path
         assert fig.x_range[0] < x < fig.x_range[1] and fig.y_range[0] < y < fig.y_range[1]

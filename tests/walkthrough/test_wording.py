@@ -25,6 +25,7 @@ from explainer.spec import load_spec
 from explainer.walkthrough.build import build
 from explainer.walkthrough.document import Math, NetworkFigure, Text
 from explainer.walkthrough.sections.checks import _proof_words
+from tests.conftest import TESTS
 
 
 def prose(doc, anchor: str) -> str:
@@ -121,3 +122,47 @@ def test_the_worked_parameters_are_named_in_the_opening(seed):
     chosen = replace(seed, spec=replace(seed.spec, show=("w5", "b3")))
     text = prose(build(chosen), "network")
     assert "The walkthrough works" in text and "w_{5}, b_{3}" in text
+
+
+def test_a_layer_of_one_neuron_is_a_layer_of_one_neuron(tmp_path):
+    """XOR's 2-2-1 network: "a last layer of 1 neuron", never "1 neurons"."""
+    path = tmp_path / "xor.toml"
+    path.write_text('''title = "one output"
+[network]
+layers = [2, 2, 1]
+activation = "sigmoid"
+cost = "half_sum_squared"
+[[network.layer]]
+weights = [[0.5, -0.4], [0.3, 0.8]]
+biases = [0.1, -0.1]
+[[network.layer]]
+weights = [[0.7, -0.6]]
+biases = [0.2]
+[training]
+learning_rate = 0.5
+[[training.sample]]
+input = [1, 0]
+expected = [1]
+''', encoding="utf-8")
+    text = prose(build(explain(load_spec(path))), "network")
+    assert "a last layer of 1 neuron " in text and "1 neurons" not in text and "2 inputs" in text
+
+
+def caption_of_first_figure(explanation) -> str:
+    figure = next(b for s in build(explanation).sections for b in s.blocks if isinstance(b, NetworkFigure))
+    return "".join(getattr(p, "text", "") or getattr(p, "latex", "") for p in figure.caption)
+
+
+def test_the_figure_caption_says_where_the_biases_are(seed, tmp_path):
+    """Each neuron's own bias, a layer's shared one, or none at all (then nothing of biases)."""
+    assert "Arrows carry the weights; each bias is added inside its neuron." in caption_of_first_figure(seed)
+    shared = caption_of_first_figure(explain(load_spec(TESTS / "specs" / "softmax-no-bias.toml")))
+    assert "a layer's bias is added inside the neurons that take it" in shared
+    text = examples.seed_spec().read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^biases = .*$", "", text)
+    path = tmp_path / "none.toml"
+    path.write_text(text, encoding="utf-8")
+    spec = load_spec(path)
+    assert all(mode == "none" for mode in spec.network.bias_modes)
+    caption = caption_of_first_figure(explain(spec))
+    assert "Arrows carry the weights." in caption and "bias" not in caption

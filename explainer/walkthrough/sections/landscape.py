@@ -15,8 +15,10 @@ from explainer.engines.numeric import initial
 from explainer.walkthrough.context import Context, inline
 from explainer.walkthrough.contours import landscape, window
 from explainer.walkthrough.document import Landscape, Math, Paragraph, Section
+from explainer.walkthrough.formatting import counted
 from explainer.walkthrough.notation import partial
 
+PATH_POINTS = 200  # a run's path is drawn through this many of its steps, about
 SEEN = 0.02  # a step shorter than this fraction of the landscape's width hides under its dot
 
 
@@ -42,10 +44,13 @@ def chosen(ctx: Context) -> tuple[str, str]:
 
 
 def path(ctx: Context, p: str, q: str) -> list[tuple[float, float]]:
-    """Where p and q went: the start and the end of the step, or every step of a run."""
+    """Where p and q went: the start and the end of the step, or a run's steps (about
+    PATH_POINTS of them, evenly spaced, and the last)."""
     history = ctx.explanation.history
     if history is not None:
-        return [(float(point.parameters[p]), float(point.parameters[q])) for point in history.points]
+        trace = history.trace
+        columns = [trace.labels.index(p), trace.labels.index(q)]
+        return [(float(a), float(b)) for a, b in trace.parameters[history.evenly(PATH_POINTS)][:, columns]]
     start, after = ctx.step.parameters, ctx.step.updated
     return [(float(start[p]), float(start[q])), (float(after[p]), float(after[q]))]
 
@@ -105,13 +110,14 @@ def _reading(ctx: Context, p: str, q: str, figure: Landscape) -> list[Paragraph]
         *_scale_words(ctx, figure),
     ))]
     if ctx.explanation.history is not None:
-        points = ctx.explanation.history.points
-        first, last = points[0].cost, points[-1].cost
+        history = ctx.explanation.history
+        first, last, steps = history.first.cost, history.last.cost, history.steps
         blocks.append(Paragraph(inline(
             "The line follows ", Math(sym.param(p)), " and ", Math(sym.param(q)), f" through all "
-            f"{len(points) - 1} step(s) of the run ({spec.steps} step(s) over {len(spec.samples)} "
-            "sample(s)), a ring after each step", " (some of them, evenly spaced)" if
-            len(points) - 1 > len(figure.marked) else "", "; the mean cost went from ",
+            f"{counted(steps, 'step')} of the run ({counted(spec.steps, 'step')} over "
+            f"{counted(len(spec.samples), 'sample')}), a ring after each step",
+            " (some of them, evenly spaced)" if steps > len(figure.marked) else "",
+            "; the mean cost went from ",
             Math(ctx.num(first).latex), " to ", Math(ctx.num(last).latex), ". The other parameters "
             "move too, so the landscape under the later rings is not quite the one drawn, which holds "
             "them at their starting values.",
@@ -141,7 +147,7 @@ def _descends_this_surface(ctx: Context) -> bool:
 def _along_the_arrow(ctx: Context, p: str, q: str, moved, after) -> tuple:
     """The step went the way the arrow points (one sample, or a batch step)."""
     history = ctx.explanation.history
-    before, later = ((history.points[0].cost, history.points[1].cost) if history is not None else
+    before, later = ((history.first.cost, history.point(1).cost) if history is not None else
                      (ctx.step.values.cost, ctx.step.after_cost))
     went = "fell" if later < before else "rose (the step overshot the valley)" if later > before else "stayed"
     cost = "the mean cost" if len(ctx.spec.samples) > 1 else "the cost"

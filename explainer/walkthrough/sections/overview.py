@@ -18,6 +18,7 @@ from explainer.walkthrough.document import (
     Table,
     Text,
 )
+from explainer.walkthrough.formatting import counted
 from explainer.walkthrough.layer_figure import layer_figure
 from explainer.walkthrough.layout import network_figure
 from explainer.walkthrough.notation import partial, vector
@@ -67,9 +68,9 @@ def _network(ctx: Context) -> Section:
     inputs = ", ".join(ctx.sym.neuron(n) for n in net.neurons(0))
     blocks = [
         Paragraph(inline(
-            f"The network has {len(net.layers)} layers of neurons: {net.layers[0]} inputs ",
+            f"The network has {len(net.layers)} layers of neurons: {counted(net.layers[0], 'input')} ",
             Math(inputs), ", ", *_hidden_words(ctx),
-            f" and a last layer of {net.layers[-1]} neurons ",
+            f" and a last layer of {counted(net.layers[-1], 'neuron')} ",
             Math(", ".join(ctx.sym.neuron(n) for n in net.neurons(net.depth))),
             ". Each neuron is connected to every neuron of the next layer. Every connection "
             f"carries a weight{_bias_words(net.bias_modes)}. ",
@@ -127,7 +128,7 @@ def _hidden_words(ctx: Context) -> tuple:
         return ("no hidden layer",)
     if len(hidden) == 1:
         names = ", ".join(ctx.sym.neuron(n) for n in ctx.net.neurons(1))
-        return (f"a hidden layer of {hidden[0]} neurons ", Math(names))
+        return (f"a hidden layer of {counted(hidden[0], 'neuron')} ", Math(names))
     return (f"{len(hidden)} hidden layers of {', '.join(map(str, hidden))} neurons",)
 
 
@@ -231,8 +232,10 @@ def _figure(ctx: Context) -> NetworkFigure:
         neurons, edges, (),
         matrices=[(layer_matrices(ctx, layer, ctx.step.parameters),) for layer in range(1, net.depth + 1)],
     )
-    caption = inline(f"The {shape(ctx)} network before the step. Arrows carry the weights; "
-                     "each bias is added inside its neuron.")
+    modes = set(net.bias_modes)
+    biases = ("" if modes == {"none"} else "; each bias is added inside its neuron" if modes == {"neuron"}
+              else "; a layer's bias is added inside the neurons that take it")
+    caption = inline(f"The {shape(ctx)} network before the step. Arrows carry the weights{biases}.")
     return dataclasses.replace(drawn, caption=caption + matrix_note(ctx, drawn))
 
 

@@ -127,10 +127,7 @@ def _agreement(history: History) -> list:
 def cost_curve(history: History) -> Plot:
     """The mean cost after about CURVE_POINTS evenly spaced steps (and the last)."""
     steps = history.steps
-    every = max(1, math.ceil(steps / CURVE_POINTS))
-    chosen = [*range(0, steps + 1, every)]
-    if chosen[-1] != steps:
-        chosen.append(steps)
+    chosen = history.evenly(CURVE_POINTS)
     costs = [float(c) for c in history.trace.costs[chosen]]
     points = tuple((float(n), c) for n, c in zip(chosen, costs, strict=True))
     lo, hi = min(costs), max(costs)
