@@ -96,6 +96,8 @@ _LATEX_TEXT = [
     (re.compile(r"\\approx\b"), "≈"),
     (re.compile(r"\\,\s*"), " "),
     (re.compile(r"\\mathrm\{([^{}]*)\}"), r"\1"),
+    # Fences: \bigl( and \left( are the bare parenthesis in plain text.
+    (re.compile(r"\\(?:bigl|bigr|Bigl|Bigr|left|right)(?![A-Za-z])\s*"), ""),
     # A numeric superscript (Nielsen's layer, a^{2}_{1}) as superscript digits: a²1, not a^21.
     (re.compile(r"\^\{(\d+|\+)\}"), lambda m: m.group(1).translate(_SUPERSCRIPTS)),
     (re.compile(r"\^\{([^{}]*)\}"), r"^\1"),

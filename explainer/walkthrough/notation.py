@@ -25,6 +25,21 @@ def partial(top: str, bottom: str) -> str:
     return rf"\frac{{\partial {top}}}{{\partial {bottom}}}"
 
 
+def as_factor(latex: str) -> str:
+    """`latex` as a factor of a product: in parentheses where it is a sum or difference at
+    its top level (o − exp) or starts with a sign (−exp/o), so that "a · o − exp" is never
+    written for a · (o − exp). Braces and parentheses already group what is inside them."""
+    depth = 0
+    for ch in latex:
+        if ch in "({[":
+            depth += 1
+        elif ch in ")}]":
+            depth -= 1
+        elif depth == 0 and ch in "+-":
+            return rf"\left({latex}\right)"
+    return latex
+
+
 def slashed(top: str, bottom: str) -> str:
     """∂top/∂bottom on one line, as a caption or a sentence writes it."""
     return rf"\partial {top}/\partial {bottom}"

@@ -26,6 +26,7 @@ _SKIPPED_TEX = re.compile(r"\\begin\{(tikzpicture|verbatim|lstlisting|comment)\}
 _RELATION = re.compile(r"\\approx(?![A-Za-z])|\\simeq(?![A-Za-z])|:=|≈|(?<![<>!\\])=")
 _LONE_NUMBER = re.compile(rf"\s*{SIGNED_NUMBER}\s*")
 _ROW_BREAK = re.compile(r"\\\\(\s*\[[^\]]*\])?")
+_SIDE_BY_SIDE = re.compile(r"[,;]\s*\\q?quad(?![A-Za-z])")
 
 
 @dataclass(frozen=True)
@@ -130,8 +131,11 @@ def chains_of(body: str, line: int, display: bool, context: str) -> list[Chain]:
                 chain.sides.append(Side(_RELATION.sub(" ", s, count=1).strip(), row_line))
             chain.source += " " + text
             continue
-        new = [Side(_strip_relation(s), row_line) for _, s in sides]
-        out.append(Chain(new, row_line, text, display, context))
+        # "a = 1, \quad b = 2": two equations side by side on one row.
+        for _, part in split_top(text, _SIDE_BY_SIDE):
+            part = _SIDE_BY_SIDE.sub(" ", part, count=1).strip() if _SIDE_BY_SIDE.match(part) else part
+            new = [Side(_strip_relation(s), row_line) for _, s in split_top(part, _RELATION)]
+            out.append(Chain(new, row_line, part, display, context))
     return out
 
 

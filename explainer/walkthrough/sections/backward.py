@@ -10,7 +10,7 @@ from __future__ import annotations
 from explainer.spec import Parameter
 from explainer.walkthrough.context import Context, inline
 from explainer.walkthrough.document import Equation, Math, Paragraph, Row, Section, Table, Text
-from explainer.walkthrough.notation import partial
+from explainer.walkthrough.notation import as_factor, partial
 from explainer.walkthrough.sections.deltas import (
     dC_do_inputs,
     dC_do_numbers,
@@ -59,14 +59,28 @@ def _rule(ctx: Context) -> Section:
 
 def _last_layer(ctx: Context) -> Section:
     net = ctx.net
-    act = ctx.activation(net.depth)
     example = _first(ctx, "weight", net.depth)
+    chain = _softmax_chain if ctx.activation(net.depth).vector else _one_output_chain
+    blocks: list = chain(ctx, example)
+    blocks[2:2] = [] if ctx.summary else [chain_rule_figure(ctx, example)]  # after the chain
+    blocks += delta_equations(ctx, net.depth)
+    blocks += _backprop_note(ctx, "BP1")
+    blocks.append(_next_words(ctx, net.depth, "the last layer"))
+    blocks += [gradient_equation(ctx, p) for p in ctx.shown_params("weight", net.depth)]
+    blocks += _gradient_table(ctx, "weight", net.depth)
+    blocks += _backprop_note(ctx, "BP4")
+    return Section("The last layer", "last-layer", tuple(blocks))
+
+
+def _one_output_chain(ctx: Context, example: Parameter) -> list:
+    """The last layer's chain of three factors: weight → input → output → cost."""
+    net, sym = ctx.net, ctx.sym
+    act = ctx.activation(net.depth)
     n = net.neuron(net.depth, example.target)
     source = net.neuron(net.depth - 1, example.source)
-    w = ctx.sym.param(example.label)
+    w = sym.param(example.label)
     j = example.target + 1
-    sym = ctx.sym
-    blocks: list = [
+    return [
         Paragraph(inline(
             "Take a weight of the last layer, say ", Math(w), ". It changes the cost in three "
             f"steps: it changes the {sym.input_word} ", Math(sym.i(n)), " of its neuron, that "
@@ -97,14 +111,50 @@ def _last_layer(ctx: Context) -> Section:
             "bias that feeds the neuron.",
         ), note=True),
     ]
-    blocks[2:2] = [] if ctx.summary else [chain_rule_figure(ctx, example)]  # after the chain
-    blocks += delta_equations(ctx, net.depth)
-    blocks += _backprop_note(ctx, "BP1")
-    blocks.append(_next_words(ctx, net.depth, "the last layer"))
-    blocks += [gradient_equation(ctx, p) for p in ctx.shown_params("weight", net.depth)]
-    blocks += _gradient_table(ctx, "weight", net.depth)
-    blocks += _backprop_note(ctx, "BP4")
-    return Section("The last layer", "last-layer", tuple(blocks))
+
+
+def _softmax_chain(ctx: Context, example: Parameter) -> list:
+    """The last layer's chain when it is a softmax: a weight changes its neuron's input, and
+    that input changes every output of the layer (each divides by the sum of all e^i), so
+    ∂C/∂i is a sum over the outputs, not one product."""
+    net, sym = ctx.net, ctx.sym
+    n = net.neuron(net.depth, example.target)
+    source = net.neuron(net.depth - 1, example.source)
+    w = sym.param(example.label)
+    m = net.neurons(net.depth)[1] if net.neurons(net.depth)[0] == n else net.neurons(net.depth)[0]
+    paths = " + ".join(rf"{partial(sym.o(k), sym.i(n))}\, {partial(sym.C, sym.o(k))}"
+                       for k in net.neurons(net.depth))
+    return [
+        Paragraph(inline(
+            "Take a weight of the last layer, say ", Math(w), f". It changes the {sym.input_word} ",
+            Math(sym.i(n)), " of its neuron. With softmax that input changes every "
+            f"{sym.output_word} of the layer, since each divides by the sum of all of them, and each "
+            f"{sym.output_word} changes the cost. The chain rule multiplies the first rate of change "
+            "by the sum over those paths:",
+        )),
+        Equation((
+            Row(partial(sym.C, w), "=", rf"{partial(sym.i(n), w)} \cdot {partial(sym.C, sym.i(n))}"),
+            Row("", "=", rf"{partial(sym.i(n), w)} \cdot \left({paths}\right)"),
+        )),
+        Paragraph(inline(
+            Text("The first factor", strong=True), f" asks how the neuron's {sym.input_word} changes "
+            f"with the weight. The {sym.input_word} ", Math(sym.i(n)), " is a sum in which ", Math(w),
+            " multiplies ", Math(sym.o(source)), ", so the factor is ", Math(sym.o(source)), ".",
+        )),
+        Paragraph(inline(
+            Text("The sum", strong=True), " walks every output: softmax's slopes are ",
+            Math(rf"{partial(sym.o(n), sym.i(n))} = {sym.o(n)}\,(1 - {sym.o(n)})"),
+            f" for the neuron's own {sym.output_word} and ",
+            Math(rf"{partial(sym.o(m), sym.i(n))} = -{sym.o(m)}\, {sym.o(n)}"), " for every other, "
+            "and each ", Math(partial(sym.C, sym.out_letter)), " is the cost's slope in that output.",
+        )),
+        Paragraph(inline(
+            "The sum belongs to the neuron, not to the weight. It is ",
+            Math(rf"{sym.delta(n)} = {partial(sym.C, sym.i(n))}"),
+            ", the neuron's delta. We compute it once per neuron and use it for every weight and "
+            "bias that feeds the neuron.",
+        ), note=True),
+    ]
 
 
 def _hidden_layer(ctx: Context, layer: int) -> Section:
@@ -263,7 +313,7 @@ def gradient_equation(ctx: Context, p: Parameter) -> Equation:
     second_sym = ctx.sigma_prime(p.layer, ctx.sym.o(n), ctx.sym.i(n))
     second_num = ctx.factor(values.activation_derivative[n])
     if p.layer == net.depth:
-        third_sym = dC_do_symbols(ctx, n, p.layer)
+        third_sym = as_factor(dC_do_symbols(ctx, n, p.layer))
         third_num = ctx.factor(values.output_derivative[n])
         substituted.append(values.output_derivative[n])
     else:

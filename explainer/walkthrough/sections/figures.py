@@ -89,6 +89,16 @@ def _path_caption(ctx: Context, p: Parameter, on_path: set[str], edges: set[tupl
     mixing = (" Softmax mixes the last layer: every output depends on the input of every neuron "
               "there, so all of them are on the path." if ACTIVATIONS[net.activations[-1]].vector
               else "")
+    if not later and mixing:
+        n = net.neuron(p.layer, p.target) if p.target is not None else first[0]
+        fed = (("the edge of ", Math(param), " and the neuron ", Math(sym.neuron(n)), " it feeds")
+               if p.kind == "weight" else start)
+        return inline(
+            "The path of ", Math(slashed(cost, param)), ": ", *fed, ", then every output of the "
+            "last layer. ", Math(param), f" changes only the {sym.input_word} of ", Math(sym.neuron(n)),
+            f", but softmax makes every {sym.output_word} of the layer depend on it, so the chain rule "
+            "multiplies ", Math(slashed(sym.i(n), param)), " by a sum with one term per output, ",
+            Math(slashed(sym.o(n), sym.i(n)) + r"\," + slashed(cost, sym.o(n))), " and its like.")
     if not later:
         n = first[0]
         return inline(

@@ -96,12 +96,14 @@ def _introduction(ctx: Context, p: str, q: str) -> list[Paragraph]:
 def _reading(ctx: Context, p: str, q: str, figure: Landscape) -> list[Paragraph]:
     """What the reader sees: downhill is where the step went."""
     sym, step, spec = ctx.sym, ctx.step, ctx.spec
-    start = Math(rf"({sym.param(p)}, {sym.param(q)}) = ({ctx.num(step.parameters[p]).latex}, "
-                 rf"{ctx.num(step.parameters[q]).latex})")
+    # Each number next to its name, as the rest of the walkthrough writes it, so that a reader
+    # (or `explainer check` reading this walkthrough back) knows which quantity it is.
+    start = [Math(f"{sym.param(label)} = {ctx.num(step.parameters[label]).latex}") for label in (p, q)]
     moved = [ctx.num(step.updated[label] - step.parameters[label]) for label in (p, q)]
-    after = [ctx.num(step.updated[label]) for label in (p, q)]
+    after = [Math(f"{sym.updated(label)} = {ctx.num(step.updated[label]).latex}") for label in (p, q)]
     blocks = [Paragraph(inline(
-        "The step started at the dot, ", start, ". The gradient points uphill, straight across the "
+        "The step started at the dot, where ", start[0], " and ", start[1], ". The gradient points "
+        "uphill, straight across the "
         "contour lines; the arrow points the other way, ",
         Math(rf"-\left({partial(sym.C, sym.param(p))}, {partial(sym.C, sym.param(q))}\right)"),
         ", straight downhill. ",
@@ -150,12 +152,17 @@ def _along_the_arrow(ctx: Context, p: str, q: str, moved, after) -> tuple:
     before, later = ((history.first.cost, history.point(1).cost) if history is not None else
                      (ctx.step.values.cost, ctx.step.after_cost))
     went = "fell" if later < before else "rose (the step overshot the valley)" if later > before else "stayed"
-    cost = "the mean cost" if len(ctx.spec.samples) > 1 else "the cost"
+    if len(ctx.spec.samples) > 1:
+        cost, values = "the mean cost", (Math(ctx.num(before).latex), " to ", Math(ctx.num(later).latex))
+    else:
+        C = ctx.sym.C
+        cost, values = "the cost", (Math(f"{C} = {ctx.num(before).latex}"), " to ",
+                                    Math(f"{C}^{{+}} = {ctx.num(later).latex}"))
     return (
         "Downhill is where the step went: ", *_moves(ctx, p, q, moved),
-        ", the way the arrow points, to the ring at ", Math(rf"({after[0].latex}, {after[1].latex})"),
+        ", the way the arrow points, to the ring where ", after[0], " and ", after[1],
         f". Every other parameter moved as well, downhill in its own direction, and {cost} {went} from ",
-        Math(ctx.num(before).latex), " to ", Math(ctx.num(later).latex), ".",
+        *values, ".",
     )
 
 
