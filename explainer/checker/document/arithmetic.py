@@ -3,7 +3,8 @@ numbers show.
 
 A number written with k decimals stands for anything within half a unit of its last digit;
 one cut short with an ellipsis (0.220793…) for anything from it to one unit further from 0;
-integers and the numbers the spec gives (the weights, inputs, targets, η) are exact. Each
+integers and the numbers the spec gives (the weights, inputs, targets, η) are exact, unless
+written with trailing zeros (1.00000 is a rounded number). Each
 side is computed as an interval from those (in 50-digit mpmath, far below any written
 digit), and a step A = B is right when the two intervals meet, allowing the last digits
 of numbers printed from floating-point arithmetic as a claim does. So a step is wrong only
@@ -87,7 +88,11 @@ def literal(num: n.Num, exact: frozenset[Fraction]) -> Interval:
     x = mpmath.mpf(num.value.numerator) / num.value.denominator
     if num.truncated:
         return Interval(x, x + mpmath.mpf(10) ** -num.decimals)
-    if num.value.denominator == 1 or num.value in exact:
+    # Exact: an integer written as one (the 2 of 2 (o − exp)), or a number the spec gives as
+    # written. A trailing zero after the point (1.00000, 1.50000) shows digits that were
+    # rounded to: tanh(13.56) written 1.00000 is 0.999999999997, not 1.
+    padded = num.decimals > 0 and num.text.rstrip().endswith("0")
+    if (num.decimals == 0 or num.value in exact) and not padded:
         return Interval.point(x)
     half = mpmath.mpf(10) ** -num.decimals / 2
     return Interval(x - half, x + half)

@@ -16,11 +16,16 @@ cost routed through one output neuron (∂C_{oL1}/∂i_{L1}, which is δ of L1).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
+import mpmath
+
 from explainer.checker.document import nodes as n
+from explainer.checker.document.arithmetic import Unknown
 from explainer.checker.document.latex import ParseError, parse
+from explainer.functions import ACTIVATIONS
 from explainer.spec import Spec
 from explainer.walkthrough.presets import PRESETS, preset
 
@@ -147,6 +152,24 @@ class Names:
                     return (f"after.{before[0]}", before[1], before[2])
             return found
         return None
+
+    def sigma(self, head: n.Node | None) -> Callable[[mpmath.mpf], mpmath.mpf] | None:
+        """What σ means in an equation about `head`: the activation of the neuron it names
+        (o_{h1} = σ(i_{h1}) = σ(0.37) = … in a tanh layer is tanh), or None where it names no
+        neuron (σ is then the logistic function, as most worked examples use it)."""
+        named = self.named(head) if head is not None else None
+        if named is None or len(named.keys) != 1:
+            return None
+        neuron, net = named.keys[0].rpartition(".")[2], self.net
+        layer = next((k for k in range(1, net.depth + 1) if neuron in net.neurons(k)), None)
+        if layer is None:
+            return None
+        act = ACTIVATIONS[net.activations[layer - 1]]
+        slope = mpmath.mpf(net.leaky_slope.numerator) / net.leaky_slope.denominator
+        if act.vector or act.mpmath_form is None:
+            return _no_elementwise_sigma
+        form = act.mpmath_form
+        return lambda x: form(x, slope)
 
     def is_cost(self, node: n.Node) -> bool:
         """C, or a share of it: C_{oL1} (the part routed through L1)."""
@@ -303,6 +326,10 @@ class Names:
         if layer == 0:
             return Named(tuple(f"input.{m}" for m in names), (len(names), 1), tuple(spec.sample.input))
         return Named(tuple(f"{key}.{m}" for m in names), (len(names), 1))
+
+
+def _no_elementwise_sigma(x: mpmath.mpf) -> mpmath.mpf:
+    raise Unknown("σ of one input of a softmax layer (it needs the whole layer)")
 
 
 def _subscript_node(sub: str) -> n.Node:

@@ -196,11 +196,34 @@ def replace_symbols(node: Node, f) -> Node:
 
 
 def literal(node: Node) -> tuple[Num, int] | None:
-    """A number as written, with its sign: 0.2, −0.3, −(−1)."""
+    """A number as written, with its sign: 0.2, −0.3, −(−1), 4.39652 × 10^{-9}."""
     sign = 1
     while isinstance(node, Neg):
         node, sign = node.value, -sign
-    return (node, sign) if isinstance(node, Num) else None
+    if isinstance(node, Num):
+        return node, sign
+    scientific = _scientific(node)
+    return None if scientific is None else (scientific[0], sign * scientific[1])
+
+
+def _scientific(node: Node) -> tuple[Num, int] | None:
+    """a × 10^k as the one number it is, its last digit where a's last digit lands: 4.39652 ×
+    10^{-9} has 14 decimals (and 4.2 × 10^{3} has −2: it is rounded to hundreds)."""
+    if not (isinstance(node, Mul) and not node.elementwise and len(node.factors) == 2):
+        return None
+    mantissa, power = node.factors
+    found = literal(mantissa)
+    if found is None or not isinstance(power, Pow):
+        return None
+    a, sign = found
+    if not (isinstance(power, Pow) and isinstance(power.base, Num)
+            and power.base.value == 10 and power.base.decimals == 0 and isinstance(power.exponent, Node)):
+        return None
+    k = literal(power.exponent)
+    if k is None or k[0].decimals or k[0].value.denominator != 1:
+        return None
+    e = k[1] * int(k[0].value)
+    return Num(a.value * Fraction(10) ** e, f"{a.text}e{e}", a.decimals - e, a.truncated), sign
 
 
 def literals(node: Node) -> list[tuple[Num, int]] | None:

@@ -15,8 +15,11 @@ number or table cell with numbers that gives nothing is listed as unread, with w
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
+
+import mpmath
 
 from explainer.checker.claims import Claim, Claims
 from explainer.checker.document import arithmetic, prose, segments
@@ -139,7 +142,7 @@ def read_text(text: str, kind: str, spec: Spec, source: str, notation: str | Non
             continue
         found, checked = _chain(chain, nodes, names, algebra, exact, reading)
         events += found
-        if not found and not checked:
+        if not found and not checked and not _whole_numbers_only(nodes):
             why = "not a formula this reader knows" if None in nodes else "nothing here names a quantity"
             reading.unread.append(Unread(chain.line, chain.source, why))
     sentences = []
@@ -218,6 +221,13 @@ def _has_numbers(chain: segments.Chain, nodes: list[n.Node | None]) -> bool:
     return False
 
 
+def _whole_numbers_only(nodes: list[n.Node | None]) -> bool:
+    """An equation of whole numbers whose left side names nothing is a definition (σ′(i) = 1,
+    the slope of a linear activation), not a computation to check."""
+    return all(node is not None for node in nodes) and all(
+        x.decimals == 0 and not x.truncated for node in nodes for x in n.numbers(node))
+
+
 def _chain(chain: segments.Chain, nodes: list[n.Node | None], names: Names, algebra: _LazyAlgebra,
            exact: frozenset[Fraction], reading: Reading) -> tuple[list[Event], bool]:
     """The events of one equation, and whether any step of it was recomputed (the steps go
@@ -227,7 +237,7 @@ def _chain(chain: segments.Chain, nodes: list[n.Node | None], names: Names, alge
     numeric = [node is not None and n.is_numeric(node) for node in nodes]
     for k in range(1, len(nodes)):
         if numeric[k - 1] and numeric[k]:
-            checked = _step(chain, k, nodes[k - 1], nodes[k], exact, reading) or checked
+            checked = _step(chain, k, nodes[k - 1], nodes[k], exact, reading, names.sigma(nodes[0])) or checked
         elif nodes[k - 1] is not None and nodes[k] is not None and numeric[k]:
             for symbol, number in n.substitutions(nodes[k - 1], nodes[k]) or []:
                 named = names.named(symbol)
@@ -246,9 +256,11 @@ def _chain(chain: segments.Chain, nodes: list[n.Node | None], names: Names, alge
 
 
 def _step(chain: segments.Chain, k: int, left: n.Node, right: n.Node, exact: frozenset[Fraction],
-          reading: Reading) -> bool:
+          reading: Reading, sigma: Callable[[mpmath.mpf], mpmath.mpf] | None) -> bool:
+    """One step of a chain recomputed; σ is the activation of the neuron the chain is about."""
+    sigma = sigma or arithmetic.logistic
     try:
-        a, b = arithmetic.evaluate(left, exact), arithmetic.evaluate(right, exact)
+        a, b = arithmetic.evaluate(left, exact, sigma), arithmetic.evaluate(right, exact, sigma)
     except arithmetic.Unknown:
         return False
     verdict = "correct" if arithmetic.meets(a, b) else "wrong"

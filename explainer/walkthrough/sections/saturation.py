@@ -40,18 +40,20 @@ def forward_note(ctx: Context, name: str, layer: int) -> Paragraph | None:
         return None
     distance, bound = found
     sym, values = ctx.sym, ctx.step.values
-    shown = ctx.num(values.output[name])
+    shown, i, d = ctx.num(values.output[name]), ctx.num(values.input[name]), ctx.num(distance)
+    # Every number beside its name, so that a reader knows which quantity it is.
     if bound:
-        hidden = (f"Written to {ctx.digits} digits its output is ", Math(shown.latex), ", but it is not ",
-                  Math(str(bound)), ": ", Math(rf"{'1 -' if bound > 0 else '1 +'} {sym.o(name)} "
-                                           rf"{ctx.num(distance).relation} {ctx.num(distance).latex}"),
-                  ", and the backward pass is made of exactly that difference.")
+        gap_math = Math(rf"{'1 -' if bound > 0 else '1 +'} {sym.o(name)} {d.relation} {d.latex}")
+        hidden = (f" Written to {ctx.digits} digits, ", Math(rf"{sym.o(name)} {shown.relation} {shown.latex}"),
+                  ", but it is not ", Math(str(bound)), ": the backward pass is made of exactly that "
+                  "difference.")
     else:
-        hidden = ("Its output is that small number itself, and so is its slope.",)
+        gap_math = Math(rf"{sym.o(name)} {d.relation} {d.latex}")
+        hidden = (" Its output is that small number itself, and so is its slope.",)
     return Paragraph(inline(
         Text("Saturated.", strong=True), " ", Math(sym.neuron(name)), " has the input ",
-        Math(ctx.num(values.input[name]).latex), ", so far out that ", Math(sym.o(name)),
-        " is within ", Math(ctx.num(distance).latex), " of ", Math(str(bound)), ". ", *hidden,
+        Math(rf"{sym.i(name)} {i.relation} {i.latex}"), ", so far out that its output is within a "
+        "hair of ", Math(str(bound)), ": ", gap_math, ".", *hidden,
     ), note=True)
 
 

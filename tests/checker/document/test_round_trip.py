@@ -55,7 +55,7 @@ def read_back(spec, notation: str, fmt: str):
 
 def assert_read_right(spec, notation: str, fmt: str) -> None:
     explanation, text, reading = read_back(spec, notation, fmt)
-    assert reading.notation == notation  # the reader recognises the preset it was written in
+    assert reading.notation == notation, reading.notation  # the reader recognises the preset
     result = check(as_claims(reading, spec), explanation.symbolic)
     assert result.verdicts, "nothing was read"
     assert all(v.verdict == CORRECT for v in result.verdicts), \
@@ -64,7 +64,8 @@ def assert_read_right(spec, notation: str, fmt: str) -> None:
         [s for s in reading.arithmetic if s.verdict != "correct"]
     assert all(g.ok for g in reading.given), [g for g in reading.given if not g.ok]
     skip = agreement_lines(text, fmt)
-    assert [u for u in reading.unread if u.line not in skip] == []
+    unread = [u for u in reading.unread if u.line not in skip]
+    assert unread == [], unread
     assert_symbolic_lines_are_proven(text, fmt, spec, notation, explanation)
 
 
