@@ -101,6 +101,10 @@ class Algebra:
                 return d.activation_derivative_expr[role[1]]
             if node.primes:
                 raise ValueError("a derivative of a function other than σ")
+            if node.func == "sigma":  # σ of a neuron's input is that neuron's activation
+                role = self.names.role(node.arg)
+                if role is not None and role[0] == "input" and role[1] in d.output_expr:
+                    return d.output_expr[role[1]]
             return _FUNCTIONS[node.func](self._expr(node.arg))
         if isinstance(node, n.Add):
             return sympy.Add(*[sign * self._expr(term) for sign, term in node.terms])

@@ -154,8 +154,12 @@ def _sanity_check(ctx: Context) -> Section:
     # A cost of 0 before the step (possible in batch mode, where the other samples
     # move the parameters) has no percentage.
     share = f" ({show(abs(decrease) / before_c * 100, 3).text} % of its value). " if before_c else ". "
-    if decrease:
-        opening = ("The cost went " + ("down" if decrease > 0 else "up") + " by ", Math(change.latex), share)
+    C = ctx.sym.C
+    if decrease > 0:
+        opening = ("The cost went down: ", Math(rf"{C} - {C}^{{+}} {change.relation} {change.latex}"), share)
+    elif decrease < 0:
+        rise = ctx.num(-decrease)
+        opening = ("The cost went up: ", Math(rf"{C}^{{+}} - {C} {rise.relation} {rise.latex}"), share)
     else:
         opening = ("The cost did not change (", Math(change.latex), "). ")
     blocks.append(Paragraph(inline(
