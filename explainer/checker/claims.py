@@ -14,6 +14,9 @@
     [claims.history.2]               # a run of several steps: after step 2
     cost = 0.171                     # the mean cost over the samples
     w1 = 0.298                       # any parameter
+    epoch_error = 0.36               # Σ of each sample's cost just before its update in step 2
+    [claims.history.2.sample.1]      # sample 1's pass inside step 2
+    output = { L1 = 0.72 }
 
 Top-level numbers: ``cost`` and, for a softmax layer, ``exponential_sum`` (Σ e^i).
 Sections keyed by neuron: ``weighted_sum`` (Σ w·o before the bias), ``input``,
@@ -48,6 +51,8 @@ NEURON_SECTIONS = ("weighted_sum", "input", "exponential", "output", "error", "a
                    "cost_derivative", "delta")
 PARAMETER_SECTIONS = ("gradient", "step", "change", "updated")
 SECTIONS = ("cost", "exponential_sum", *NEURON_SECTIONS, *PARAMETER_SECTIONS, "after", "history")
+# One sample's pass inside a run ([claims.history.N.sample.S]).
+SAMPLE_SECTIONS = (*(s for s in NEURON_SECTIONS if s != "exponential"), "gradient")
 SOFTMAX_ONLY = ("exponential", "exponential_sum")  # a softmax layer's e^i and their sum
 # How a number was written: rounded by hand to its digits (the default), printed in full by a
 # program (float64 output: right to about 10 significant digits), or exact by nature.
@@ -194,12 +199,44 @@ class _Reader(Checker):
                 if name not in (PRECISION_KEY, EXACT_KEY)]
 
     def history(self, data: object, spec: Spec, precision: str) -> list[Claim]:
+        """[claims.history.N]: after step N the mean cost and the parameters; inside step N
+        the running epoch error and, in [claims.history.N.sample.S], sample S's pass."""
         steps = [str(n) for n in range(1, spec.steps + 1)]
         table = self.table(data, "claims.history", steps, (), what="step")
         out = []
         labels = [p.label for p in spec.network.parameters]
         for step, entry in table.items():
-            out += self.section(entry, f"history.{step}", ["cost", *labels], "cost or parameter", precision)
+            where = f"history.{step}"
+            inner = self.table(entry, f"claims.{where}", ["cost", "epoch_error", "sample", *labels,
+                                                          PRECISION_KEY, EXACT_KEY], (),
+                               what="cost, epoch_error, sample or parameter")
+            inner_precision = self.precision_in(inner, f"claims.{where}", precision)
+            for name, value in inner.items():
+                if name == "sample":
+                    out += self.samples(value, spec, where, inner_precision)
+                elif name not in (PRECISION_KEY, EXACT_KEY):
+                    out.append(self.number(value, f"{where}.{name}", inner_precision))
+        return out
+
+    def samples(self, data: object, spec: Spec, where: str, precision: str) -> list[Claim]:
+        """[claims.history.N.sample.S]: the cost and the sections of one sample's pass."""
+        net = spec.network
+        numbers = [str(s) for s in range(1, len(spec.samples) + 1)]
+        table = self.table(data, f"claims.{where}.sample", numbers, (), what="sample")
+        out = []
+        for s, entry in table.items():
+            key = f"{where}.sample.{s}"
+            inner = self.table(entry, f"claims.{key}", ("cost", *SAMPLE_SECTIONS, PRECISION_KEY, EXACT_KEY),
+                               (), what="key")
+            inner_precision = self.precision_in(inner, f"claims.{key}", precision)
+            if "cost" in inner:
+                out.append(self.number(inner["cost"], f"{key}.cost", inner_precision))
+            for section in SAMPLE_SECTIONS:
+                if section in inner:
+                    allowed = ([p.label for p in net.parameters] if section == "gradient"
+                               else _neurons_for(section, net))
+                    out += self.section(inner[section], f"{key}.{section}", allowed,
+                                        "parameter" if section == "gradient" else "neuron", inner_precision)
         return out
 
 

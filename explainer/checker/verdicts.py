@@ -28,7 +28,8 @@ the claimed number within its tolerance is reported.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -41,7 +42,7 @@ from explainer.checker.paper import mp
 from explainer.checker.passes import Paper
 from explainer.engines import symbolic, training
 from explainer.engines.mpeval import to_mp
-from explainer.engines.quantities import quantities
+from explainer.engines.quantities import quantities, run_quantities
 from explainer.functions import ACTIVATIONS
 from explainer.spec import Spec
 
@@ -53,6 +54,9 @@ SELF_CHECK = mpmath.mpf("1e-30")  # the paper computation must match the engines
 # Conventions in which a claims file may write a quantity with the other sign: Mitchell's
 # error term δ = −∂E/∂net, where ours is δ = ∂C/∂i.
 NEGATED = {"mitchell": ("delta.",)}
+
+# A key inside a run's step: history.N.sample.S.<key of one pass>, or history.N.epoch_error.
+_INSIDE = re.compile(r"^history\.\d+\.(?:sample\.\d+\.|(?=epoch_error$))")
 
 
 class CheckerDisagrees(RuntimeError):
@@ -138,17 +142,21 @@ class Check:
         return next((v for v in self.verdicts if v.key == key), None)
 
 
-def truth(spec: Spec, step: symbolic.SymbolicStep,
-          points: list[training.Point] | None) -> tuple[dict[str, mpmath.mpf], set[str]]:
+def truth(spec: Spec, step: symbolic.SymbolicStep, points: list[training.Point] | None,
+          wanted: Iterable[str] = ()) -> tuple[dict[str, mpmath.mpf], set[str]]:
     """Every quantity a claim can name, from the symbolic engine (see `engines.quantities`),
     and the keys of those that are exact by nature: an exact zero (a zero factor made it so)
     or the slope of a piecewise-linear activation (0, 1, the leak). Other exact numbers (a
-    sigmoid's 1/4 at 0) are rounded by people like any other."""
+    sigmoid's 1/4 at 0) are rounded by people like any other. Values inside a run's steps
+    (a sample's pass, the epoch error) are computed for the steps `wanted` keys name."""
     values = quantities(spec, step, points or ())
+    inside = sorted({int(k.split(".")[1]) for k in wanted if _INSIDE.match(k)})
+    if inside and points:
+        values |= run_quantities(spec, step.derivation, points, inside)
     net = spec.network
     piecewise = {f"activation_derivative.{n}" for layer in range(1, net.depth + 1)
                  if ACTIVATIONS[net.activations[layer - 1]].piecewise_linear for n in net.neurons(layer)}
-    exact = {k for k, x in values.items() if x == 0 or k in piecewise}
+    exact = {k for k, x in values.items() if x == 0 or _INSIDE.sub("", k) in piecewise}
     return {k: to_mp(x) for k, x in values.items()}, exact
 
 
@@ -162,7 +170,7 @@ def check(claims: Claims, step: symbolic.SymbolicStep, tolerance: Tolerance = To
     spec = claims.spec
     wants_history = any(c.key.startswith("history.") for c in claims.claims)
     points = training.symbolic_run(spec, step.derivation) if wants_history else None
-    true, exact = truth(spec, step, points)
+    true, exact = truth(spec, step, points, [c.key for c in claims.claims])
     by_key = {c.key: c for c in claims.claims}
     with mpmath.workdps(paper.PRECISION):
         # In our convention from here on: a Mitchell δ is read as −δ.

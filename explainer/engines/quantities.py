@@ -12,19 +12,22 @@ for a softmax layer ``exponential.L1`` (e^i) and ``exponential_sum`` (Σ e^i); p
 ``step.w5`` (η·∂C/∂p, what the update subtracts), ``change.w5`` (p⁺ − p) and
 ``updated.w5``; after the step ``after.input.L1``, ``after.output.L1`` and
 ``after.cost``; for a run ``history.N.cost`` (the mean cost over the samples after
-step N, step 0 before training) and ``history.N.w1``. Values are the symbolic
+step N, step 0 before training) and ``history.N.w1``; inside a run (`run_quantities`)
+``history.N.sample.S.output.L1`` and the rest of sample S's pass in step N, and
+``history.N.epoch_error``. Values are the symbolic
 engine's: exact Rationals where a value is a number from the spec, else Floats
 with 60 digits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
 
 import sympy
 
 from explainer.engines.precision import PRECISION
-from explainer.engines.symbolic import SymbolicStep, rational
+from explainer.engines.symbolic import Derivation, SymbolicStep, Values, evaluate, rational, update
 from explainer.engines.training import Point
 from explainer.functions import ACTIVATIONS
 from explainer.spec import Spec
@@ -33,30 +36,8 @@ from explainer.spec import Spec
 def quantities(spec: Spec, step: SymbolicStep, points: Sequence[Point] = ()) -> dict[str, sympy.Expr]:
     """Every quantity of `spec`'s `step` (and of the run's `points`, if given), by key."""
     net = step.derivation.network
-    v, a = step.values, step.after
-    out: dict[str, sympy.Expr] = {"cost": v.cost}
-    for layer in range(net.depth + 1):  # forward, as the forward pass computes them
-        for j, n in enumerate(net.neurons(layer)):
-            if layer:
-                bias = net.bias_of(layer, j)
-                out[f"weighted_sum.{n}"] = v.input[n] - (step.parameters[bias.label] if bias else 0)
-            out[f"input.{n}"] = v.input[n]
-            if layer and ACTIVATIONS[net.activations[layer - 1]].vector:
-                out[f"exponential.{n}"] = exponential(v.input[n])
-        if layer and ACTIVATIONS[net.activations[layer - 1]].vector:
-            out["exponential_sum"] = sympy.Add(*(out[f"exponential.{n}"] for n in net.neurons(layer)))
-        for n in net.neurons(layer):
-            out[f"output.{n}"] = v.output[n]
-    for j, n in enumerate(net.neurons(net.depth)):
-        out[f"error.{n}"] = v.output[n] - rational(spec.sample.expected[j])
-    for layer in range(net.depth, 0, -1):  # backward, as backpropagation computes them
-        for n in net.neurons(layer):
-            out[f"cost_derivative.{n}"] = v.output_derivative[n]
-        for n in net.neurons(layer):
-            out[f"activation_derivative.{n}"] = v.activation_derivative[n]
-            out[f"delta.{n}"] = v.delta[n]
-    for p in net.parameters:
-        out[f"gradient.{p.label}"] = v.gradient[p.label]
+    a = step.after
+    out = of_pass(spec, step.values, step.parameters, spec.sample.expected)
     eta = rational(spec.learning_rate)
     for p in net.parameters:  # what the update subtracts, and what it adds: −η·∂C/∂p
         frozen = p.label in spec.frozen
@@ -72,6 +53,63 @@ def quantities(spec: Spec, step: SymbolicStep, points: Sequence[Point] = ()) -> 
         out[f"history.{point.step}.cost"] = point.cost
         for label, value in point.parameters.items():
             out[f"history.{point.step}.{label}"] = value
+    return out
+
+
+def of_pass(spec: Spec, v: Values, parameters: dict[str, sympy.Expr],
+            expected: Sequence[Fraction]) -> dict[str, sympy.Expr]:
+    """The keys of one sample's forward and backward pass at `parameters`, in the order the
+    passes compute them: ``cost``, ``weighted_sum``, ``input``, ``exponential(_sum)``,
+    ``output``, ``error``, ``cost_derivative``, ``activation_derivative``, ``delta``, ``gradient``."""
+    net = spec.network
+    out: dict[str, sympy.Expr] = {"cost": v.cost}
+    for layer in range(net.depth + 1):  # forward, as the forward pass computes them
+        for j, n in enumerate(net.neurons(layer)):
+            if layer:
+                bias = net.bias_of(layer, j)
+                out[f"weighted_sum.{n}"] = v.input[n] - (parameters[bias.label] if bias else 0)
+            out[f"input.{n}"] = v.input[n]
+            if layer and ACTIVATIONS[net.activations[layer - 1]].vector:
+                out[f"exponential.{n}"] = exponential(v.input[n])
+        if layer and ACTIVATIONS[net.activations[layer - 1]].vector:
+            out["exponential_sum"] = sympy.Add(*(out[f"exponential.{n}"] for n in net.neurons(layer)))
+        for n in net.neurons(layer):
+            out[f"output.{n}"] = v.output[n]
+    for j, n in enumerate(net.neurons(net.depth)):
+        out[f"error.{n}"] = v.output[n] - rational(expected[j])
+    for layer in range(net.depth, 0, -1):  # backward, as backpropagation computes them
+        for n in net.neurons(layer):
+            out[f"cost_derivative.{n}"] = v.output_derivative[n]
+        for n in net.neurons(layer):
+            out[f"activation_derivative.{n}"] = v.activation_derivative[n]
+            out[f"delta.{n}"] = v.delta[n]
+    for p in net.parameters:
+        out[f"gradient.{p.label}"] = v.gradient[p.label]
+    return out
+
+
+def run_quantities(spec: Spec, d: Derivation, points: Sequence[Point],
+                   steps: Iterable[int]) -> dict[str, sympy.Expr]:
+    """Inside a run's `steps` (1-based): each sample's pass, keyed
+    ``history.N.sample.S.<key of of_pass>``, and ``history.N.epoch_error``, the running error
+    online-SGD code prints: the sum of each sample's cost taken just before its own update.
+
+    In "sgd" mode sample S of step N is seen at the parameters after the updates of the
+    samples before it in that step; in "batch" mode every sample at the parameters before
+    the step. Step N starts from `points[N - 1]` (the run's state after step N − 1)."""
+    out: dict[str, sympy.Expr] = {}
+    one_by_one = spec.mode == "sgd"
+    for n in steps:
+        params = dict(points[n - 1].parameters)
+        errors = []
+        for s, sample in enumerate(spec.samples, 1):
+            v = evaluate(d, params, sample, digits=PRECISION)
+            for key, value in of_pass(spec, v, params, sample.expected).items():
+                out[f"history.{n}.sample.{s}.{key}"] = value
+            errors.append(v.cost)
+            if one_by_one:
+                params = update(spec, params, v.gradient)
+        out[f"history.{n}.epoch_error"] = sympy.Add(*errors)
     return out
 
 

@@ -142,8 +142,8 @@ def softmax_cross_entropy_note(ctx: Context, layer: int) -> Paragraph:
     return Paragraph(inline(
         "Softmax with cross-entropy has a famous shortcut, ",
         Math(f"{delta_n} = {o_n} - {exp_n}"),
-        ", but it needs expected values that add up to 1. Ours add up to ",
-        Math(ctx.num(total).latex),
+        ", but it needs expected values that add up to 1. Ours do not: ",
+        Math(rf"\sum_{{k}} {exp_k} {ctx.num(total).relation} {ctx.num(total).latex}"),
         ", so the sum over the Jacobian gives ",
         Math(rf"{delta_n} = {o_n} \sum_{{k}} {exp_k} - {exp_n}"),
         " instead, which is what the lines above compute.",

@@ -9,6 +9,8 @@ from explainer.walkthrough.notation import partial
 from explainer.walkthrough.sections.figures import update_figure
 from explainer.walkthrough.sections.forward import cost_equation, neuron_equation, neuron_table
 
+TINY_PERCENT = 0.001  # a change of the cost below this share of it is said as "less than"
+
 
 def sections(ctx: Context) -> list[Section]:
     return [_update(ctx), _sanity_check(ctx)]
@@ -153,7 +155,13 @@ def _sanity_check(ctx: Context) -> Section:
     )))
     # A cost of 0 before the step (possible in batch mode, where the other samples
     # move the parameters) has no percentage.
-    share = f" ({show(abs(decrease) / before_c * 100, 3).text} % of its value). " if before_c else ". "
+    percent = abs(decrease) / before_c * 100 if before_c else None
+    if percent is None:
+        share = ". "
+    elif percent < TINY_PERCENT:  # 1.15e−6 % reads as noise; say how small it is instead
+        share = f" (less than {TINY_PERCENT} % of its value). "
+    else:
+        share = f" ({show(percent, 3).text} % of its value). "
     C = ctx.sym.C
     if decrease > 0:
         opening = ("The cost went down: ", Math(rf"{C} - {C}^{{+}} {change.relation} {change.latex}"), share)
