@@ -57,6 +57,8 @@ def quantities(spec: Spec, step: SymbolicStep, points: Sequence[Point] = ()) -> 
             out[f"delta.{n}"] = v.delta[n]
     for p in net.parameters:
         out[f"gradient.{p.label}"] = v.gradient[p.label]
+    if a is None:  # no learning rate: nothing after the gradients
+        return out
     eta = rational(spec.learning_rate)
     for p in net.parameters:  # what the update subtracts, and what it adds: −η·∂C/∂p
         frozen = p.label in spec.frozen
