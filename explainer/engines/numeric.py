@@ -329,19 +329,14 @@ def step(spec: Spec, values: Values | None = None, sample: Sample | None = None)
         back = backward(net, params, before, sample)
         # In batch mode the first update applies the mean (or the sum) of all samples' gradients.
         mean = spec.batch_gradient == "mean"
-        applied = mean_gradient(spec, values, mean) if batch_mode(spec) else back.gradient
+        applied = mean_gradient(spec, values, mean) if spec.batched else back.gradient
         if spec.learning_rate is None:  # the example stops at the gradients (all in range)
             return Step(before, back, None, None)
         updated = update(spec, values, applied)
         after = forward(net, arrays(net, updated), sample)
     except FloatingPointError as err:
-        raise OutOfRange(str(err), when, None if when and batch_mode(spec) else 0, values) from None
+        raise OutOfRange(str(err), when, None if when and spec.batched else 0, values) from None
     return Step(before, back, updated, after)
-
-
-def batch_mode(spec: Spec) -> bool:
-    """Whether a step makes one update with the gradient of several samples."""
-    return spec.mode == "batch" and len(spec.samples) > 1
 
 
 def mean_gradient(spec: Spec, values: Values, mean: bool = True) -> Values:
