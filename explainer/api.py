@@ -132,8 +132,8 @@ class Walkthrough:
     def __repr__(self) -> str:
         spec, step = self.explanation.spec, self.explanation.symbolic
         verdict = "the computations agree" if self.agrees else "DISAGREEMENT between the computations"
-        return (f"<Walkthrough {spec.title!r}: cost {float(step.values.cost):.6g} -> "
-                f"{float(step.after.cost):.6g}, {verdict}>")
+        after = "no step" if step.after is None else f"{float(step.after.cost):.6g}"
+        return f"<Walkthrough {spec.title!r}: cost {float(step.values.cost):.6g} -> {after}, {verdict}>"
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,7 @@ def explain(spec: Spec, full: bool | None = None, rendering: bool = True,
     progress("deriving the chain rule")
     derivation = symbolic.derive(spec.network)
     labels = to_prove(spec, full, rendering)
-    if spec.steps == 1 and len(spec.samples) == 1:  # the proofs first: they need both cores
+    if not spec.is_run:  # the proofs first: they need both cores
         if labels:
             progress("proving the chain-rule products")
         return _computed(spec, derivation, proof.prove(derivation, labels), progress)
@@ -138,8 +138,8 @@ def explain_and_present(spec: Spec, full: bool | None, present: Callable[[Explan
 
 def _start_run(spec: Spec, derivation: symbolic.Derivation, progress: Report) -> AbstractContextManager:
     """The symbolic engine's training run, begun (on a core of its own where it is long),
-    for a spec of several steps or samples; else nothing."""
-    if spec.steps == 1 and len(spec.samples) == 1:
+    for a spec of several steps or samples (`Spec.is_run`); else nothing."""
+    if not spec.is_run:
         return nullcontext()
     steps = f"{spec.steps:,}"
     return training.start(spec, derivation,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from fractions import Fraction
 
 from hypothesis import strategies as st
@@ -49,3 +50,22 @@ def specs(draw) -> Spec:
     frozen = frozenset(draw(st.lists(st.sampled_from(labels), max_size=2))) if labels else frozenset()
     rate = Fraction(draw(st.integers(1, 100)), 100)
     return Spec("random", net, rate, 1, (sample,), "<random>", "sgd", frozen)
+
+
+@st.composite
+def trainings(draw) -> Spec:
+    """A random network (`specs`) with the [training] options drawn too: one to three
+    samples, mode sgd or batch, the batch's gradient its mean or its sum, and no learning rate
+    where nothing needs one (a single step of one sample, or of a batch)."""
+    spec = draw(specs())
+    net, first = spec.network, spec.sample
+    extra = draw(st.lists(st.tuples(st.tuples(*[small.map(lambda v: v * 2)] * net.layers[0]),
+                                    st.sampled_from([first.expected, tuple(e / 2 for e in first.expected)])),
+                          max_size=2))
+    samples = (first, *(Sample(x, e) for x, e in extra))
+    mode = draw(st.sampled_from(["sgd", "batch"]))
+    batch = draw(st.sampled_from(["mean", "sum"])) if mode == "batch" else "mean"
+    steps = draw(st.integers(1, 3))
+    stepless = steps == 1 and (mode == "batch" or len(samples) == 1) and draw(st.booleans())
+    return dataclasses.replace(spec, samples=samples, mode=mode, batch_gradient=batch, steps=steps,
+                               learning_rate=None if stepless else spec.learning_rate)

@@ -54,6 +54,8 @@ SECTIONS = ("cost", "exponential_sum", *NEURON_SECTIONS, *PARAMETER_SECTIONS, "a
 # One sample's pass inside a run ([claims.history.N.sample.S]).
 SAMPLE_SECTIONS = (*(s for s in NEURON_SECTIONS if s != "exponential"), "gradient")
 SOFTMAX_ONLY = ("exponential", "exponential_sum")  # a softmax layer's e^i and their sum
+# The sections about the step after the gradients: a spec without a learning rate has none.
+STEP_SECTIONS = ("step", "change", "updated", "after", "history")
 # How a number was written: rounded by hand to its digits (the default), printed in full by a
 # program (float64 output: right to about 10 significant digits), or exact by nature.
 PRECISIONS = ("written", "program", "exact")
@@ -165,6 +167,10 @@ class _Reader(Checker):
         table = self.table(data, "claims", (*SECTIONS, PRECISION_KEY, EXACT_KEY), (), what="section")
         precision = self.precision_in(table, "claims", precision)
         out: list[Claim] = []
+        for section in STEP_SECTIONS:
+            if section in table and not spec.steps_taken:
+                raise self.fail(f"claims.{section}", "the spec has no learning rate (training.learning_rate), "
+                                                     "so the step after the gradients is not defined")
         for section in SOFTMAX_ONLY:
             if section in table and not any(ACTIVATIONS[a].vector for a in net.activations):
                 raise self.fail(f"claims.{section}", "the network has no softmax layer, so no e^i to claim")

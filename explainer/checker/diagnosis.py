@@ -56,13 +56,15 @@ def inferred_learning_rate(spec: Spec, written: Mapping[str, mpmath.mpf], carrie
     such intervals overlap and leave out the spec's η, the simplest decimal in the overlap is
     the rate the person used (0.65 rather than 0.6499987).
     """
+    if not spec.steps_taken:  # no learning rate, no updates to fit one to
+        return None
     eta = paper.mp(spec.learning_rate)
     low, high, count = mpmath.mpf("-inf"), mpmath.mpf("inf"), 0
     for key, value in written.items():
         kind, _, label = key.partition(".")
         if kind not in UPDATES or label in spec.frozen or f"step.{label}" not in carried.value:
             continue
-        g = carried.value[f"step.{label}"] / eta  # the gradient the update uses (a batch's mean)
+        g = carried.value[f"step.{label}"] / eta  # the gradient the update uses (a batch's mean or sum)
         amount = value - paper.mp(spec.network.parameter(label).value) if kind == "updated" else value
         slack = tolerance(key)
         # The gradient the update was made from is rounded too: as written, or (not written)
@@ -114,7 +116,7 @@ class Diagnoser:
         self.spec, self.written, self.plain, self.carried = spec, written, plain, carried
         self.tolerance = tolerance
         self.learning_rate = inferred_learning_rate(spec, written, carried, tolerance)
-        self._twists = twists(spec.network, self.learning_rate)
+        self._twists = twists(spec.network, self.learning_rate, spec.steps_taken)
 
     def _world(self, slip: str, twist: Twist) -> World:
         return World(slip, paper.work(self.spec, twist=twist),

@@ -36,11 +36,11 @@ def _eta(w: Worker) -> mpmath.mpf:
 
 
 def _update_rule(w: Worker):
-    """The person's p⁺ for a value and its gradient (with their slip in η or the sign)."""
-    eta = _eta(w)
+    """The person's p⁺ for a value and its gradient (with their slip in η or the sign); only
+    called where there is a step (a spec with a learning rate)."""
 
     def updated(label: str, value: mpmath.mpf, gradient: mpmath.mpf) -> mpmath.mpf:
-        return value + w.twist.update_sign * eta * gradient
+        return value + w.twist.update_sign * _eta(w) * gradient
 
     return updated
 
@@ -69,7 +69,8 @@ def work(spec: Spec, claimed: Mapping[str, mpmath.mpf] | None = None, twist: Twi
          parameters: Mapping[str, mpmath.mpf] | None = None) -> Paper:
     """The first update of `spec` on paper: the first sample's forward and backward
     pass (for a batch, the other samples' gradients too, computed correctly with the
-    same twist), the update, and the forward pass again on the first sample.
+    same twist, for their mean or sum), the update, and the forward pass again on the
+    first sample. A spec without a learning rate stops at the gradients.
 
     `parameters` start the step from other values than the spec's (a later step of a
     run); `claimed` and `twist` as in the module docstring.
@@ -84,8 +85,10 @@ def work(spec: Spec, claimed: Mapping[str, mpmath.mpf] | None = None, twist: Twi
         gradient = backward(w, params, spec.samples[0], _update_rule(w))
         if spec.mode == "batch" and len(spec.samples) > 1:
             others = [_plain_gradient(spec, params, s, twist) for s in spec.samples[1:]]
-            gradient = {k: mpmath.fsum([gradient[k], *(g[k] for g in others)]) / len(spec.samples)
+            gradient = {k: mpmath.fsum([gradient[k], *(g[k] for g in others)]) / spec.batch_divisor
                         for k in gradient}
+        if not spec.steps_taken:
+            return w.paper
         after = _update(w, params, gradient)
         forward(w, after, {p.label: f"updated.{p.label}" for p in net.parameters}, spec.samples[0], "after.")
         return w.paper
@@ -100,14 +103,14 @@ def _plain_gradient(spec: Spec, params: Mapping[str, mpmath.mpf], sample: Sample
 
 def run(spec: Spec, start: Mapping[str, mpmath.mpf]) -> dict[str, mpmath.mpf]:
     """One whole step of a run from `start` (sgd: one update per sample in order;
-    batch: one update with the mean gradient), done correctly."""
+    batch: one update with the mean or the sum of the gradients), done correctly."""
     net = spec.network
     params = dict(start)
     with mpmath.workdps(PRECISION):
         if spec.mode == "batch":
             grads = [_plain_gradient(spec, params, s, Twist()) for s in spec.samples]
-            mean = {k: mpmath.fsum(g[k] for g in grads) / len(grads) for k in params}
-            return {k: v if k in spec.frozen else v - mp(spec.learning_rate) * mean[k]
+            batch = {k: mpmath.fsum(g[k] for g in grads) / spec.batch_divisor for k in params}
+            return {k: v if k in spec.frozen else v - mp(spec.learning_rate) * batch[k]
                     for k, v in params.items()}
         for s in spec.samples:
             g = _plain_gradient(spec, params, s, Twist())

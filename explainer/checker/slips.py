@@ -149,13 +149,16 @@ CATALOGUE: dict[str, Slip] = {s.id: s for s in (
 )}
 
 
-def twists(net: Network, learning_rate: Fraction | None = None) -> list[tuple[str, Twist]]:
+def twists(net: Network, learning_rate: Fraction | None = None,
+           stepped: bool = True) -> list[tuple[str, Twist]]:
     """Every way each catalogue slip can happen in this network, as (slip id, twist).
 
     Slips that cannot show in this network (no sigmoid or tanh for the derivative
     slip, no hidden layer for the backward-pass ones, no bias) are left out, so a
     diagnosis is never a slip that changes nothing. `learning_rate` is another η the
-    person's updates fit (see `explainer.checker.diagnosis`), if there is one.
+    person's updates fit (see `explainer.checker.diagnosis`), if there is one. Without a
+    step (`stepped` False: the spec has no learning rate) the slips of the update are left
+    out too.
     """
     out: list[tuple[str, Twist]] = []
     cost = COSTS[net.cost]
@@ -167,14 +170,16 @@ def twists(net: Network, learning_rate: Fraction | None = None) -> list[tuple[st
     if cost.halved:
         out.append(("missing_half", Twist(cost_scale=Fraction(2), cost_derivative_scale=Fraction(2))))
     out.append(("sign_flip", Twist(cost_derivative_scale=Fraction(-1))))
-    out.append(("sign_flip", Twist(update_sign=1)))
-    if net.depth >= 2:
+    if stepped:
+        out.append(("sign_flip", Twist(update_sign=1)))
+    if net.depth >= 2 and stepped:
         out.append(("updated_weights_in_backward_pass", Twist(updated_weights_backward=True)))
     if any(net.layers[layer] == net.layers[layer - 1] for layer in range(2, net.depth + 1)):
         out.append(("transposed_weights", Twist(transposed="backward")))
         out.append(("transposed_weights", Twist(transposed="both")))
-    out.append(("learning_rate_misapplied", Twist(eta_power=0)))
-    out.append(("learning_rate_misapplied", Twist(eta_power=2)))
+    if stepped:
+        out.append(("learning_rate_misapplied", Twist(eta_power=0)))
+        out.append(("learning_rate_misapplied", Twist(eta_power=2)))
     if any(p.kind == "bias" for p in net.parameters):
         out.append(("bias_gradient_times_input", Twist(bias_factor="input")))
         for k in range(max(net.layers[:-1])):

@@ -144,10 +144,8 @@ def explain_into_files(spec: Spec, formats: list[str], args: argparse.Namespace,
 
 def summary(explanation: Explanation, written: list[Path]) -> str:
     """The few lines a person reads in the terminal after a run."""
-    spec, step, agreement = explanation.spec, explanation.symbolic, explanation.agreement
+    spec, agreement = explanation.spec, explanation.agreement
     net = spec.network
-    before, after = step.values.cost, step.after.cost
-    change = after - before
     proofs = explanation.proofs.values()
     exact = sum(1 for p in proofs if p.method == "exact" and p.holds)
     held = sum(1 for p in proofs if p.holds)
@@ -158,9 +156,9 @@ def summary(explanation: Explanation, written: list[Path]) -> str:
     lines = [
         spec.title,
         f"  network    {'-'.join(map(str, net.layers))}, {', '.join(dict.fromkeys(net.activations))}, "
-        f"{net.cost}, {len(net.parameters)} parameters, learning rate {show(spec.learning_rate, 6).text}",
-        f"  cost       {show(before, 6).text} -> {show(after, 6).text} "
-        f"(change {show(change, 3).text}" + (f", {show(change / before * 100, 3).text} %)" if before else ")"),
+        f"{net.cost}, {len(net.parameters)} parameters, " + (f"learning rate {show(spec.learning_rate, 6).text}"
+                                                              if spec.steps_taken else "no learning rate"),
+        *_costs(explanation),
         f"  agreement  {verdict}",
         f"             worst relative difference: NumPy {scientific(worst_n.numeric_discrepancy, latex=False)}"
         f" ({worst_n.label}), finite differences {scientific(worst_f.fd_discrepancy, latex=False)}"
@@ -179,3 +177,23 @@ def summary(explanation: Explanation, written: list[Path]) -> str:
                         f"{spec.mode}: mean cost {show(h.first.cost, 6).text} -> "
                         f"{show(h.last.cost, 6).text} (engines {agree} {gap})")
     return "\n".join(lines)
+
+
+SUMMARY_GRADIENTS = 6  # gradients a summary without a step lists (the files have every one)
+
+
+def _costs(explanation: Explanation) -> list[str]:
+    """The summary's cost line: before -> after the step; or, without a learning rate (no
+    step), the cost and the first SUMMARY_GRADIENTS gradients."""
+    step = explanation.symbolic
+    before = step.values.cost
+    if step.after is None:
+        gradients = list(step.gradient.items())
+        shown = ", ".join(f"{label} {show(g, 4).text}" for label, g in gradients[:SUMMARY_GRADIENTS])
+        more = f", … ({len(gradients)} in all)" if len(gradients) > SUMMARY_GRADIENTS else ""
+        return [f"  cost       {show(before, 6).text} (no learning rate: the gradients only, no step)",
+                f"  gradients  {shown}{more}"]
+    change = step.after.cost - before
+    share = f", {show(change / before * 100, 3).text} %)" if before else ")"
+    return [f"  cost       {show(before, 6).text} -> {show(step.after.cost, 6).text} "
+            f"(change {show(change, 3).text}" + share]

@@ -68,13 +68,13 @@ class Comparison:
 class Agreement:
     comparisons: tuple[Comparison, ...]
     cost_discrepancy: float  # symbolic vs numeric cost before the step (see `scaled`)
-    after_cost_discrepancy: float  # symbolic vs numeric cost after the step
+    after_cost_discrepancy: float | None  # symbolic vs numeric cost after the step (None: no step)
 
     @property
     def agrees(self) -> bool:
-        return all(c.agrees for c in self.comparisons) and max(
-            self.cost_discrepancy, self.after_cost_discrepancy
-        ) <= RELATIVE_TOLERANCE
+        costs = [self.cost_discrepancy, *([] if self.after_cost_discrepancy is None
+                                          else [self.after_cost_discrepancy])]
+        return all(c.agrees for c in self.comparisons) and max(costs) <= RELATIVE_TOLERANCE
 
     @property
     def worst_numeric(self) -> Comparison:
@@ -102,7 +102,8 @@ def scaled(a: float, b: float) -> float:
 
 
 def compare(spec: Spec, symbolic: SymbolicStep, num: numeric.Step) -> Agreement:
-    """Compare every gradient, and the cost before and after the step."""
+    """Compare every gradient, and the cost before and after the step (if there is one:
+    a spec without a learning rate stops at the gradients)."""
     net = spec.network
     cost = float(symbolic.values.cost)
     n_params = len(net.parameters)
@@ -130,5 +131,6 @@ def compare(spec: Spec, symbolic: SymbolicStep, num: numeric.Step) -> Agreement:
     return Agreement(
         tuple(comparisons),
         scaled(float(symbolic.values.cost), float(num.before.cost)),
+        None if symbolic.after is None or num.after is None else
         scaled(float(symbolic.after_cost), float(num.after.cost)),
     )

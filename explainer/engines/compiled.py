@@ -211,10 +211,11 @@ def _largest(terms: list[sympy.Expr]) -> sympy.Expr:
 
 def _step(d: Derivation, samples: Sequence[Sample], fold: bool) -> tuple[Callable, list[Fraction]]:
     """step(*θ, *values, *rates) → (mean cost at θ, new θ, s, outputs): one gradient-descent
-    step over the samples, θ − rate · Σ ∂C/∂θ with each parameter's rate (η / B, or 0 for a
-    frozen one), s as in `Compiled`, and each sample's last-layer outputs at θ; and
-    `values`, the samples' numbers it takes as arguments (all of them, or with `fold` those
-    that are no integers: see `_pass`).
+    step over the samples, θ − rate · Σ ∂C/∂θ with each parameter's rate (η / B for the
+    mean of a batch's B gradients, η for their sum, or 0 for a frozen one), s as in
+    `Compiled`, and each sample's last-layer outputs at θ; and `values`, the samples'
+    numbers it takes as arguments (all of them, or with `fold` those that are no
+    integers: see `_pass`).
     One call a step instead of one a sample and then a list update: a run's time is
     these calls."""
     net = d.network

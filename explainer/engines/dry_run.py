@@ -40,7 +40,7 @@ def check_range(spec: Spec, run: bool = True) -> None:
             numeric.step(spec)
     except numeric.OutOfRange as err:
         raise _refusal(spec, err) from None
-    if run and (spec.steps > 1 or len(spec.samples) > 1):
+    if run and spec.is_run:
         train_in_range(spec)
 
 

@@ -17,7 +17,8 @@ neuron it feeds, or Σ δ over the layer for a bias shared by the whole layer.
 
 A batch of samples travels as matrices with one column per sample, so the mean
 gradient of a batch is a handful of matrix products (∂C/∂W[l] = δ[l] · o[l-1]ᵀ / B
-sums over the batch in the product), never a loop over its samples; and the
+sums over the batch in the product; without the / B it is the batch's summed
+gradient, which `batch_gradient = "sum"` applies), never a loop over its samples; and the
 gradients reach their labels through one scatter (`Layout`), never a loop over the
 parameters. σ′ and ∂C/∂o come from the neurons' inputs where a rounded output would
 lose digits (see `explainer.functions`), so a saturated neuron's tiny slope is
@@ -83,13 +84,14 @@ class Layout:
         return Parameters(tuple(padded[w] for w in self.weight_index),
                           tuple(padded[b] for b in self.bias_index))
 
-    def mean_gradient(self, delta: Sequence[np.ndarray], o: Sequence[np.ndarray]) -> np.ndarray:
-        """The batch's mean ∂C/∂p in label order, a 0 appended, out of the products
-        δ[l] · o[l-1]ᵀ (the weights; each column a sample, so the product sums over the
-        batch) and Σ δ[l] over the batch (the biases; a shared bias adds up its layer)."""
+    def gradient(self, delta: Sequence[np.ndarray], o: Sequence[np.ndarray], mean: bool = True) -> np.ndarray:
+        """The batch's mean ∂C/∂p (or, `mean` False, its sum over the samples) in label
+        order, a 0 appended, out of the products δ[l] · o[l-1]ᵀ (the weights; each column a
+        sample, so the product sums over the batch) and Σ δ[l] over the batch (the biases;
+        a shared bias adds up its layer)."""
         parts = [*((d @ before.T).ravel() for d, before in zip(delta, o, strict=False)),
                  *(d.sum(axis=1) for d in delta)]
-        count = o[0].shape[1]
+        count = o[0].shape[1] if mean else 1
         if self._order is None:
             total = np.bincount(self._scatter, np.concatenate(parts), len(self.labels) + 1)
             total[-1] = 0.0
@@ -209,9 +211,10 @@ class Descent:
     """The mean cost and gradient of a batch, as a training loop calls it step after step:
     everything that stays the same from step to step is looked up once, and θ comes
     with a 0 appended (the bias of a layer without one, see `Layout`), so that a step is
-    the matrix products and little else."""
+    the matrix products and little else. With `mean` False the gradient is the batch's
+    sum over its samples instead (the cost stays their mean)."""
 
-    def __init__(self, net: Network) -> None:
+    def __init__(self, net: Network, mean: bool = True) -> None:
         lay = layout(net)
         sigmas = [ACTIVATIONS[a] for a in net.activations]
         slope = float(net.leaky_slope)
@@ -220,10 +223,10 @@ class Descent:
                        for w, b, sigma in zip(lay.weight_index, lay.bias_index, sigmas, strict=True)]
         self.vector = _vector(net)
         self.cost, self.last = COSTS[net.cost], net.activations[-1]
-        self.layout = lay
+        self.layout, self.mean = lay, mean
 
     def __call__(self, theta: np.ndarray, x: np.ndarray, expected: np.ndarray) -> tuple[float, np.ndarray]:
-        """(mean cost, mean gradient) at θ (0 appended; so is the gradient's last entry)."""
+        """(mean cost, mean or summed gradient) at θ (0 appended; so is the gradient's last entry)."""
         o, weights, derivatives = [x], [], []
         for w, b, both in self.layers:
             W = theta[w]
@@ -233,7 +236,7 @@ class Descent:
             o.append(out)
             derivatives.append(derivative)
         costs, dC_do = self.cost.numpy_value_and_slope(self.last, i, out, expected)
-        gradient = self.layout.mean_gradient(_deltas(weights, derivatives, self.vector, dC_do), o)
+        gradient = self.layout.gradient(_deltas(weights, derivatives, self.vector, dC_do), o, self.mean)
         return float(costs.sum()) / x.shape[1], gradient
 
 
@@ -248,10 +251,11 @@ def _with_derivative(sigma: Activation, slope: float) -> Callable[[np.ndarray], 
     return both
 
 
-def batch_gradient(net: Network, theta: np.ndarray, x: np.ndarray,
-                   expected: np.ndarray) -> tuple[float, np.ndarray]:
-    """The mean cost of a batch at θ (label order), and the mean gradient (θ-shaped)."""
-    cost, gradient = Descent(net)(np.append(theta, 0.0), x, expected)
+def batch_gradient(net: Network, theta: np.ndarray, x: np.ndarray, expected: np.ndarray,
+                   mean: bool = True) -> tuple[float, np.ndarray]:
+    """The mean cost of a batch at θ (label order), and the mean gradient (θ-shaped; with
+    `mean` False, the samples' gradients summed)."""
+    cost, gradient = Descent(net, mean)(np.append(theta, 0.0), x, expected)
     return cost, gradient[:-1]
 
 
@@ -277,12 +281,13 @@ def backward(net: Network, params: Parameters, fp: ForwardPass, sample: Sample) 
     sizes = _deltas([np.abs(w) for w in params.W], [np.abs(d) for d in derivatives], vector, size)
     magnitudes = tuple(np.abs(v) for v in batch.o)
     return BackwardPass(dC_do[:, 0], tuple(d[..., 0] for d in derivatives), tuple(d[:, 0] for d in delta),
-                        labelled(net, layout(net).mean_gradient(delta, batch.o)[:-1]),
-                        labelled(net, layout(net).mean_gradient(sizes, magnitudes)[:-1]))
+                        labelled(net, layout(net).gradient(delta, batch.o)[:-1]),
+                        labelled(net, layout(net).gradient(sizes, magnitudes)[:-1]))
 
 
 def update(spec: Spec, values: Values, gradient: Values) -> Values:
-    """The gradient-descent rule p⁺ = p − η ∂C/∂p; frozen parameters keep their values."""
+    """The gradient-descent rule p⁺ = p − η ∂C/∂p; frozen parameters keep their values.
+    Only for a spec with a learning rate."""
     eta = float(spec.learning_rate)
     return {k: v if k in spec.frozen else v - eta * gradient[k] for k, v in values.items()}
 
@@ -302,12 +307,13 @@ class OutOfRange(Exception):
 
 @dataclass(frozen=True)
 class Step:
-    """One gradient-descent step on one sample: forward, backward, update, forward again."""
+    """One gradient-descent step on one sample: forward, backward, update, forward again.
+    Without a learning rate the step stops at the gradients: `updated` and `after` are None."""
 
     before: ForwardPass
     backward: BackwardPass
-    updated: Values
-    after: ForwardPass
+    updated: Values | None
+    after: ForwardPass | None
 
 
 def step(spec: Spec, values: Values | None = None, sample: Sample | None = None) -> Step:
@@ -321,23 +327,23 @@ def step(spec: Spec, values: Values | None = None, sample: Sample | None = None)
         before = forward(net, params, sample)
         when = "in the first step"
         back = backward(net, params, before, sample)
-        # In batch mode the first update applies the mean over all samples' gradients.
-        updated = update(spec, values, mean_gradient(spec, values) if batch_mode(spec) else back.gradient)
+        # In batch mode the first update applies the mean (or the sum) of all samples' gradients.
+        mean = spec.batch_gradient == "mean"
+        applied = mean_gradient(spec, values, mean) if spec.batched else back.gradient
+        if spec.learning_rate is None:  # the example stops at the gradients (all in range)
+            return Step(before, back, None, None)
+        updated = update(spec, values, applied)
         after = forward(net, arrays(net, updated), sample)
     except FloatingPointError as err:
-        raise OutOfRange(str(err), when, None if when and batch_mode(spec) else 0, values) from None
+        raise OutOfRange(str(err), when, None if when and spec.batched else 0, values) from None
     return Step(before, back, updated, after)
 
 
-def batch_mode(spec: Spec) -> bool:
-    """Whether a step makes one update with the mean gradient of several samples."""
-    return spec.mode == "batch" and len(spec.samples) > 1
-
-
-def mean_gradient(spec: Spec, values: Values) -> Values:
-    """The batch gradient: the mean over all samples of each sample's gradient."""
+def mean_gradient(spec: Spec, values: Values, mean: bool = True) -> Values:
+    """The batch gradient: the mean over all samples of each sample's gradient (with
+    `mean` False, their sum)."""
     net = spec.network
-    return labelled(net, batch_gradient(net, vector(net, values), *columns(spec.samples))[1])
+    return labelled(net, batch_gradient(net, vector(net, values), *columns(spec.samples), mean)[1])
 
 
 def dataset_cost(spec: Spec, values: Values) -> float:

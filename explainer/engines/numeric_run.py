@@ -1,7 +1,8 @@
 """The numeric core's training run: every step in float64, a batch at a time.
 
 In "sgd" mode a step makes one update per sample, in order; in "batch" mode one update
-with the mean gradient of all samples, one matrix pass over the batch
+with the mean gradient of all samples (or their summed gradient, with `batch_gradient =
+"sum"`), one matrix pass over the batch
 (`numeric.Descent`). The cost of a step is the mean cost over all samples, measured
 after the step (step 0: before training).
 """
@@ -42,7 +43,7 @@ def train(spec: Spec) -> Run:
     """
     net = spec.network
     x, expected = columns(spec.samples)
-    descent = Descent(net)
+    descent = Descent(net, mean=spec.batch_gradient == "mean")
     theta, eta = np.append(vector(net, initial(net)), 0.0), np.append(rates(spec), 0.0)  # see Descent
     costs = np.empty(spec.steps + 1)
     parameters = np.empty((spec.steps + 1, len(theta) - 1))

@@ -38,6 +38,8 @@ def quantities(spec: Spec, step: SymbolicStep, points: Sequence[Point] = ()) -> 
     net = step.derivation.network
     a = step.after
     out = of_pass(spec, step.values, step.parameters, spec.sample.expected)
+    if a is None:  # no learning rate: nothing after the gradients
+        return out
     eta = rational(spec.learning_rate)
     for p in net.parameters:  # what the update subtracts, and what it adds: −η·∂C/∂p
         frozen = p.label in spec.frozen

@@ -91,20 +91,24 @@ class Values:
 
 @dataclass(frozen=True)
 class SymbolicStep:
-    """The derivation and its numbers: before, the update, and after."""
+    """The derivation and its numbers: before, the update, and after.
+
+    A spec without a learning rate stops at the gradients: `updated` and `after` are None.
+    """
 
     derivation: Derivation
     values: Values  # the first sample's forward and backward pass
     parameters: dict[str, sympy.Rational]  # the spec's values, exact
-    updated: dict[str, sympy.Float]
-    after: Values  # the forward pass again, with the updated parameters
-    gradient: dict[str, sympy.Float]  # what the update applied: values.gradient, or the batch mean
+    updated: dict[str, sympy.Float] | None  # None without a learning rate
+    after: Values | None  # the forward pass again, with the updated parameters
+    gradient: dict[str, sympy.Float]  # what the update applies: values.gradient, or the batch's mean or sum
     sample_gradients: tuple[dict[str, sympy.Float], ...]  # per sample, in batch mode
     digits: int = PRECISION  # the working digits (more than PRECISION where a neuron saturates)
 
     @property
-    def after_cost(self) -> sympy.Float:
-        return self.after.cost
+    def after_cost(self) -> sympy.Float | None:
+        """The cost after the step (None when there is no step: no learning rate)."""
+        return None if self.after is None else self.after.cost
 
 
 # ---------------------------------------------------------------- derivation
@@ -343,18 +347,22 @@ def _step(spec: Spec, d: Derivation, digits: int) -> tuple[SymbolicStep, list[Va
     samples = spec.samples if spec.mode == "batch" else spec.samples[:1]
     passes = [evaluate(d, params, s, digits=digits) for s in samples]
     per_sample = tuple(v.gradient for v in passes)
-    gradient = mean_of(per_sample, digits)
+    gradient = combined(per_sample, spec.batch_gradient, digits)
+    if not spec.steps_taken:  # no learning rate: the example stops at the gradients
+        return SymbolicStep(d, passes[0], params, None, None, gradient, per_sample, digits), passes
     updated = update(spec, params, gradient, digits)
     after = evaluate(d, updated, spec.sample, digits=digits)
     return SymbolicStep(d, passes[0], params, updated, after, gradient, per_sample, digits), [*passes, after]
 
 
-def mean_of(gradients: Sequence[dict[str, sympy.Expr]], digits: int = PRECISION) -> dict[str, sympy.Expr]:
-    """The mean gradient over samples (the one gradient itself when there is one)."""
+def combined(gradients: Sequence[dict[str, sympy.Expr]], how: str = "mean",
+             digits: int = PRECISION) -> dict[str, sympy.Expr]:
+    """The batch's gradient: the "mean" or the "sum" of the samples' gradients (the one
+    gradient itself when there is one sample, for which both are the same)."""
     if len(gradients) == 1:
         return dict(gradients[0])
-    return {k: sympy.Float(sum(g[k] for g in gradients) / len(gradients), digits)
-            for k in gradients[0]}
+    divisor = len(gradients) if how == "mean" else 1
+    return {k: sympy.Float(sum(g[k] for g in gradients) / divisor, digits) for k in gradients[0]}
 
 
 def update(spec: Spec, params: dict[str, sympy.Expr], gradient: dict[str, sympy.Expr],

@@ -12,7 +12,7 @@ histories must agree at every step like the single step does:
   time with matrix products.
 
 In "sgd" mode a step makes one update per sample, in order; in "batch" mode one
-update with the mean of the samples' gradients. The cost of a step is the mean
+update with the mean of the samples' gradients (or their sum: `batch_gradient`). The cost of a step is the mean
 cost over all samples, measured after the step (step 0: before training).
 
 **How the comparison allows for rounding.** Each float64 step rounds every update
@@ -174,7 +174,8 @@ def _trace(spec: Spec, program: Compiled, digits: int,
         samples = [[number(v) for v in (*s.input, *s.expected)] for s in spec.samples]
         count = len(samples)
         one_by_one = spec.mode == "sgd" and count > 1
-        eta = number(Fraction(spec.learning_rate) / (1 if one_by_one else count))  # η / B: see compiled._step
+        # η / B for a batch's mean gradient, η for its sum (and for one sample): see compiled._step
+        eta = number(Fraction(spec.learning_rate) / spec.batch_divisor)
         rates = [0 if p.label in spec.frozen else eta for p in net.parameters]  # p − 0·g is p exactly
         recorder = _Recorder(spec.steps, 1 + len(theta))
         worst = 0
@@ -187,7 +188,7 @@ def _trace(spec: Spec, program: Compiled, digits: int,
             step, _ = program.step(spec.samples[:1], fold=False)
             each = [[*s, *rates] for s in samples]
             recorder.add(dataset_cost(theta), theta)
-        elif count <= COMPILED_BATCH:  # one update a step with the mean gradient, with the mean cost at θ
+        elif count <= COMPILED_BATCH:  # one update a step with the batch's gradient, with the mean cost at θ
             step, values = program.step(spec.samples)
             each = [[*map(number, values), *rates]]
         for n in range(1, spec.steps + 1):

@@ -6,8 +6,11 @@ layer ``exponential`` (e^i) and ``exponential_sum``, ``cost``, ``error`` (o − 
 ``cost_derivative`` (∂C/∂o of every neuron), ``activation_derivative`` (∂o/∂i) and
 ``delta`` (∂C/∂i) per non-input neuron, ``gradient`` and ``updated`` per parameter
 label, ``after`` (``output`` per neuron and ``cost`` after the step) and ``checks``
-(agreement and proofs). Also ``title``, ``network``, ``learning_rate``, ``sample`` and
-``parameters`` (values before the step), so the file stands on its own. A run of several
+(agreement and proofs). ``mode`` is "sgd" or "batch" and ``batch_gradient`` what a batch
+step applies, "mean" or "sum". A spec without a learning rate stops at the gradients:
+``learning_rate`` is null, and there are no ``updated`` or ``after`` keys (nor
+``checks.after_cost_relative_difference``). Also ``title``, ``network``, ``learning_rate``,
+``sample`` and ``parameters`` (values before the step), so the file stands on its own. A run of several
 samples or steps adds ``history``: per step the mean cost over the samples and every
 parameter (step 0 is before training), and ``checks`` the engines' largest differences
 over the run and the allowance at its last step.
@@ -103,7 +106,7 @@ def to_json(explanation: Explanation, digits: int | None = None) -> dict:
             "numbering": net.numbering,
             "neurons": [net.neurons(layer) for layer in range(net.depth + 1)],
         },
-        "learning_rate": num(spec.learning_rate),
+        "learning_rate": None if spec.learning_rate is None else num(spec.learning_rate),
         "sample": {
             "input": [num(x) for x in spec.sample.input],
             "expected": [num(e) for e in spec.sample.expected],
@@ -120,10 +123,12 @@ def to_json(explanation: Explanation, digits: int | None = None) -> dict:
         "activation_derivative": under("activation_derivative"),
         "delta": under("delta"),
         "gradient": under("gradient"),
-        "updated": under("updated"),
+        **({"updated": under("updated")} if step.updated is not None else {}),
         "mode": spec.mode,
+        "batch_gradient": spec.batch_gradient,
         "frozen": sorted(spec.frozen, key=lambda label: [p.label for p in net.parameters].index(label)),
-        "after": {"output": under("after.output"), "cost": num(values["after.cost"])},
+        **({"after": {"output": under("after.output"), "cost": num(values["after.cost"])}}
+           if step.after is not None else {}),
         **({"history": history(explanation.history, digits)} if explanation.history else {}),
         "checks": {
             "agrees": explanation.agrees,
@@ -134,7 +139,8 @@ def to_json(explanation: Explanation, digits: int | None = None) -> dict:
             "relative_tolerance": RELATIVE_TOLERANCE,
             "finite_difference_step": FD_STEP,
             "cost_relative_difference": agreement.cost_discrepancy,
-            "after_cost_relative_difference": agreement.after_cost_discrepancy,
+            **({"after_cost_relative_difference": agreement.after_cost_discrepancy}
+               if agreement.after_cost_discrepancy is not None else {}),
             "worst_numeric": {
                 "parameter": agreement.worst_numeric.label,
                 "relative_difference": agreement.worst_numeric.numeric_discrepancy,

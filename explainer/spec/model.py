@@ -153,15 +153,20 @@ class Network:
 
 @dataclass(frozen=True)
 class Spec:
-    """Everything a worked example needs: the network, the sample(s) and η."""
+    """Everything a worked example needs: the network, the sample(s) and η.
+
+    Without a learning rate (`learning_rate` None) there is no step to take: the
+    worked example stops at the gradients, and the reader has refused anything that
+    needs an update (several steps, or several samples in SGD).
+    """
 
     title: str
     network: Network
-    learning_rate: Fraction
+    learning_rate: Fraction | None
     steps: int
     samples: tuple[Sample, ...]
     source: str  # where the spec came from, for messages
-    mode: str = "sgd"  # "sgd": one update per sample; "batch": one per step, mean gradient
+    mode: str = "sgd"  # "sgd": one update per sample; "batch": one per step (see batch_gradient)
     frozen: frozenset[str] = frozenset()  # labels of parameters that are not trained
     notation: str = "seed"  # the symbols the walkthrough uses, one of NOTATIONS
     # The spec's [walkthrough] settings: the parameters worked in full (all of them when
@@ -169,11 +174,35 @@ class Spec:
     # landscape is drawn over (the two with the largest |∂C/∂p| when empty).
     show: tuple[str, ...] = ()
     landscape: tuple[str, ...] = ()
+    # In batch mode, what a step applies: the "mean" of the samples' gradients (the
+    # default) or their "sum" (the gradient of the summed cost, as some sources train).
+    batch_gradient: str = "mean"
 
     @property
     def sample(self) -> Sample:
         """The (first) training sample, the one the walkthrough works through."""
         return self.samples[0]
+
+    @property
+    def steps_taken(self) -> bool:
+        """Whether the example goes past the gradients: it does when it has a learning rate."""
+        return self.learning_rate is not None
+
+    @property
+    def is_run(self) -> bool:
+        """Whether both engines train a run (several steps or samples) beside the one step."""
+        return self.steps_taken and (self.steps > 1 or len(self.samples) > 1)
+
+    @property
+    def batched(self) -> bool:
+        """Whether a step applies one gradient combined from several samples (batch mode)."""
+        return self.mode == "batch" and len(self.samples) > 1
+
+    @property
+    def batch_divisor(self) -> int:
+        """What the sum of a batch step's gradients is divided by: the number of samples
+        for their mean, 1 for their sum (and 1 outside a batch step)."""
+        return len(self.samples) if self.batched and self.batch_gradient == "mean" else 1
 
 
 def _label_parameters(net: Network) -> tuple[Parameter, ...]:

@@ -20,6 +20,7 @@ from explainer.spec import Network, Parameter, Spec
 from explainer.walkthrough import notation
 from explainer.walkthrough.document import Math, Text
 from explainer.walkthrough.formatting import Shown, show
+from explainer.walkthrough.notation import partial
 from explainer.walkthrough.presets import preset
 
 DEFAULT_DIGITS = 6
@@ -79,7 +80,23 @@ class Context:
 
     @property
     def learning_rate(self) -> sympy.Rational:
+        """η, exact; only for a spec that takes its step (`stepped`)."""
         return rational(self.spec.learning_rate)
+
+    @property
+    def stepped(self) -> bool:
+        """Whether the walkthrough goes past the gradients: the spec gives a learning rate."""
+        return self.spec.steps_taken
+
+    def applied(self, p: str = "p") -> str:
+        """The gradient the update applies to `p` (a LaTeX symbol), as a formula: ∂C/∂p, or
+        for a batch step over B samples the mean (1/B) Σₛ ∂Cₛ/∂p of their gradients, or
+        their sum Σₛ ∂Cₛ/∂p (the spec's `batch_gradient`)."""
+        if not self.spec.batched:
+            return partial(self.sym.C, p)
+        count = len(self.spec.samples)
+        total = rf"\sum_{{s=1}}^{{{count}}} {partial(f'{self.sym.C}_{{s}}', p)}"
+        return total if self.spec.batch_gradient == "sum" else rf"\frac{{1}}{{{count}}} {total}"
 
     @property
     def expected(self) -> list[sympy.Rational]:

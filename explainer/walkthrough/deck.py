@@ -63,7 +63,7 @@ def build_deck(explanation: Explanation, digits: int = DEFAULT_DIGITS, full: boo
         frames.append(_chain(ctx, layer, title))
     if any(p.kind == "bias" for p in ctx.net.parameters):
         frames.append(_bias(ctx))
-    frames += [_update(ctx), _sanity(ctx)]
+    frames += [_update(ctx), _sanity(ctx)] if ctx.stepped else []  # no learning rate: no step
     if len(ctx.net.parameters) >= 2:
         frames.append(_landscape(ctx))
     return Deck(explanation.spec.title, overview.subtitle(ctx), tuple(frames))
@@ -76,8 +76,9 @@ def _network(ctx: Context) -> Frame:
         replace(drawing, caption=()),
         Paragraph(inline(
             Math(vector(sym.input_vector, [ctx.num(ctx.step.values.input[n]).latex for n in net.neurons(0)])),
-            ", ", Math(vector(sym.expected_vector, [ctx.num(e).latex for e in ctx.expected])), ", ",
-            Math(rf"\eta = {ctx.num(ctx.learning_rate).latex}"))),
+            ", ", Math(vector(sym.expected_vector, [ctx.num(e).latex for e in ctx.expected])),
+            *((", ", Math(rf"\eta = {ctx.num(ctx.learning_rate).latex}")) if ctx.stepped else
+              (", no learning rate: the gradients only",)))),
     ))
 
 
@@ -164,7 +165,7 @@ def _update(ctx: Context) -> Frame:
     step, eta = ctx.step, ctx.learning_rate
     labels = [p.label for layer in range(ctx.net.depth, 0, -1) for kind in ("weight", "bias")
               for p in (ctx.shown_params(kind, layer) or params_of(ctx, kind, layer))[:1]]
-    rows = [Row("p^{+}", "=", rf"p - \eta\, {partial(ctx.sym.C, 'p')}")]
+    rows = [Row("p^{+}", "=", rf"p - \eta\, {ctx.applied()}")]
     for label in labels:
         before, gradient, after = step.parameters[label], step.gradient[label], ctx.num(step.updated[label])
         rows.append(Row(ctx.sym.updated(label), ctx.relation([before, eta, gradient]),
@@ -192,4 +193,5 @@ def _sanity(ctx: Context) -> Frame:
 def _landscape(ctx: Context) -> Frame:
     p, q = landscape.chosen(ctx)
     return Frame("The cost landscape", (replace(landscape.drawn(ctx, p, q), caption=()),
-                                        Paragraph(inline("Downhill is where the step went."))))
+                                        Paragraph(inline("Downhill is where the step went." if ctx.stepped else
+                                                         "Downhill is where a step would go."))))

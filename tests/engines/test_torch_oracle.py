@@ -13,7 +13,8 @@ import pytest
 
 from explainer import examples
 from explainer.cli.command import main
-from explainer.spec import Network, Spec
+from explainer.spec import Network, Spec, load_spec
+from tests.conftest import SPECS
 from tests.oracle import require_torch
 
 torch = require_torch()
@@ -37,7 +38,7 @@ def torch_step(spec: Spec) -> dict:
 
     _, cost = forward(W, b)
     cost.backward()
-    eta = float(spec.learning_rate)
+    eta = float(spec.learning_rate or 0)  # without one, torch's "update" changes nothing
     with torch.no_grad():
         W_new = [w - eta * w.grad for w in W]
         b_new = [v - eta * v.grad for v in b]
@@ -70,3 +71,14 @@ def test_json_agrees_with_torch_autograd(seed_spec, seed_json):
     for label, g in oracle["gradient"].items():
         assert math.isclose(seed_json["gradient"][label], g, rel_tol=1e-9), label
         assert math.isclose(seed_json["updated"][label], oracle["updated"][label], rel_tol=1e-9)
+
+
+def test_without_a_learning_rate_the_json_holds_torch_gradients_and_no_step(tmp_path):
+    path = SPECS / "no-learning-rate.toml"
+    assert main(["explain", str(path), "-o", str(tmp_path), "--format", "json"]) == 0
+    data = json.loads(next(tmp_path.glob("*.json")).read_text())
+    oracle = torch_step(load_spec(path))
+    assert data["learning_rate"] is None and "updated" not in data and "after" not in data
+    assert math.isclose(data["cost"], oracle["cost"], rel_tol=1e-9)
+    for label, g in oracle["gradient"].items():
+        assert math.isclose(data["gradient"][label], g, rel_tol=1e-9), label

@@ -28,6 +28,10 @@ SOURCE = "fuzz.toml"
 SEED = examples.seed_spec().read_bytes()
 # The seed written with both layout options, so that mutations reach their checks.
 ROW_VECTOR = (SPECS / "seed-rows-are-inputs-first-weight.toml").read_bytes()
+# A batch run with the summed gradient, and the seed without a learning rate: mutations reach
+# the checks of batch_gradient and of a missing learning rate.
+BATCH_SUM = (SPECS / "batch-sum.toml").read_bytes()
+NO_RATE = (SPECS / "no-learning-rate.toml").read_bytes()
 # ---------------------------------------------------------------- the property
 
 
@@ -86,7 +90,8 @@ def _parent(tree: dict, path: tuple) -> object:
     return tree
 
 
-@pytest.mark.parametrize("base", [SEED, ROW_VECTOR], ids=["seed", "rows-are-inputs-first-weight"])
+@pytest.mark.parametrize("base", [SEED, ROW_VECTOR, BATCH_SUM, NO_RATE],
+                         ids=["seed", "rows-are-inputs-first-weight", "batch-sum", "no-learning-rate"])
 @FUZZ
 @given(data=st.data())
 def test_mutated_seed(base, data):

@@ -1,7 +1,9 @@
 """How a spec may write its weights and biases: W with one row per neuron of the layer (the
 default), Wᵀ with one row per neuron of the layer before (`weights_layout = "rows-are-inputs"`,
 the row-vector form i = o·W), and each neuron's bias as its weight 0 on an input x₀ = 1
-(`biases = "first-weight"`). However written, a network is the same network."""
+(`biases = "first-weight"`). However written, a network is the same network. And its
+[training]: samples, mode, the batch's gradient (`batch_gradient`, mean or sum) and a learning
+rate that may be left out, read back as written."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from explainer import examples
 from explainer.spec import Spec, load_spec, parse_spec
 from tests.conftest import SPECS
 from tests.fuzzing import toml_document
-from tests.strategies import specs
+from tests.strategies import specs, trainings
 
 
 def _number(q) -> str:
@@ -39,10 +41,13 @@ def written(spec: Spec, layout: str, first_weight: bool) -> bytes:
                "weights_layout": layout, "layer": layers}
     if first_weight:
         network["biases"] = "first-weight"
-    sample = spec.samples[0]
-    training = {"learning_rate": _number(spec.learning_rate),
-                "sample": [{"input": [_number(v) for v in sample.input],
-                            "expected": [_number(v) for v in sample.expected]}]}
+    samples = [{"input": [_number(v) for v in sample.input], "expected": [_number(v) for v in sample.expected]}
+               for sample in spec.samples]
+    training: dict = {"steps": spec.steps, "mode": spec.mode, "sample": samples}
+    if spec.learning_rate is not None:
+        training["learning_rate"] = _number(spec.learning_rate)
+    if spec.mode == "batch":
+        training["batch_gradient"] = spec.batch_gradient
     return toml_document({"title": spec.title, "network": network, "training": training})
 
 
@@ -62,6 +67,16 @@ def test_every_way_of_writing_a_network_reads_as_the_same_network(spec, layout, 
     default = parse_spec(written(spec, "rows-are-neurons", False), "a.toml")
     other = parse_spec(written(spec, layout, first_weight), "a.toml")
     assert other.network == default.network == spec.network
+
+
+@settings(max_examples=60, deadline=None)
+@given(trainings(), st.sampled_from(["rows-are-neurons", "rows-are-inputs"]))
+def test_every_training_option_reads_back_as_written(spec, layout):
+    spec = with_every_bias(spec)
+    read = parse_spec(written(spec, layout, False), "a.toml")
+    assert (read.learning_rate, read.steps, read.mode, read.batch_gradient, read.samples) == \
+        (spec.learning_rate, spec.steps, spec.mode, spec.batch_gradient, spec.samples)
+    assert read.steps_taken == (spec.learning_rate is not None)
 
 
 def test_the_seed_written_row_vector_with_first_weights_is_the_seed():

@@ -37,19 +37,22 @@ class Algebra:
     """The derivation of one network, and formulas read in one notation's symbols."""
 
     def values(self, step: symbolic.SymbolicStep) -> dict[sympy.Symbol, sympy.Expr]:
-        """Every symbol an expression can hold, with its value in `step` (the true values)."""
+        """Every symbol an expression can hold, with its value in `step` (the true values);
+        without a learning rate, nothing of the step after the gradients (η, p⁺, the pass after)."""
         d, spec, net = self.d, self.names.spec, self.names.net
         v, a = step.values, step.after
-        out: dict[sympy.Symbol, sympy.Expr] = {ETA: symbolic.rational(spec.learning_rate), COST: v.cost,
-                                               AFTER_COST: a.cost}
+        out: dict[sympy.Symbol, sympy.Expr] = {COST: v.cost}
+        if a is not None:
+            out |= {ETA: symbolic.rational(spec.learning_rate), AFTER_COST: a.cost}
         out |= {d.symbol[label]: value for label, value in step.parameters.items()}
         out |= {d.symbol[x]: symbolic.rational(value) for x, value in zip(net.neurons(0), spec.sample.input,
                                                                           strict=True)}
         out |= {d.symbol[f"exp{j + 1}"]: symbolic.rational(e) for j, e in enumerate(spec.sample.expected)}
         for layer in range(net.depth + 1):
             for m in net.neurons(layer):
-                out |= {d.i[m]: v.input[m], d.o[m]: v.output[m], after_symbol("input", m): a.input[m],
-                        after_symbol("output", m): a.output[m]}
+                out |= {d.i[m]: v.input[m], d.o[m]: v.output[m]}
+                if a is not None:
+                    out |= {after_symbol("input", m): a.input[m], after_symbol("output", m): a.output[m]}
                 if m in v.delta:
                     out[d.delta[m]] = v.delta[m]
         return out

@@ -232,8 +232,8 @@ class Names:
         if kind == "expected":
             j = net.neurons(net.depth).index(name)
             return Named((f"expected.{name}",), given=(spec.sample.expected[j],))
-        if kind == "eta":
-            return Named(("learning_rate",), given=(spec.learning_rate,))
+        if kind == "eta":  # a spec without a learning rate gives no η to read
+            return Named(("learning_rate",), given=(spec.learning_rate,)) if spec.steps_taken else None
         return None
 
     def _partial(self, top: n.Node, bottom: n.Node) -> Named | None:

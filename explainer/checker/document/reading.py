@@ -177,7 +177,7 @@ def _parse(text: str) -> n.Node | None:
 def _exact(spec: Spec) -> frozenset[Fraction]:
     """The numbers the spec gives: exact wherever a document writes them."""
     net = spec.network
-    values = {p.value for p in net.parameters} | {spec.learning_rate}
+    values = {p.value for p in net.parameters} | ({spec.learning_rate} if spec.steps_taken else set())
     for sample in spec.samples:
         values |= set(sample.input) | set(sample.expected)
     return frozenset(Fraction(v) for v in values)

@@ -46,6 +46,9 @@ def _rule(ctx: Context) -> Section:
             " at once:",
         )),
         Equation((Row("p^{+}", "=", rf"p - \eta\, {partial(ctx.sym.C, 'p')}"),)),
+        *(() if ctx.stepped else (Paragraph(inline(
+            "Here ", Math(r"\eta"), ", the learning rate, says how far. This example gives none, so "
+            "it takes no step: it stops at the gradient, the direction the step would take.")),)),
         Equation((Row(rf"\nabla {cost}", "=", rf"\left({partial(cost, first)},\ {partial(cost, second)},"
                                              rf"\ \ldots,\ {partial(cost, last)}\right)"),)),
         Paragraph(inline(

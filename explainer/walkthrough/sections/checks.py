@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from explainer.engines.agreement import FD_STEP, RELATIVE_TOLERANCE
+from explainer.engines.agreement import FD_STEP, RELATIVE_TOLERANCE, Agreement
 from explainer.engines.differences import FD_REACH
 from explainer.engines.precision import PRECISION
 from explainer.engines.proof import EXACT
@@ -105,13 +105,19 @@ def sections(ctx: Context) -> list[Section]:
             " (", Math(ctx.sym.param(worst_n.label)), "); between the symbolic gradient and "
             "finite differences it is ",
             Math(scientific(worst_f.fd_discrepancy)),
-            " (", Math(ctx.sym.param(worst_f.label)), "). The costs before and after the step "
-            "differ by ",
-            Math(scientific(agreement.cost_discrepancy)), " and ",
-            Math(scientific(agreement.after_cost_discrepancy)),
+            " (", Math(ctx.sym.param(worst_f.label)), "). ", *_costs(agreement),
             " relative. Anything above ",
             Math(scientific(RELATIVE_TOLERANCE, 1)),
             " (beyond what 64-bit rounding explains) makes the command fail with exit code 1.",
         ), note=True),
     )
     return [Section("Agreement", "agreement", blocks)]
+
+
+def _costs(agreement: Agreement) -> tuple:
+    """How far apart the engines' costs are: before and after the step, or, without a step
+    (no learning rate), the one cost."""
+    if agreement.after_cost_discrepancy is None:
+        return ("The costs differ by ", Math(scientific(agreement.cost_discrepancy)))
+    return ("The costs before and after the step differ by ", Math(scientific(agreement.cost_discrepancy)),
+            " and ", Math(scientific(agreement.after_cost_discrepancy)))

@@ -5,7 +5,8 @@ every other held fixed, it is a landscape of hills and valleys, and the negative
 gradient points downhill. This section draws that landscape for the two parameters
 the first update moved most (or the two the spec or --landscape names), the point
 the step started from, the downhill direction and where the step went; a run of
-several steps draws its whole path.
+several steps draws its whole path. Without a learning rate there is no step: the
+landscape shows where the parameters are and the way downhill, which needs no η.
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ def path(ctx: Context, p: str, q: str) -> list[tuple[float, float]]:
         columns = [trace.labels.index(p), trace.labels.index(q)]
         return [(float(a), float(b)) for a, b in trace.parameters[history.evenly(PATH_POINTS)][:, columns]]
     start, after = ctx.step.parameters, ctx.step.updated
+    if after is None:  # no learning rate: no step, only where it would start
+        return [(float(start[p]), float(start[q]))]
     return [(float(start[p]), float(start[q])), (float(after[p]), float(after[q]))]
 
 
@@ -68,10 +71,18 @@ def drawn(ctx: Context, p: str, q: str) -> Landscape:
     caption = inline(
         "The cost landscape: ", *cost, " over ", Math(sym.param(p)), " and ", Math(sym.param(q)),
         ", every other parameter held at its value before the step. Each line joins points of equal "
-        "cost; the shades run from blue (low) to red (high). The dot is where the step started, the "
-        "arrow points downhill (the negative gradient), and the ring is where "
-        + ("the step" if ctx.explanation.history is None else "each step of the run") + " went.")
+        "cost; the shades run from blue (low) to red (high). " + _marks_words(ctx))
     return landscape(costs, ps, qs, walked, (-dp, -dq), (sym.param(p), sym.param(q)), caption)
+
+
+def _marks_words(ctx: Context) -> str:
+    """What the dot, the arrow and the rings of the figure are."""
+    if not ctx.stepped:
+        return ("The dot is where the parameters are, and the arrow points downhill (the negative "
+                "gradient), the way a step would go; with no learning rate given, none is taken.")
+    return ("The dot is where the step started, the arrow points downhill (the negative gradient), "
+            "and the ring is where " + ("the step" if ctx.explanation.history is None else
+                                        "each step of the run") + " went.")
 
 
 def _introduction(ctx: Context, p: str, q: str) -> list[Paragraph]:
@@ -99,6 +110,8 @@ def _reading(ctx: Context, p: str, q: str, figure: Landscape) -> list[Paragraph]
     # Each number next to its name, as the rest of the walkthrough writes it, so that a reader
     # (or `explainer check` reading this walkthrough back) knows which quantity it is.
     start = [Math(f"{sym.param(label)} = {ctx.num(step.parameters[label]).latex}") for label in (p, q)]
+    if not ctx.stepped:
+        return [_unstepped(ctx, p, q, start)]
     moved = [ctx.num(step.updated[label] - step.parameters[label]) for label in (p, q)]
     after = [Math(f"{sym.updated(label)} = {ctx.num(step.updated[label]).latex}") for label in (p, q)]
     blocks = [Paragraph(inline(
@@ -125,6 +138,18 @@ def _reading(ctx: Context, p: str, q: str, figure: Landscape) -> list[Paragraph]
             "them at their starting values.",
         )))
     return blocks
+
+
+def _unstepped(ctx: Context, p: str, q: str, start: list[Math]) -> Paragraph:
+    """The reading of a landscape with no step on it (no learning rate): the dot and the arrow."""
+    sym = ctx.sym
+    return Paragraph(inline(
+        "The parameters are at the dot, where ", start[0], " and ", start[1], ". The gradient points "
+        "uphill, straight across the contour lines; the arrow points the other way, ",
+        Math(rf"-\left({partial(sym.C, sym.param(p))}, {partial(sym.C, sym.param(q))}\right)"),
+        ", straight downhill: a step of gradient descent would go that way, as far as a learning "
+        "rate says, and this example gives none.",
+    ))
 
 
 def _scale_words(ctx: Context, figure: Landscape) -> tuple:
@@ -167,7 +192,8 @@ def _along_the_arrow(ctx: Context, p: str, q: str, moved, after) -> tuple:
 
 
 def _moves(ctx: Context, p: str, q: str, moved) -> tuple:
-    """How far the step moved p and q: −η ∂C/∂p each, or nothing for a frozen one."""
+    """How far the step moved p and q: −η ∂C/∂p each (a batch's mean or sum of them), or
+    nothing for a frozen one."""
     sym, parts = ctx.sym, []
     for n, (label, change) in enumerate(zip((p, q), moved, strict=True)):
         parts += [" and "] if n else []
@@ -175,7 +201,7 @@ def _moves(ctx: Context, p: str, q: str, moved) -> tuple:
             parts += ["it kept ", Math(sym.param(label)), " where it was (frozen)"]
         else:
             parts += ["it moved ", Math(sym.param(label)), " by ",
-                      Math(rf"-\eta\, {partial(sym.C, sym.param(label))} {change.relation} {change.latex}")]
+                      Math(rf"-\eta\, {ctx.applied(sym.param(label))} {change.relation} {change.latex}")]
     return tuple(parts)
 
 

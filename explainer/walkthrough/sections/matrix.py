@@ -30,7 +30,7 @@ def sections(ctx: Context) -> list[Section]:
         "weights and biases, from the last layer back to the first:")))
     for layer in range(ctx.net.depth, 0, -1):
         blocks += [_delta(ctx, layer), _gradients(ctx, layer)]
-    blocks += _update(ctx)
+    blocks += _update(ctx) if ctx.stepped else []
     return [Section("The same step with matrices", "matrix-form", tuple(blocks))]
 
 
@@ -72,7 +72,8 @@ def _introduction(ctx: Context) -> list[Paragraph]:
         *([". A bias shared by a whole layer is one number, added to every neuron of it "
            "through a column of ones, ", Math(r"\mathbf{1}")]
           if "shared" in ctx.net.bias_modes else []),
-        ". The forward pass, the deltas, the gradients and the update then become a few "
+        ". The forward pass, the deltas, the gradients" + (" and the update" if ctx.stepped else "")
+        + " then become a few "
         "matrix products; ", Math(r"\odot"), " multiplies two vectors entry by entry, and ",
         Math("^{T}"), " turns rows into columns.",
     ))]
@@ -195,13 +196,16 @@ def _gradients(ctx: Context, layer: int) -> Equation:
 
 
 def _update(ctx: Context) -> list:
-    """W⁺ = W − η ∂C/∂W and b⁺ = b − η ∂C/∂b for every layer, frozen entries kept."""
+    """W⁺ = W − η ∂C/∂W and b⁺ = b − η ∂C/∂b for every layer, frozen entries kept; in a batch
+    step the gradient is the samples' mean or sum, (1/B) Σₛ ∂Cₛ/∂W or Σₛ ∂Cₛ/∂W."""
     net, sym, step = ctx.net, ctx.sym, ctx.step
     eta = ctx.num(ctx.learning_rate).latex
+    batch = ((f" (the {ctx.spec.batch_gradient} of the {len(ctx.spec.samples)} samples' gradients, "
+              "as in the update section; the gradients above are sample 1's)") if ctx.spec.batched else "")
     blocks: list = [Paragraph(inline(
         Text("Update.", strong=True), " Every matrix and vector of parameters moves against its "
-        "gradient at once" + (". The frozen parameters keep their values: their entries of the "
-                              "gradient are taken as 0 here" if ctx.spec.frozen else "") + ":"))]
+        f"gradient{batch} at once" + (". The frozen parameters keep their values: their entries of the "
+                                      "gradient are taken as 0 here" if ctx.spec.frozen else "") + ":"))]
     # What the step applies: the gradient, with 0 for every frozen parameter.
     applied = {label: sympy.Integer(0) if label in ctx.spec.frozen else g
                for label, g in step.gradient.items()}
@@ -211,8 +215,7 @@ def _update(ctx: Context) -> list:
                                          if net.bias_modes[layer - 1] != "none" else [])
         for kind, arrange in kinds:
             symbol = sym.layer_symbol(kind, layer)
-            rows.append(Row(rf"\bigl({symbol}\bigr)^{{+}}", "=",
-                            rf"{symbol} - \eta\, \frac{{\partial {sym.C}}}{{\partial {symbol}}}"))
+            rows.append(Row(rf"\bigl({symbol}\bigr)^{{+}}", "=", rf"{symbol} - \eta\, {ctx.applied(symbol)}"))
             if ctx.summary:
                 continue
             before, gradient = arrange(ctx, layer, step.parameters), arrange(ctx, layer, applied)

@@ -36,21 +36,22 @@ def subtitle(ctx: Context) -> str:
     return (
         f"Backpropagation worked through by hand, every number computed twice: a {shape(ctx)} "
         f"network with {words} as activation, {COSTS[net.cost].latex.words} as cost, "
-        "one gradient-descent step."
+        + ("one gradient-descent step." if ctx.stepped else "the gradients of one gradient-descent step.")
     )
 
 
 def summary(ctx: Context) -> tuple[tuple[str, str], ...]:
     step = ctx.step
-    before, after = ctx.num(step.values.cost), ctx.num(step.after_cost)
+    before = ctx.num(step.values.cost)
     proofs = ctx.explanation.proofs.values()
     held = sum(1 for p in proofs if p.holds)
     exact = sum(1 for p in proofs if p.method == "exact" and p.holds)
+    costs = ((("Learning rate η", ctx.num(ctx.learning_rate).text), ("Cost before the step", before.text),
+              ("Cost after the step", ctx.num(step.after_cost).text)) if ctx.stepped else
+             (("Learning rate η", "none given: the walkthrough stops at the gradients"), ("Cost", before.text)))
     return (
         ("Network", f"{shape(ctx)}, {len(ctx.net.parameters)} parameters"),
-        ("Learning rate η", ctx.num(ctx.learning_rate).text),
-        ("Cost before the step", before.text),
-        ("Cost after the step", after.text),
+        *costs,
         ("Engines agree", "yes" if ctx.explanation.agrees else "NO — see the agreement section"),
         ("Chain rule proven", f"{held} of {len(ctx.explanation.proofs)} derivatives "
                               f"({exact} exactly, {held - exact} by evaluation)"
@@ -84,9 +85,10 @@ def _network(ctx: Context) -> Section:
                         [ctx.num(ctx.step.values.input[n]).latex for n in net.neurons(0)])),
             " and the output we want is ",
             Math(vector(ctx.sym.expected_vector, [ctx.num(e).latex for e in ctx.expected])),
-            ". The learning rate is ",
-            Math(rf"\eta = {ctx.num(ctx.learning_rate).latex}"),
-            ".",
+            *((". The learning rate is ", Math(rf"\eta = {ctx.num(ctx.learning_rate).latex}"), ".")
+              if ctx.stepped else
+              (". No learning rate is given, so this walkthrough stops at the gradients: it computes "
+               "every partial derivative of the cost, the direction a step would take, and takes no step.",)),
         )),
     ]
     return Section("The network", "network", tuple(blocks))
@@ -115,9 +117,10 @@ def _samples_words(ctx: Context) -> tuple:
     count = len(ctx.spec.samples)
     if count == 1:
         return ("We train on one sample. The input is ",)
-    run = "batch" if ctx.spec.mode == "batch" else "sgd"
-    how = ("the first update averages the gradients of all of them, and the derivation below "
-           "works through the first sample" if run == "batch" else
+    combine = "averages" if ctx.spec.batch_gradient == "mean" else "adds up"
+    first = "the first update" if ctx.stepped else "the batch's gradient"
+    how = (f"{first} {combine} the gradients of all of them, and the derivation below "
+           "works through the first sample" if ctx.spec.mode == "batch" else
            "each update uses one of them in turn, and the derivation below works through the first")
     return (f"We train on {count} samples: {how}. Its input is ",)
 
@@ -285,8 +288,8 @@ def _notation(ctx: Context) -> Section:
         own["params"], own["answer"],
         (Math(sym.fill(cost.formula)), Text(f"the cost, {cost.words}")),
         own["delta"],
-        (Math(r"\eta"), Text("the learning rate: how far one step moves")),
-        (Math(r"p^{+}"), Text("the value of a parameter p after the step")),
+        *([(Math(r"\eta"), Text("the learning rate: how far one step moves")),
+           (Math(r"p^{+}"), Text("the value of a parameter p after the step"))] if ctx.stepped else []),
     ]
     labels = {p.label for p in ctx.net.parameters}
     example = sym.param("w5" if "w5" in labels else ctx.net.parameters[0].label)

@@ -44,7 +44,7 @@ def sections(ctx: Context) -> list[Section]:
     if show_params:
         header += [Math(ctx.sym.param(k)) for k in labels]
     how = ("one update per sample, in order" if spec.mode == "sgd" else
-           "one update per step with the mean of the samples' gradients")
+           f"one update per step with the {spec.batch_gradient} of the samples' gradients")
     first, last = history.first, history.last
     blocks = (
         Paragraph(inline(

@@ -13,6 +13,11 @@ TINY_PERCENT = 0.001  # a change of the cost below this share of it is said as "
 
 
 def sections(ctx: Context) -> list[Section]:
+    """The update and the sanity check; without a learning rate there is no step, and a
+    batch's gradient gets a section of its own (the walkthrough stops there)."""
+    if not ctx.stepped:
+        batch = _batch_gradient(ctx)
+        return [Section("The batch's gradient", "batch-gradient", tuple(batch))] if batch else []
     return [_update(ctx), _sanity_check(ctx)]
 
 
@@ -35,7 +40,7 @@ def _update(ctx: Context) -> Section:
             Math(shown_after.latex),
         ))
     blocks = (
-        *_batch_mean(ctx),
+        *_batch_gradient(ctx),
         Paragraph(inline(
             "With every partial derivative known, each parameter moves against its own "
             "derivative, scaled by the learning rate ", Math(rf"\eta = {ctx.num(eta).latex}"), ": ",
@@ -52,7 +57,8 @@ def _update(ctx: Context) -> Section:
         Paragraph(inline("The whole step at a glance:")),
         *([] if ctx.summary else [update_figure(ctx)]),
         Table(
-            header=(Text("Parameter"), Text("Before"), Math(rf"\partial {ctx.sym.C} / \partial p"),
+            header=(Text("Parameter"), Text("Before"),
+                    Math(ctx.applied() if ctx.spec.batched else rf"\partial {ctx.sym.C} / \partial p"),
                     Text("After")),
             rows=ctx.capped(table_rows)[0],
             align="lrrr",
@@ -87,30 +93,36 @@ def _rule(ctx: Context) -> str:
     if ctx.sym.delta_sign < 0:
         return (rf"\Delta p = -\eta\, {partial(ctx.sym.C, 'p')},\quad p \leftarrow p + \Delta p"
                 r"\quad(\Delta w = \eta\, \delta\, x \text{ for a weight})")
-    return rf"p^{{+}} = p - \eta\, {partial(ctx.sym.C, 'p')}"
+    return rf"p^{{+}} = p - \eta\, {ctx.applied()}"  # a batch's gradient as the table above writes it
 
 
-def _batch_mean(ctx: Context) -> list:
-    """In batch mode the update uses the mean gradient over the samples: show each sample's."""
+def _batch_gradient(ctx: Context) -> list:
+    """In batch mode the update uses the mean (or the sum) of the samples' gradients: show
+    each sample's, and what they make together."""
     step = ctx.step
-    if len(step.sample_gradients) == 1:
+    if not ctx.spec.batched:
         return []
     n = len(step.sample_gradients)
+    total = ctx.spec.batch_gradient  # "mean" or "sum"
     rows = tuple(
         (Math(ctx.sym.param(p.label)),
          *[Math(ctx.num(g[p.label]).latex) for g in step.sample_gradients],
          Math(ctx.num(step.gradient[p.label]).latex))
         for p in ctx.net.parameters)
+    uses = ("The update uses the" if ctx.stepped else
+            "No learning rate is given, so the walkthrough stops at the batch's gradient: the")
     return [
         Paragraph(inline(
             "This is a batch step: the derivation above is for sample 1, and "
             + ("sample 2 goes" if n == 2 else f"samples 2 to {n} go")
-            + " through the same chain with their own numbers. The update uses the mean of the "
-            f"{n} gradients:",
+            + f" through the same chain with their own numbers. {uses} {total} of the {n} gradients, ",
+            Math(ctx.applied()), ":",
         )),
-        Table(header=(Text("Parameter"), *[Text(f"Sample {k + 1}") for k in range(n)], Text("Mean")),
+        Table(header=(Text("Parameter"), *[Text(f"Sample {k + 1}") for k in range(n)],
+                      Text(total.capitalize())),
               rows=rows, align="l" + "r" * (n + 1),
-              caption="Each sample's gradient and their mean, the gradient the update applies."),
+              caption=f"Each sample's gradient and their {total}, the gradient "
+                      + ("the update applies." if ctx.stepped else "of the batch.")),
     ]
 
 
