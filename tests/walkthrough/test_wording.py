@@ -166,3 +166,16 @@ def test_the_figure_caption_says_where_the_biases_are(seed, tmp_path):
     assert all(mode == "none" for mode in spec.network.bias_modes)
     caption = caption_of_first_figure(explain(spec))
     assert "Arrows carry the weights." in caption and "bias" not in caption
+
+
+def test_a_network_of_one_parameter_is_explained(tmp_path):
+    """1-1 without a bias: one partial derivative (the gradient's vector has one entry, and no
+    landscape needs two parameters)."""
+    path = tmp_path / "one.toml"
+    path.write_text('title = "one weight"\n[network]\nlayers = [1, 1]\nactivation = "tanh"\n'
+                    'cost = "mean_squared"\n[[network.layer]]\nweights = [[0.5]]\n[training]\n'
+                    'learning_rate = 0.1\n[[training.sample]]\ninput = [1]\nexpected = [0.2]\n', encoding="utf-8")
+    doc = build(explain(load_spec(path)))
+    text = prose(doc, "gradient-descent")
+    assert "The network has 1 parameter, so we need 1 partial derivative." in text
+    assert "landscape" not in [s.anchor for s in doc.sections]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from explainer.spec import Parameter
 from explainer.walkthrough.context import Context, inline
 from explainer.walkthrough.document import Equation, Math, Paragraph, Row, Section, Table, Text
+from explainer.walkthrough.formatting import counted
 from explainer.walkthrough.notation import as_factor, partial
 from explainer.walkthrough.sections.deltas import (
     dC_do_inputs,
@@ -33,8 +34,10 @@ def sections(ctx: Context) -> list[Section]:
 
 def _rule(ctx: Context) -> Section:
     params = ctx.net.parameters
-    first, second, last = (ctx.sym.param(p.label) for p in (params[0], params[1], params[-1]))
     cost = ctx.sym.C
+    shown = [partial(cost, ctx.sym.param(p.label)) for p in params]
+    if len(shown) > 3:  # the first two, then the last
+        shown = [shown[0], shown[1], r"\ldots", shown[-1]]
     blocks = (
         Paragraph(inline(
             "The gradient ",
@@ -49,11 +52,10 @@ def _rule(ctx: Context) -> Section:
         *(() if ctx.stepped else (Paragraph(inline(
             "Here ", Math(r"\eta"), ", the learning rate, says how far. This example gives none, so "
             "it takes no step: it stops at the gradient, the direction the step would take.")),)),
-        Equation((Row(rf"\nabla {cost}", "=", rf"\left({partial(cost, first)},\ {partial(cost, second)},"
-                                             rf"\ \ldots,\ {partial(cost, last)}\right)"),)),
+        Equation((Row(rf"\nabla {cost}", "=", r"\left(" + r",\ ".join(shown) + r"\right)"),)),
         Paragraph(inline(
-            f"The network has {len(params)} parameters, so we need {len(params)} partial "
-            "derivatives. The chain rule gives each of them as a product of small, local "
+            f"The network has {counted(len(params), 'parameter')}, so we need "
+            f"{counted(len(params), 'partial derivative')}. The chain rule gives each of them as a product of small, local "
             "factors. We start at the last layer and work backwards.",
         )),
     )
