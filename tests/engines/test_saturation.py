@@ -85,7 +85,7 @@ def test_every_engine_keeps_the_digits_alone():
 
 def test_the_walkthrough_explains_the_saturation(saturated):
     _, _, md = saturated
-    assert "**Saturated.** $h_{1}$ has the input $700.25$" in md
+    assert "**Saturated.** $h_{1}$ has the input $i_{h_{1}} = 700.25$" in md
     assert r"1 - o_{h_{1}} \approx 7.67872 \times 10^{-305}" in md
     assert "**What saturation does.**" in md and "learns slowly" in md
     assert r"$w_{1}, w_{3}, b_{1}$" in md  # the gradients the tiny slope multiplies
