@@ -80,6 +80,9 @@ def test_the_walkthrough_shows_the_gradient_matrix_of_the_last_layer(which, layo
     assert r"\underbrace{W^{(2)}}_{2 \times 2}" in text
     if which == "target_major":
         assert r"b^{(1)}\, \mathbf{1}" in text and "frozen parameters" in text
+        # A frozen entry's 0 is not ∂C/∂b: the numbers follow b⁺ without that formula.
+        assert r"b^{(1)} - \eta\, \frac{\partial C}{\partial b^{(1)}}" not in text
+        assert r"\bigl(b^{(1)}\bigr)^{+} &\approx" in text or r"\bigl(b^{(1)}\bigr)^{+} &=" in text
 
 
 def test_a_summarised_network_shows_shapes_not_numbers():

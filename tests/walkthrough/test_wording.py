@@ -174,7 +174,8 @@ def test_a_network_of_one_parameter_is_explained(tmp_path):
     path = tmp_path / "one.toml"
     path.write_text('title = "one weight"\n[network]\nlayers = [1, 1]\nactivation = "tanh"\n'
                     'cost = "mean_squared"\n[[network.layer]]\nweights = [[0.5]]\n[training]\n'
-                    'learning_rate = 0.1\n[[training.sample]]\ninput = [1]\nexpected = [0.2]\n', encoding="utf-8")
+                    'learning_rate = 0.1\n[[training.sample]]\ninput = [1]\nexpected = [0.2]\n',
+                    encoding="utf-8")
     doc = build(explain(load_spec(path)))
     text = prose(doc, "gradient-descent")
     assert "The network has 1 parameter, so we need 1 partial derivative." in text

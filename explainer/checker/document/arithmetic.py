@@ -3,8 +3,9 @@ numbers show.
 
 A number written with k decimals stands for anything within half a unit of its last digit;
 one cut short with an ellipsis (0.220793…) for anything from it to one unit further from 0;
-integers and the numbers the spec gives (the weights, inputs, targets, η) are exact, unless
-written with trailing zeros (1.00000 is a rounded number). Each
+whole numbers of up to LONG_INTEGER digits (the 2 of 2 (o − exp)) and the numbers the spec
+gives (the weights, inputs, targets, η) are exact, unless written with trailing zeros (1.00000
+is a rounded number); a longer whole number (373199) is a value rounded to its last digit. Each
 side is computed as an interval from those (in 50-digit mpmath, far below any written
 digit), and a step A = B is right when the two intervals meet, allowing the last digits
 of numbers printed from floating-point arithmetic as a claim does. So a step is wrong only
@@ -23,6 +24,7 @@ from explainer.checker.document import nodes as n
 from explainer.checker.verdicts import FLOAT_ALLOWANCE
 
 DIGITS = 50
+LONG_INTEGER = 4  # whole numbers of more digits than this are rounded values, not constants
 
 
 @dataclass(frozen=True)
@@ -92,8 +94,16 @@ def literal(num: n.Num, exact: frozenset[Fraction]) -> Interval:
     # written. A trailing zero after the point (1.00000, 1.50000) shows digits that were
     # rounded to: tanh(13.56) written 1.00000 is 0.999999999997, not 1.
     padded = num.decimals > 0 and num.text.rstrip().endswith("0")
-    if (num.decimals == 0 or num.value in exact) and not padded:
+    if num.value in exact and not padded:
         return Interval.point(x)
+    if num.decimals == 0 and not num.truncated:
+        digits = num.text.strip().lstrip("-")
+        if len(digits) <= LONG_INTEGER:
+            return Interval.point(x)  # 2 (o − exp), 1 − o, a square's 2: exact
+        # A long whole number (373199, 1020770) is a value rounded to the digits shown, to
+        # its last digit or, with trailing zeros (373200), to the last one that is not 0.
+        half = mpmath.mpf(10) ** (len(digits) - len(digits.rstrip("0"))) / 2
+        return Interval(x - half, x + half)
     half = mpmath.mpf(10) ** -num.decimals / 2
     return Interval(x - half, x + half)
 

@@ -55,8 +55,8 @@ def _rule(ctx: Context) -> Section:
         Equation((Row(rf"\nabla {cost}", "=", r"\left(" + r",\ ".join(shown) + r"\right)"),)),
         Paragraph(inline(
             f"The network has {counted(len(params), 'parameter')}, so we need "
-            f"{counted(len(params), 'partial derivative')}. The chain rule gives each of them as a product of small, local "
-            "factors. We start at the last layer and work backwards.",
+            f"{counted(len(params), 'partial derivative')}. The chain rule gives each of them as a "
+            "product of small, local factors. We start at the last layer and work backwards.",
         )),
     )
     return Section("The gradient-descent rule", "gradient-descent", blocks)

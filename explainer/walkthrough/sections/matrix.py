@@ -215,12 +215,18 @@ def _update(ctx: Context) -> list:
                                          if net.bias_modes[layer - 1] != "none" else [])
         for kind, arrange in kinds:
             symbol = sym.layer_symbol(kind, layer)
-            rows.append(Row(rf"\bigl({symbol}\bigr)^{{+}}", "=", rf"{symbol} - \eta\, {ctx.applied(symbol)}"))
+            head = rf"\bigl({symbol}\bigr)^{{+}}"
+            # Where a frozen entry's 0 stands in the matrix, the matrix is not ∂C/∂W: the row
+            # with the numbers then follows W⁺ directly (the prose above says what the 0 is).
+            masked = any(label in ctx.spec.frozen for row in arrange(ctx, layer, {k: k for k in applied})
+                         for label in row)
+            if not masked or ctx.summary:
+                rows.append(Row(head, "=", rf"{symbol} - \eta\, {ctx.applied(symbol)}"))
             if ctx.summary:
                 continue
             before, gradient = arrange(ctx, layer, step.parameters), arrange(ctx, layer, applied)
             flat = [v for r in before + gradient for v in r]
-            rows += [Row("", ctx.relation([*flat, ctx.learning_rate]),
+            rows += [Row(head if masked else "", ctx.relation([*flat, ctx.learning_rate]),
                          rf"{matrix_of(ctx, before)} - {eta} \cdot {matrix_of(ctx, gradient)}"),
                      _result(ctx, arrange(ctx, layer, step.updated))]
         blocks.append(Equation(tuple(rows)))
