@@ -109,7 +109,9 @@ def test_the_seed_walkthrough_reads_back_right_in_every_preset(notation, fmt):
     assert_read_right(SEED, notation, fmt)
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: the same 8 networks on every run, so CI's verdict does not depend on the draw
+# (wider searches, hundreds of networks, are run by hand with more examples).
+@settings(max_examples=8, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(specs(), st.sampled_from(NOTATIONS), st.sampled_from(FORMATS))
 def test_random_walkthroughs_read_back_right(spec, notation, fmt):
     assert_read_right(spec, notation, fmt)
