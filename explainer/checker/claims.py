@@ -15,6 +15,7 @@
     cost = 0.171                     # the mean cost over the samples
     w1 = 0.298                       # any parameter
     epoch_error = 0.36               # Σ of each sample's cost just before its update in step 2
+    output = { L1 = 0.71 }           # the first sample's outputs after step 2
     [claims.history.2.sample.1]      # sample 1's pass inside step 2
     output = { L1 = 0.72 }
 
@@ -213,13 +214,16 @@ class _Reader(Checker):
         labels = [p.label for p in spec.network.parameters]
         for step, entry in table.items():
             where = f"history.{step}"
-            inner = self.table(entry, f"claims.{where}", ["cost", "epoch_error", "sample", *labels,
+            inner = self.table(entry, f"claims.{where}", ["cost", "epoch_error", "sample", "output", *labels,
                                                           PRECISION_KEY, EXACT_KEY], (),
-                               what="cost, epoch_error, sample or parameter")
+                               what="cost, epoch_error, output, sample or parameter")
             inner_precision = self.precision_in(inner, f"claims.{where}", precision)
             for name, value in inner.items():
                 if name == "sample":
                     out += self.samples(value, spec, where, inner_precision)
+                elif name == "output":  # the first sample's outputs after step N
+                    out += self.section(value, f"{where}.output", _neurons_for("output", spec.network),
+                                        "neuron", inner_precision)
                 elif name not in (PRECISION_KEY, EXACT_KEY):
                     out.append(self.number(value, f"{where}.{name}", inner_precision))
         return out

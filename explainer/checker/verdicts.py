@@ -42,7 +42,7 @@ from explainer.checker.paper import mp
 from explainer.checker.passes import Paper
 from explainer.engines import symbolic, training
 from explainer.engines.mpeval import to_mp
-from explainer.engines.quantities import quantities, run_quantities
+from explainer.engines.quantities import outputs_after, quantities, run_quantities
 from explainer.functions import ACTIVATIONS
 from explainer.spec import Spec
 
@@ -57,6 +57,7 @@ NEGATED = {"mitchell": ("delta.",)}
 
 # A key inside a run's step: history.N.sample.S.<key of one pass>, or history.N.epoch_error.
 _INSIDE = re.compile(r"^history\.\d+\.(?:sample\.\d+\.|(?=epoch_error$))")
+_AFTER = re.compile(r"^history\.\d+\.output\.")  # the first sample's outputs after step N
 
 
 class CheckerDisagrees(RuntimeError):
@@ -150,9 +151,13 @@ def truth(spec: Spec, step: symbolic.SymbolicStep, points: list[training.Point] 
     sigmoid's 1/4 at 0) are rounded by people like any other. Values inside a run's steps
     (a sample's pass, the epoch error) are computed for the steps `wanted` keys name."""
     values = quantities(spec, step, points or ())
+    wanted = list(wanted)
     inside = sorted({int(k.split(".")[1]) for k in wanted if _INSIDE.match(k)})
     if inside and points:
         values |= run_quantities(spec, step.derivation, points, inside)
+    after = sorted({int(k.split(".")[1]) for k in wanted if _AFTER.match(k)})
+    if after and points:
+        values |= outputs_after(spec, step.derivation, points, after)
     net = spec.network
     piecewise = {f"activation_derivative.{n}" for layer in range(1, net.depth + 1)
                  if ACTIVATIONS[net.activations[layer - 1]].piecewise_linear for n in net.neurons(layer)}

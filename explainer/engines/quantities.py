@@ -14,7 +14,8 @@ for a softmax layer ``exponential.L1`` (e^i) and ``exponential_sum`` (Σ e^i); p
 ``after.cost``; for a run ``history.N.cost`` (the mean cost over the samples after
 step N, step 0 before training) and ``history.N.w1``; inside a run (`run_quantities`)
 ``history.N.sample.S.output.L1`` and the rest of sample S's pass in step N, and
-``history.N.epoch_error``. Values are the symbolic
+``history.N.epoch_error``; ``history.N.output.L1`` (`outputs_after`), the first sample's
+outputs after step N. Values are the symbolic
 engine's: exact Rationals where a value is a number from the spec, else Floats
 with 60 digits.
 """
@@ -112,6 +113,17 @@ def run_quantities(spec: Spec, d: Derivation, points: Sequence[Point],
             if one_by_one:
                 params = update(spec, params, v.gradient)
         out[f"history.{n}.epoch_error"] = sympy.Add(*errors)
+    return out
+
+
+def outputs_after(spec: Spec, d: Derivation, points: Sequence[Point],
+                  steps: Iterable[int]) -> dict[str, sympy.Expr]:
+    """``history.N.output.L1``: every neuron's output for the first sample after step N of a
+    run, as ``after.output`` is after the one step."""
+    out: dict[str, sympy.Expr] = {}
+    for n in steps:
+        v = evaluate(d, dict(points[n].parameters), spec.sample, digits=PRECISION)
+        out |= {f"history.{n}.output.{m}": value for m, value in v.output.items()}
     return out
 
 

@@ -1,8 +1,9 @@
-"""Claims inside a run: each sample's pass at step N ([claims.history.N.sample.S]) and the
-running epoch error online-SGD code prints (Σ of each sample's cost just before its own
-update). True values come from the plain step of tests/checker/written_step.py, walked
-sample by sample here (sgd: each sample's update before the next sample's pass; batch:
-every sample at the step's starting parameters, one update with the mean gradient).
+"""Claims inside a run: each sample's pass at step N ([claims.history.N.sample.S]), the running
+epoch error online-SGD code prints (Σ of each sample's cost just before its own update), and
+the first sample's outputs after step N ([claims.history.N] output). True values come from
+the plain step of tests/checker/written_step.py, walked sample by sample here (sgd: each
+sample's update before the next sample's pass; batch: every sample at the step's starting
+parameters, one update with the mean gradient).
 """
 
 from __future__ import annotations
@@ -54,6 +55,11 @@ def walked(spec, mode: str, steps: int) -> dict[str, mpmath.mpf]:
                 params = {label: v - eta * sum(g[label] for g in gradients) / len(gradients)
                           for label, v in at_start.items()}
             out[f"history.{n}.epoch_error"] = error
+            first = Step(spec, EXAMPLES["seed"])  # sample 1 again, after step n
+            first.start = dict(params)
+            after = first.run()
+            for neuron in ("L1", "h2"):
+                out[f"history.{n}.output.{neuron}"] = after[f"output.{neuron}"]
     return out
 
 
@@ -88,6 +94,7 @@ def test_a_claims_file_names_them_as_the_readme_shows(tmp_path):
     claims.write_text(f'''spec = "{path.name}"
 [claims.history.2]
 epoch_error = {mpmath.nstr(true["history.2.epoch_error"], 12)}
+output = {{ L1 = {mpmath.nstr(true["history.2.output.L1"], 12)} }}
 [claims.history.2.sample.2]
 cost = {mpmath.nstr(true["history.2.sample.2.cost"], 12)}
 output = {{ L1 = {mpmath.nstr(true["history.2.sample.2.output.L1"], 12)} }}
