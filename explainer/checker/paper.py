@@ -27,7 +27,7 @@ from explainer.checker.passes import Paper, Worker, backward, forward, mp
 from explainer.checker.slips import Twist
 from explainer.spec import Sample, Spec
 
-PRECISION = 50  # digits: far more than anyone writes down
+PRECISION = 50  # digits: far more than anyone writes down (more where the caller works with more)
 
 
 def _eta(w: Worker) -> mpmath.mpf:
@@ -65,6 +65,12 @@ def _update(w: Worker, params: Mapping[str, mpmath.mpf], gradient: Mapping[str, 
     return after
 
 
+def digits() -> int:
+    """PRECISION, or the caller's working digits where they are more: a neuron a hair from its
+    bound (1 − o ≈ 10⁻⁴⁷) needs the digits the engines needed for it (`check` works with them)."""
+    return max(PRECISION, mpmath.mp.dps)
+
+
 def work(spec: Spec, claimed: Mapping[str, mpmath.mpf] | None = None, twist: Twist | None = None,
          parameters: Mapping[str, mpmath.mpf] | None = None) -> Paper:
     """The first update of `spec` on paper: the first sample's forward and backward
@@ -78,7 +84,7 @@ def work(spec: Spec, claimed: Mapping[str, mpmath.mpf] | None = None, twist: Twi
     claimed = claimed or {}
     twist = twist or Twist()
     net = spec.network
-    with mpmath.workdps(PRECISION):
+    with mpmath.workdps(digits()):
         params = dict(parameters) if parameters is not None else {p.label: mp(p.value) for p in net.parameters}
         w = Worker(spec, claimed, twist)
         forward(w, params, {}, spec.samples[0], "")
@@ -106,7 +112,7 @@ def run(spec: Spec, start: Mapping[str, mpmath.mpf]) -> dict[str, mpmath.mpf]:
     batch: one update with the mean or the sum of the gradients), done correctly."""
     net = spec.network
     params = dict(start)
-    with mpmath.workdps(PRECISION):
+    with mpmath.workdps(digits()):
         if spec.mode == "batch":
             grads = [_plain_gradient(spec, params, s, Twist()) for s in spec.samples]
             batch = {k: mpmath.fsum(g[k] for g in grads) / spec.batch_divisor for k in params}
@@ -121,7 +127,7 @@ def run(spec: Spec, start: Mapping[str, mpmath.mpf]) -> dict[str, mpmath.mpf]:
 
 def dataset_cost(spec: Spec, params: Mapping[str, mpmath.mpf]) -> mpmath.mpf:
     """The mean cost over every sample (the cost a run's table shows)."""
-    with mpmath.workdps(PRECISION):
+    with mpmath.workdps(digits()):
         costs = []
         for s in spec.samples:
             w = Worker(spec, {}, Twist())

@@ -177,7 +177,7 @@ def check(claims: Claims, step: symbolic.SymbolicStep, tolerance: Tolerance = To
     points = training.symbolic_run(spec, step.derivation) if wants_history else None
     true, exact = truth(spec, step, points, [c.key for c in claims.claims])
     by_key = {c.key: c for c in claims.claims}
-    with mpmath.workdps(paper.PRECISION):
+    with mpmath.workdps(max(paper.PRECISION, step.digits)):  # a saturated step needs more
         # In our convention from here on: a Mitchell δ is read as −δ.
         written = {c.key: sign_of(claims, c.key) * mp(c.value) for c in claims.claims}
         plain = paper.work(spec)

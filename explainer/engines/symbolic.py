@@ -336,22 +336,30 @@ def step(spec: Spec, derivation: Derivation | None = None) -> SymbolicStep:
     while True:
         result, passes = _step(spec, d, digits)
         needed = needed_digits(spec.network, passes)
-        if needed <= digits:
+        if result is not None and needed <= digits:
             return result
         digits = needed
 
 
-def _step(spec: Spec, d: Derivation, digits: int) -> tuple[SymbolicStep, list[Values]]:
-    """The step with `digits` working digits, and every pass it made."""
+def _step(spec: Spec, d: Derivation, digits: int) -> tuple[SymbolicStep | None, list[Values]]:
+    """The step with `digits` working digits, and every pass it made; None for the step as
+    soon as a forward pass shows it needs more digits. The backward pass of a neuron closer to
+    its bound than `digits` can tell would divide by 1 − o = 0 (cross-entropy's o (1 − o)),
+    so each pass's forward half is measured before its backward half is computed."""
     params = {p.label: rational(p.value) for p in spec.network.parameters}
     samples = spec.samples if spec.mode == "batch" else spec.samples[:1]
-    passes = [evaluate(d, params, s, digits=digits) for s in samples]
+    passes = []
+    for s in samples:
+        forward = evaluate(d, params, s, backward=False, digits=digits)
+        if needed_digits(spec.network, [forward]) > digits:
+            return None, [forward]
+        passes.append(evaluate(d, params, s, digits=digits))
     per_sample = tuple(v.gradient for v in passes)
     gradient = combined(per_sample, spec.batch_gradient, digits)
     if not spec.steps_taken:  # no learning rate: the example stops at the gradients
         return SymbolicStep(d, passes[0], params, None, None, gradient, per_sample, digits), passes
     updated = update(spec, params, gradient, digits)
-    after = evaluate(d, updated, spec.sample, digits=digits)
+    after = evaluate(d, updated, spec.sample, backward=False, digits=digits)  # only o and C after the step
     return SymbolicStep(d, passes[0], params, updated, after, gradient, per_sample, digits), [*passes, after]
 
 

@@ -14,12 +14,15 @@ import mpmath
 import pytest
 
 from explainer import examples
+from explainer.checker import paper
 from explainer.cli.command import main
 from explainer.engines import numeric, symbolic
 from explainer.engines.differences import digits_for, precise_difference, step_for
+from explainer.engines.mpeval import to_mp
 from explainer.output.render import render
 from explainer.spec import load_spec, parse_spec
 from explainer.walkthrough.build import build
+from tests.conftest import SPECS
 
 SATURATED = examples.seed_spec().read_text().replace("input = [2, 3]", "input = [1000, -1000]")
 
@@ -106,3 +109,15 @@ def test_beyond_float64_is_one_line(tmp_path, capsys):
     assert err.count("\n") == 1 and "h1 = sigmoid(2100) is within e^−2100 of 1" in err
     assert not (tmp_path / "out").exists()
     load_spec(spec)  # the file itself is fine: only its numbers leave the range
+
+
+def test_an_output_saturated_after_the_step_under_cross_entropy_gets_its_digits():
+    """Cross-entropy divides by o (1 − o): an output closer to 1 than the working digits can
+    tell used to divide by zero. Each pass's forward half now sets the digits first, and the
+    checker's paper recomputation works with the engines' digits."""
+    spec = load_spec(SPECS / "saturated-after-bce.toml")
+    step = symbolic.step(spec)
+    assert step.digits > 100
+    assert float(step.after.cost) == pytest.approx(numeric.step(spec).after.cost, rel=1e-12)
+    with mpmath.workdps(step.digits):
+        assert mpmath.almosteq(paper.work(spec).value["after.cost"], to_mp(step.after.cost), rel_eps=1e-30)

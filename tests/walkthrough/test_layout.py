@@ -205,6 +205,6 @@ def test_a_caption_is_prose_with_math_in_every_format(documents):
     fig = figures(documents[0])[1]  # the path of ∂C/∂w5
     assert any(isinstance(part, Text) for part in fig.caption)
     tex, html = render(documents[0], "tex"), render(documents[0], "html")
-    assert r"\captionof{figure}{The path of $\partial C/\partial w_{5}$" in tex
+    assert r"\caption{The path of $\partial C/\partial w_{5}$" in tex
     caption = re.search(r'<figcaption id="figure-2-caption">(.*?)</figcaption>', html, re.DOTALL).group(1)
     assert re.match(r"The path of (<span class=\"nowrap\">)?<math", caption) and "\\partial" not in caption
