@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 import tomllib
 from pathlib import Path
@@ -65,6 +66,9 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+EXIT_BROKEN_PIPE = 141  # the shell's status for a command ended by SIGPIPE
+
+
 def run() -> None:
     """The console script: `main`, then exit.
 
@@ -74,7 +78,15 @@ def run() -> None:
     walk, about 0.15 s. (`main` itself leaves the collector alone: tests call it
     many times in one process.)
     """
-    status = main()
+    try:
+        status = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader of our output went away (`explainer check … | head`): say nothing more
+        # and end as a command-line tool killed by SIGPIPE does (128 + 13). Python's own flush
+        # at exit would raise again, so stdout points at /dev/null from here on.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        status = EXIT_BROKEN_PIPE
     gc.freeze()
     sys.exit(status)
 

@@ -199,3 +199,15 @@ def test_a_long_command_reports_its_stages_on_a_terminal(tmp_path, monkeypatch):
     assert "explainer: training: step 3 of 3 (symbolic engine)…" in out
     assert "explainer: exercise 2 of 2: solving it with both engines…" in out
     assert out.endswith(progress.CLEAR)
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path):
+    """`explainer check | head -1` (the built-in claims): the report's first line reaches the
+    reader, then the pipe closes; no traceback, and the status a command ended by SIGPIPE has."""
+    process = subprocess.Popen([sys.executable, "-m", "explainer.cli", "check", "-o", str(tmp_path / "out")],
+                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = process.stdout.readline()
+    process.stdout.close()  # the reader goes away after one line
+    status = process.wait(timeout=120)
+    assert first.startswith(b"claim")
+    assert b"Traceback" not in process.stderr.read() and status == 141
