@@ -101,8 +101,19 @@ def show_like(value: object, written: str) -> Shown:
     at most CORRECT_DIGITS): a true value set beside a person's number, digit for digit."""
     digits = len(Decimal(written).normalize().as_tuple().digits) if Decimal(written) else 3
     if not isinstance(value, sympy.Basic | int | Fraction | float):
-        value = sympy.Float(value, PRECISION)  # an mpmath number from the checker
+        value = _decimal_if_short(sympy.Float(value, PRECISION))  # an mpmath number from the checker
     return show(value, max(3, min(digits, CORRECT_DIGITS)))
+
+
+def _decimal_if_short(value: sympy.Float) -> sympy.Expr:
+    """A checker's number that is a short decimal to CORRECT_DIGITS digits (−0.35, the sum of
+    exact products, carried in binary as −0.34999…) as that decimal, so it is shown as exact
+    (−0.35, not −0.350); any other number unchanged."""
+    near = Decimal(show(value, CORRECT_DIGITS).text.replace("−", "-"))
+    if len(near.normalize().as_tuple().digits) <= CORRECT_DIGITS // 2:
+        q = Fraction(near)
+        return sympy.Rational(q.numerator, q.denominator)
+    return value
 
 
 def counted(n: int, noun: str, plural: str | None = None) -> str:
