@@ -70,6 +70,11 @@ class Context:
         """"=" when every value substitutes exactly, "≈" when any of them is rounded."""
         return "=" if all(self.num(v).exact for v in values) else r"\approx"
 
+    def equals(self, symbol: str, value: object) -> str:
+        """`symbol = value` as LaTeX, with ≈ where the value shown is rounded."""
+        shown = self.num(value)
+        return f"{symbol} {shown.relation} {shown.latex}"
+
     def factor(self, value: object) -> str:
         """A value as a factor in a product or the base of a power: negative numbers get
         parentheses, and so does scientific notation (5 \\times 10^{-9} squared would

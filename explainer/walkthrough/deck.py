@@ -77,7 +77,7 @@ def _network(ctx: Context) -> Frame:
         Paragraph(inline(
             Math(vector(sym.input_vector, [ctx.num(ctx.step.values.input[n]).latex for n in net.neurons(0)])),
             ", ", Math(vector(sym.expected_vector, [ctx.num(e).latex for e in ctx.expected])),
-            *((", ", Math(rf"\eta = {ctx.num(ctx.learning_rate).latex}")) if ctx.stepped else
+            *((", ", Math(ctx.equals(r"\eta", ctx.learning_rate))) if ctx.stepped else
               (", no learning rate: the gradients only",)))),
     ))
 

@@ -131,8 +131,8 @@ def softmax_cross_entropy_note(ctx: Context, layer: int) -> Paragraph:
                                   (("delta", "n"), ("o", "n"), ("exp", "n"), ("exp", "k")))
     if total == 1:
         checks = ", ".join(
-            rf"{ctx.sym.delta(n)} = {ctx.num(values.output[n]).latex} - {ctx.factor(e)} "
-            rf"{ctx.num(values.delta[n]).relation} {ctx.num(values.delta[n]).latex}"
+            rf"{ctx.sym.delta(n)} {ctx.relation([values.output[n], e])} {ctx.num(values.output[n]).latex} "
+            rf"- {ctx.factor(e)} {ctx.num(values.delta[n]).relation} {ctx.num(values.delta[n]).latex}"
             for n, e in zip(names, ctx.expected, strict=True))
         return Paragraph(inline(
             "Softmax with cross-entropy is the famous pair whose long chain collapses: because "

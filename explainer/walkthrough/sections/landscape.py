@@ -109,11 +109,11 @@ def _reading(ctx: Context, p: str, q: str, figure: Landscape) -> list[Paragraph]
     sym, step, spec = ctx.sym, ctx.step, ctx.spec
     # Each number next to its name, as the rest of the walkthrough writes it, so that a reader
     # (or `explainer check` reading this walkthrough back) knows which quantity it is.
-    start = [Math(f"{sym.param(label)} = {ctx.num(step.parameters[label]).latex}") for label in (p, q)]
+    start = [Math(ctx.equals(sym.param(label), step.parameters[label])) for label in (p, q)]
     if not ctx.stepped:
         return [_unstepped(ctx, p, q, start)]
     moved = [ctx.num(step.updated[label] - step.parameters[label]) for label in (p, q)]
-    after = [Math(f"{sym.updated(label)} = {ctx.num(step.updated[label]).latex}") for label in (p, q)]
+    after = [Math(ctx.equals(sym.updated(label), step.updated[label])) for label in (p, q)]
     blocks = [Paragraph(inline(
         "The step started at the dot, where ", start[0], " and ", start[1], ". The gradient points "
         "uphill, straight across the "
@@ -181,8 +181,7 @@ def _along_the_arrow(ctx: Context, p: str, q: str, moved, after) -> tuple:
         cost, values = "the mean cost", (Math(ctx.num(before).latex), " to ", Math(ctx.num(later).latex))
     else:
         C = ctx.sym.C
-        cost, values = "the cost", (Math(f"{C} = {ctx.num(before).latex}"), " to ",
-                                    Math(f"{C}^{{+}} = {ctx.num(later).latex}"))
+        cost, values = "the cost", (Math(ctx.equals(C, before)), " to ", Math(ctx.equals(f"{C}^{{+}}", later)))
     return (
         "Downhill is where the step went: ", *_moves(ctx, p, q, moved),
         ", the way the arrow points, to the ring where ", after[0], " and ", after[1],

@@ -85,7 +85,7 @@ def _network(ctx: Context) -> Section:
                         [ctx.num(ctx.step.values.input[n]).latex for n in net.neurons(0)])),
             " and the output we want is ",
             Math(vector(ctx.sym.expected_vector, [ctx.num(e).latex for e in ctx.expected])),
-            *((". The learning rate is ", Math(rf"\eta = {ctx.num(ctx.learning_rate).latex}"), ".")
+            *((". The learning rate is ", Math(ctx.equals(r"\eta", ctx.learning_rate)), ".")
               if ctx.stepped else
               (". No learning rate is given, so this walkthrough stops at the gradients: it computes "
                "every partial derivative of the cost, the direction a step would take, and takes no step.",)),
@@ -222,14 +222,14 @@ def _figure(ctx: Context) -> NetworkFigure:
         for j, name in enumerate(net.neurons(layer)):
             bias = value = ""
             if layer == 0:
-                value = f"{ctx.sym.neuron(name)} = {ctx.num(ctx.step.values.input[name]).latex}"
+                value = ctx.equals(ctx.sym.neuron(name), ctx.step.values.input[name])
             else:
                 b = net.bias_of(layer, j)
                 if b is not None:
-                    bias = f"{ctx.sym.param(b.label)} = {ctx.num(ctx.param_value(b.label)).latex}"
+                    bias = ctx.equals(ctx.sym.param(b.label), ctx.param_value(b.label))
             neurons.append(FigureNeuron(name, ctx.sym.neuron(name), layer, j, bias, value))
     edges = [FigureEdge(net.neuron(p.layer - 1, p.source), net.neuron(p.layer, p.target),
-                        f"{ctx.sym.param(p.label)} = {ctx.num(ctx.param_value(p.label)).latex}")
+                        ctx.equals(ctx.sym.param(p.label), ctx.param_value(p.label)))
              for p in net.parameters if p.kind == "weight"]
     drawn = network_figure(
         neurons, edges, (),
@@ -282,7 +282,7 @@ def _notation(ctx: Context) -> Section:
                 f", written with the {sym.output_word} {sym.out_text}, as one computes it by hand"
                 if act.latex.derivative_of and not act.vector else ""))),
         )],
-        *([(Math(rf"{sym.slope} = {ctx.num(ctx.net.leaky_slope).latex}"),
+        *([(Math(ctx.equals(sym.slope, ctx.net.leaky_slope)),
             Text("the leaky ReLU's slope for negative inputs"))]
           if "leaky_relu" in ctx.net.activations else []),
         own["params"], own["answer"],

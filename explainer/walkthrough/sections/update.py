@@ -43,7 +43,7 @@ def _update(ctx: Context) -> Section:
         *_batch_gradient(ctx),
         Paragraph(inline(
             "With every partial derivative known, each parameter moves against its own "
-            "derivative, scaled by the learning rate ", Math(rf"\eta = {ctx.num(eta).latex}"), ": ",
+            "derivative, scaled by the learning rate ", Math(ctx.equals(r"\eta", eta)), ": ",
             Math(_rule(ctx)), ".",
         )),
         *([Paragraph(inline(
