@@ -180,3 +180,12 @@ def test_a_network_of_one_parameter_is_explained(tmp_path):
     text = prose(doc, "gradient-descent")
     assert "The network has 1 parameter, so we need 1 partial derivative." in text
     assert "landscape" not in [s.anchor for s in doc.sections]
+
+
+def test_a_number_beside_its_name_says_whether_it_is_rounded(seed):
+    """The landscape's reading: the spec's b4 is exactly 0.35; b4 after the step and the
+    costs are rounded, so ≈."""
+    text = prose(build(seed), "landscape")
+    assert "b_{4} = 0.35" in text and r"b^{+}_{4} \approx 0.333418" in text
+    assert r"C \approx 0.193750" in text and r"C^{+} \approx 0.183940" in text
+    assert "b^{+}_{4} = " not in text
