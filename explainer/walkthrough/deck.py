@@ -25,6 +25,7 @@ from explainer.walkthrough.sections import landscape, overview
 from explainer.walkthrough.sections.backward import factors
 from explainer.walkthrough.sections.deltas import dC_do_inputs, dC_do_numbers, dC_do_symbols, params_of
 from explainer.walkthrough.sections.forward import cost_equation, neuron_equation
+from explainer.walkthrough.sections.update import predicted_decrease
 
 SLIDE_DIGITS = 4  # significant digits on a slide, at most: big numbers, few of them
 
@@ -178,13 +179,14 @@ def _sanity(ctx: Context) -> Frame:
     step = ctx.step
     before, after = ctx.num(step.values.cost), ctx.num(step.after_cost)
     change = ctx.num(step.values.cost - step.after_cost)
-    predicted = ctx.num(ctx.learning_rate * sum(g**2 for g in step.values.gradient.values()))
+    formula, value = predicted_decrease(ctx)
+    predicted = ctx.num(value)
     sym = ctx.sym
     return Frame("The sanity check", (Reveal((
         Row(sym.C, before.relation, before.latex),
         Row(rf"{sym.C}^{{+}}", after.relation, after.latex),
         Row(rf"{sym.C} - {sym.C}^{{+}}", change.relation, change.latex),
-        Row(rf"\eta \sum_{{p}} \left({partial(sym.C, 'p')}\right)^{{2}}", predicted.relation, predicted.latex),
+        Row(formula, predicted.relation, predicted.latex),
     )), Paragraph(inline("The forward pass again, with the new parameters: the cost went "
                          + ("down" if step.after_cost < step.values.cost else "up")
                          + "; the last line is the decrease the slope predicts for a small step."))))

@@ -130,7 +130,9 @@ class Algebra:
                 def f(s: n.Sym) -> n.Node:
                     return parse(sym.param(label)) if (s.name, s.sub) == ("p", "") else s
                 return f
-            return [n.replace_symbols(node.body, put(p.label)) for p in net.parameters]
+            # Σ_p of a gradient step runs over the parameters it moves (a frozen one stays).
+            moved = [p for p in net.parameters if p.label not in self.names.spec.frozen]
+            return [n.replace_symbols(node.body, put(p.label)) for p in moved]
         if len(node.index) == 1:
             def at(j: int):
                 def f(s: n.Sym) -> n.Node:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sympy
+
 from explainer.walkthrough.context import Context, inline
 from explainer.walkthrough.document import Equation, Math, Paragraph, Row, Section, Table, Text
 from explainer.walkthrough.formatting import show
@@ -158,7 +160,7 @@ def _sanity_check(ctx: Context) -> Section:
     ))
     before_c, after_c = step.values.cost, after.cost
     decrease = before_c - after_c
-    predicted = ctx.learning_rate * sum(g**2 for g in step.values.gradient.values())
+    formula, predicted = predicted_decrease(ctx)
     change = ctx.num(decrease)
     blocks.append(Equation((
         Row(rf"{ctx.sym.C} - {ctx.sym.C}^{{+}}", ctx.relation([before_c, after_c]),
@@ -185,12 +187,24 @@ def _sanity_check(ctx: Context) -> Section:
     blocks.append(Paragraph(inline(
         *opening,
         "For a small step, calculus predicts a decrease of about ",
-        Math(rf"\eta \sum_{{p}} \left({partial(ctx.sym.C, 'p')}\right)^{{2}} "
-             rf"{ctx.num(predicted).relation} {ctx.num(predicted).latex}"),
+        Math(ctx.equals(formula, predicted)),
+        " (over the parameters the step moves)" if ctx.spec.frozen else "",
         ": the step moves against the gradient, and the cost falls by the step length times "
         "the slope. " + _verdict(decrease, predicted),
     ), note=True))
     return Section("Sanity check", "sanity-check", tuple(blocks))
+
+
+def predicted_decrease(ctx: Context) -> tuple[str, sympy.Expr]:
+    """The first-order prediction of the cost's decrease, as a formula and its value. The cost
+    changes by ∇C · Δp, and Δp = −η × the gradient the step applies (the batch's mean or sum;
+    0 for a frozen parameter), so it falls by η Σ_p ∂C/∂p · that: η Σ_p (∂C/∂p)² for one sample."""
+    step, C = ctx.step, ctx.sym.C
+    moved = [p.label for p in ctx.net.parameters if p.label not in ctx.spec.frozen]
+    value = ctx.learning_rate * sum(step.values.gradient[p] * step.gradient[p] for p in moved)
+    if ctx.spec.batched:
+        return rf"\eta \sum_{{p}} {partial(C, 'p')}\, {ctx.applied('p')}", value
+    return rf"\eta \sum_{{p}} \left({partial(C, 'p')}\right)^{{2}}", value
 
 
 def _verdict(decrease, predicted) -> str:
