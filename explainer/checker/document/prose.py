@@ -30,7 +30,9 @@ _BEFORE = re.compile(rf"\b(?:cost|total error|loss)\s+before\s+the\s+(?:step|upd
 _DECREASE = re.compile(rf"\b(?:cost|total error|loss)\s+"
                        rf"(?:went down|fell|dropped|decreased|decreases|falls|goes down)\s+by\s+"
                        rf"(?P<value>{NUMBER})(?!\.?\d)", re.I)
-_COST = re.compile(rf"\b(?:cost|total error|loss)\b(?:\s+(?:would\s+be|is|was|of|becomes|equals|:|now)){{1,2}}"
+# "the cost is 0.19", "a cost of 0.19", and a label, "Cost: 0.19" (also **Cost:** in Markdown)
+_COST = re.compile(rf"\b(?:cost|total error|loss)\b"
+                   rf"(?:\s*:\**|(?:\s+(?:would\s+be|is|was|of|becomes|equals|:|now)){{1,2}})"
                    rf"\s+(?P<value>{NUMBER})(?!\.?\d)", re.I)
 _RATE = re.compile(rf"\blearning[- ]rate\b[\s:*]*(?:(?:of|is|was|η|eta|=)[\s:*]*){{0,3}}=?\s*"
                    rf"(?P<value>{NUMBER})(?!\.?\d)", re.I)

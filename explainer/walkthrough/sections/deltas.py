@@ -130,7 +130,7 @@ def softmax_cross_entropy_note(ctx: Context, layer: int) -> Paragraph:
     delta_n, o_n, exp_n, exp_k = (ctx.sym.generic(kind, index, layer) for kind, index in
                                   (("delta", "n"), ("o", "n"), ("exp", "n"), ("exp", "k")))
     if total == 1:
-        checks = ", ".join(
+        checks = r",\quad ".join(
             rf"{ctx.sym.delta(n)} {ctx.relation([values.output[n], e])} {ctx.num(values.output[n]).latex} "
             rf"- {ctx.factor(e)} {ctx.num(values.delta[n]).relation} {ctx.num(values.delta[n]).latex}"
             for n, e in zip(names, ctx.expected, strict=True))
