@@ -42,3 +42,22 @@ def test_the_prediction_is_the_gradient_times_the_step(name):
         text = " ".join(getattr(p, "text", "") for s in build(explanation).sections
                         if s.anchor == "sanity-check" for b in s.blocks for p in getattr(b, "parts", ()))
         assert "over the parameters the step moves" in text
+
+
+def test_a_batch_step_that_raises_the_first_sample_s_cost_says_why():
+    """In batch-sum.toml the batch's gradient points uphill for sample 1: the text says a rise
+    is what calculus expects (not that η is too large), and the landscape names the summed
+    gradient it moved along, not sample 1's ∂C/∂p."""
+    explanation = explain(load_spec(SPECS / "batch-sum.toml"))
+    formula, value = predicted_decrease(Context(explanation, 6))
+    assert value < 0
+    doc = build(explanation)
+
+    def words(anchor: str) -> str:
+        return " ".join(getattr(p, "text", "") or getattr(p, "latex", "") for s in doc.sections
+                        if s.anchor == anchor for b in s.blocks for p in getattr(b, "parts", ()))
+
+    sanity = words("sanity-check")
+    assert "calculus predicts a rise" in sanity and "points uphill for this sample" in sanity
+    assert "learning rate is too large" not in sanity
+    assert r"\sum_{s=1}^{2} \frac{\partial C_{s}}{\partial b_{3}}" in words("landscape")

@@ -17,7 +17,6 @@ from explainer.walkthrough.context import Context, inline
 from explainer.walkthrough.contours import landscape, window
 from explainer.walkthrough.document import Landscape, Math, Paragraph, Section
 from explainer.walkthrough.formatting import counted
-from explainer.walkthrough.notation import partial
 
 PATH_POINTS = 200  # a run's path is drawn through this many of its steps, about
 SEEN = 0.02  # a step shorter than this fraction of the landscape's width hides under its dot
@@ -67,7 +66,7 @@ def drawn(ctx: Context, p: str, q: str) -> Landscape:
     ps, qs = window(walked)
     costs = cost_grid(spec, values, p, q, ps, qs)
     dp, dq = slope(spec, values, p, q)
-    cost = ("the mean cost over the samples, ",) if len(spec.samples) > 1 else ("the cost ", Math(sym.C), ",")
+    cost = ("the mean cost over the samples,",) if len(spec.samples) > 1 else ("the cost ", Math(sym.C), ",")
     caption = inline(
         "The cost landscape: ", *cost, " over ", Math(sym.param(p)), " and ", Math(sym.param(q)),
         ", every other parameter held at its value before the step. Each line joins points of equal "
@@ -91,10 +90,9 @@ def _introduction(ctx: Context, p: str, q: str) -> list[Paragraph]:
     why = (("the two the walkthrough was asked to draw",) if ctx.spec.landscape else
            (f"the two {'trained parameters ' if ctx.spec.frozen else ''}whose partial derivatives the "
             "first update found largest in size, ",
-            Math(rf"{partial(sym.C, sym.param(p))} {ctx.num(ctx.step.gradient[p]).relation} "
-                 rf"{ctx.num(ctx.step.gradient[p]).latex}"), " and ",
-            Math(rf"{partial(sym.C, sym.param(q))} {ctx.num(ctx.step.gradient[q]).relation} "
-                 rf"{ctx.num(ctx.step.gradient[q]).latex}")))
+            # The gradient the update applied: ∂C/∂p, or a batch's mean or sum (ctx.applied).
+            Math(ctx.equals(ctx.applied(sym.param(p)), ctx.step.gradient[p])), " and ",
+            Math(ctx.equals(ctx.applied(sym.param(q)), ctx.step.gradient[q]))))
     return [Paragraph(inline(
         f"The cost depends on all {count} parameters at once: it is a landscape over {count} "
         "dimensions, with hills where the network answers badly and valleys where it answers well. "
@@ -118,7 +116,7 @@ def _reading(ctx: Context, p: str, q: str, figure: Landscape) -> list[Paragraph]
         "The step started at the dot, where ", start[0], " and ", start[1], ". The gradient points "
         "uphill, straight across the "
         "contour lines; the arrow points the other way, ",
-        Math(rf"-\left({partial(sym.C, sym.param(p))}, {partial(sym.C, sym.param(q))}\right)"),
+        Math(rf"-\left({ctx.applied(sym.param(p))}, {ctx.applied(sym.param(q))}\right)"),
         ", straight downhill. ",
         *(_along_the_arrow(ctx, p, q, moved, after) if _descends_this_surface(ctx) else
           _across_samples(ctx)),
@@ -146,7 +144,7 @@ def _unstepped(ctx: Context, p: str, q: str, start: list[Math]) -> Paragraph:
     return Paragraph(inline(
         "The parameters are at the dot, where ", start[0], " and ", start[1], ". The gradient points "
         "uphill, straight across the contour lines; the arrow points the other way, ",
-        Math(rf"-\left({partial(sym.C, sym.param(p))}, {partial(sym.C, sym.param(q))}\right)"),
+        Math(rf"-\left({ctx.applied(sym.param(p))}, {ctx.applied(sym.param(q))}\right)"),
         ", straight downhill: a step of gradient descent would go that way, as far as a learning "
         "rate says, and this example gives none.",
     ))

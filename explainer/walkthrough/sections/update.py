@@ -186,11 +186,14 @@ def _sanity_check(ctx: Context) -> Section:
         opening = ("The cost did not change (", Math(change.latex), "). ")
     blocks.append(Paragraph(inline(
         *opening,
-        "For a small step, calculus predicts a decrease of about ",
+        "For a small step, calculus predicts a decrease of about " if predicted >= 0 else
+        "For a small step, calculus predicts a rise: the decrease it predicts is ",
         Math(ctx.equals(formula, predicted)),
         " (over the parameters the step moves)" if ctx.spec.frozen else "",
-        ": the step moves against the gradient, and the cost falls by the step length times "
-        "the slope. " + _verdict(decrease, predicted),
+        (": the step moves against the batch's gradient, and this sample's cost changes by the step "
+         "times its own slope. " if ctx.spec.batched else
+         ": the step moves against the gradient, and the cost falls by the step length times the slope. ")
+        + _verdict(decrease, predicted),
     ), note=True))
     return Section("Sanity check", "sanity-check", tuple(blocks))
 
@@ -211,6 +214,11 @@ def _verdict(decrease, predicted) -> str:
     """Compare the real decrease with the first-order prediction, in words."""
     if decrease == 0 and predicted == 0:
         return "Every gradient is 0 here, so the step changes nothing."
+    if predicted < 0:  # a batch step: the batch's gradient points uphill for this sample
+        close = abs(decrease - predicted) <= abs(predicted) / 5
+        return ("The step follows the gradient of the whole batch, which points uphill for this "
+                "sample, so a rise is what calculus expects"
+                + (", and the two are close." if close else "; the cost curves enough that they differ."))
     if decrease <= 0:
         return ("Here the cost rose instead: the learning rate is too large for this step, "
                 "and the straight-line prediction does not hold so far from the start.")
