@@ -49,7 +49,7 @@ def test_a_batch_step_that_raises_the_first_sample_s_cost_says_why():
     is what calculus expects (not that η is too large), and the landscape names the summed
     gradient it moved along, not sample 1's ∂C/∂p."""
     explanation = explain(load_spec(SPECS / "batch-sum.toml"))
-    formula, value = predicted_decrease(Context(explanation, 6))
+    _, value = predicted_decrease(Context(explanation, 6))
     assert value < 0
     doc = build(explanation)
 
