@@ -136,7 +136,8 @@ class Algebra:
         if len(node.index) == 1:
             def at(j: int):
                 def f(s: n.Sym) -> n.Node:
-                    if s.sub.lower() in (node.index, f"l{node.index}"):
+                    # exp_k, o_{L_k}, and net-out's target_{o_k}: a last-layer neuron's number
+                    if s.sub.lower() in (node.index, f"l{node.index}", f"o{node.index}"):
                         return n.Sym(s.name, s.sub[:-1] + str(j), s.sup, s.primes)
                     return s
                 return f

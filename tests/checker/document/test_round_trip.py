@@ -113,7 +113,7 @@ def test_the_seed_walkthrough_reads_back_right_in_every_preset(notation, fmt):
 # Fixture networks the random ones do not reach: softmax with cross-entropy (its shortcut note),
 # no learning rate (the walkthrough stops at the gradients), shared frozen biases, a wide
 # layer, three layers. Every preset for the first two, the seed's for the rest.
-EVERY_PRESET = ("softmax-no-bias.toml", "no-learning-rate.toml")
+EVERY_PRESET = ("softmax-no-bias.toml", "softmax-targets-not-one.toml", "no-learning-rate.toml")
 FIXTURES = ([(name, notation) for name in EVERY_PRESET for notation in NOTATIONS]
             + [(name, "seed") for name in ("half-shared-frozen.toml", "wide-2-3-2.toml", "three-layer.toml")])
 
