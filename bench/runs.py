@@ -28,34 +28,8 @@ TARGET_RUN_RATIO = 2.0
 PAIRS, QUICK_PAIRS = 15, 3
 RUN_STEPS = 10_000
 
-XOR = """title = "XOR"
-[network]
-layers = [2, 2, 1]
-activation = "sigmoid"
-cost = "sum_squared"
-[[network.layer]]
-weights = [[0.5, -0.4], [0.3, 0.8]]
-biases = [0.1, -0.1]
-[[network.layer]]
-weights = [[1.2, -0.7]]
-biases = [0.05]
-[training]
-learning_rate = 0.5
-steps = 1
-mode = "batch"
-[[training.sample]]
-input = [0, 0]
-expected = [0]
-[[training.sample]]
-input = [0, 1]
-expected = [1]
-[[training.sample]]
-input = [1, 0]
-expected = [1]
-[[training.sample]]
-input = [1, 1]
-expected = [0]
-"""
+# The shipped example, as the single step the 10,000-step run is compared with.
+XOR = examples.xor_spec().read_text(encoding="utf-8").replace(f"steps = {RUN_STEPS}\n", "steps = 1\n")
 
 
 def _timed(command: list[str], cwd: Path) -> tuple[float, float]:

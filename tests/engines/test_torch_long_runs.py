@@ -22,34 +22,7 @@ from tests.oracle import require_torch
 
 torch = require_torch()
 
-XOR = """title = "XOR"
-[network]
-layers = [2, 2, 1]
-activation = "sigmoid"
-cost = "sum_squared"
-[[network.layer]]
-weights = [[0.5, -0.4], [0.3, 0.8]]
-biases = [0.1, -0.1]
-[[network.layer]]
-weights = [[1.2, -0.7]]
-biases = [0.05]
-[training]
-learning_rate = 0.5
-steps = 10000
-mode = "batch"
-[[training.sample]]
-input = [0, 0]
-expected = [0]
-[[training.sample]]
-input = [0, 1]
-expected = [1]
-[[training.sample]]
-input = [1, 0]
-expected = [1]
-[[training.sample]]
-input = [1, 1]
-expected = [0]
-"""
+XOR = examples.xor_spec().read_text(encoding="utf-8")
 
 
 def torch_replay(spec: Spec) -> tuple[float, dict[str, float]]:
