@@ -35,7 +35,7 @@ from explainer.spec import NOTATIONS, Spec, SpecError, load_spec
 from explainer.spec.reader import parameter_labels
 from explainer.walkthrough.build import build
 from explainer.walkthrough.context import DEFAULT_DIGITS
-from explainer.walkthrough.formatting import scientific, show
+from explainer.walkthrough.formatting import counted, scientific, show
 
 EXIT_DISAGREE = 1  # exit codes: see explainer.cli.common
 
@@ -173,7 +173,8 @@ def summary(explanation: Explanation, written: list[Path]) -> str:
         h = explanation.history
         gap = scientific(max(h.cost_discrepancy, h.parameter_discrepancy), latex=False)
         agree = "agree to" if h.agrees else "DISAGREE by"
-        lines.insert(3, f"  training   {spec.steps:,} step(s) over {len(spec.samples)} sample(s), "
+        run = f"{counted(spec.steps, 'step')} over {counted(len(spec.samples), 'sample')}"
+        lines.insert(3, f"  training   {run}, "
                         f"{spec.mode}: mean cost {show(h.first.cost, 6).text} -> "
                         f"{show(h.last.cost, 6).text} (engines {agree} {gap})")
     return "\n".join(lines)

@@ -189,3 +189,10 @@ def test_a_number_beside_its_name_says_whether_it_is_rounded(seed):
     assert "b_{4} = 0.35" in text and r"b^{+}_{4} \approx 0.333418" in text
     assert r"C \approx 0.193750" in text and r"C^{+} \approx 0.183940" in text
     assert "b^{+}_{4} = " not in text
+
+
+def test_a_run_counts_its_steps_and_samples_in_words(tmp_path):
+    """"1 step over 2 samples", never "step(s)" or "sample(s)", in the run section."""
+    doc = build(with_samples(tmp_path, SECOND))
+    text = prose(doc, "training-run")
+    assert "1 step over 2 samples" in text and "(s)" not in text

@@ -15,7 +15,7 @@ import math
 from explainer.engines.training import History
 from explainer.walkthrough.context import Context, inline
 from explainer.walkthrough.document import Math, Paragraph, Plot, Section, Table, Text, Tick
-from explainer.walkthrough.formatting import scientific, show
+from explainer.walkthrough.formatting import counted, scientific, show
 
 MAX_PARAMETER_COLUMNS = 6  # wider tables list the cost only; the JSON has every parameter
 TABLE_STEPS = 16  # rows of the run's table, at most
@@ -48,8 +48,9 @@ def sections(ctx: Context) -> list[Section]:
     first, last = history.first, history.last
     blocks = (
         Paragraph(inline(
-            f"The walkthrough above worked through the first update in full. The run goes on for "
-            f"{spec.steps:,} step(s) over {len(spec.samples)} sample(s), {how}. After every step "
+            "The walkthrough above worked through the first update in full. The run goes on for "
+            f"{counted(spec.steps, 'step')} over {counted(len(spec.samples), 'sample')}, {how}. "
+            "After every step "
             "we measure the cost averaged over the samples; step 0 is before training. The mean "
             "cost goes from ",
             Math(ctx.num(first.cost).latex), " to ", Math(ctx.num(last.cost).latex), ".",
